@@ -1,0 +1,422 @@
+"""Write the bundled sample inputs in ``inputs/sample/`` (deterministic: same bytes every run).
+
+* ``chat/`` — a ChAT export carrying the real figures printed in the committee paper
+  (ChAT dated 18 June 2026: headline figures, the 23-row comparison table, placements,
+  missing, care leavers by age band, adoption). The file layout is modelled by this project.
+* ``dfe/`` — DfE open-data CSVs in the real format (BOM, symbols, duplicate England rows).
+  LA, SN and England figures are those the paper prints where it prints them; the ten
+  per-neighbour values are synthetic, chosen so that their mean is the printed SN figure.
+  Where the paper prints nothing the figures are synthetic.
+* ``local/`` — local operational tables. Baselines the paper prints are used (attendance
+  84.8%, INMSS 9.1%, EHCP 20-week 20%, EaH 3,297); everything else is synthetic.
+* ``reference/statistical_neighbours.csv`` — Shropshire's ten neighbours, by LA code.
+* ``MANIFEST.yaml`` — one entry per file: what it is and whether it is sample data.
+
+Run: ``python scripts/make_sample_inputs.py`` (``scorecard build`` runs it when the folder is empty).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "inputs" / "sample"
+FIXED_TIME = dt.datetime(2026, 6, 18, 9, 0, 0)
+
+LA = ("893", "Shropshire", "E06000051", "E12000005", "West Midlands")
+NEIGHBOURS = [  # closest first, as in the published statistical-neighbour table
+    ("815", "North Yorkshire", "E06000065", "E12000002", "Yorkshire and The Humber"),
+    ("933", "Somerset", "E06000066", "E12000009", "South West"),
+    ("860", "Staffordshire", "E10000028", "E12000005", "West Midlands"),
+    ("811", "East Riding of Yorkshire", "E06000011", "E12000002", "Yorkshire and The Humber"),
+    ("838", "Dorset", "E06000059", "E12000009", "South West"),
+    ("884", "Herefordshire, County of", "E06000019", "E12000005", "West Midlands"),
+    ("830", "Derbyshire", "E10000007", "E12000004", "East Midlands"),
+    ("885", "Worcestershire", "E10000034", "E12000005", "West Midlands"),
+    ("943", "Westmorland and Furness", "E06000064", "E12000002", "North West"),
+    ("916", "Gloucestershire", "E10000013", "E12000009", "South West"),
+]
+# Offsets around the SN mean; they sum to 0, and to 0 without Herefordshire (index 5),
+# so the mean is the printed figure whether or not Herefordshire is suppressed.
+WIDE = [-6, 4, -2, 5, -3, 0, 2, -4, 3, 1]
+NARROW = [-2, 1, -1, 2, -1, 0, 1, -1, 1, 0]
+GEO = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+       "region_code", "region_name", "old_la_code", "la_name", "new_la_code"]
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _geo(period: str, identifier: str, area) -> list[str]:
+    if area == "England":
+        return [period, identifier, "National", "E92000001", "England", "", "", "", "", ""]
+    old, name, new, region_code, region = area
+    return [period, identifier, "Local authority", "E92000001", "England", region_code, region, old, name, new]
+
+
+def _neighbour_values(mean: float, spread: float, pattern=WIDE) -> list[float]:
+    return [round(mean + spread * o, 1) for o in pattern]
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]], *, bom: bool = False) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8"))
+
+
+def dfe_rows(periods: dict[str, dict], identifier: str, filters: list[str], value_of, *,
+             suppress: set[str] = frozenset(), pattern=WIDE, duplicate_england: bool = False) -> list[list[str]]:
+    """Rows for England, the LA and its neighbours for each period and filter value."""
+    rows = []
+    for period, spec in periods.items():
+        for key in filters:
+            la, sn, eng, spread = spec[key]
+            areas = [("England", eng), (LA, la)] + list(zip(NEIGHBOURS, _neighbour_values(sn, spread, pattern)))
+            for area, value in areas:
+                suppressed = area != "England" and area[1] in suppress and key in spec.get("_suppress", [key])
+                row = _geo(period, identifier, area) + value_of(key, value, suppressed)
+                rows.append(row)
+                if duplicate_england and area == "England":
+                    rows.append(list(row))  # real DfE files repeat England rows
+    return rows
+
+
+def make_dfe(out: Path) -> None:
+    # CLA number and rate per 10,000 (format of the DfE file of the same name).
+    pop = {"England": 12_170_000, "Shropshire": 59_650}
+    cla = {
+        "2025": {"Children looked after at 31 March each year": (119, 68, 67, 3),
+                 "Children starting to be looked after each year": (33, 27, 25, 1)},
+        "2024": {"Children looked after at 31 March each year": (121, 66, 70, 3),
+                 "Children starting to be looked after each year": (35, 26, 26, 1)},
+    }
+
+    def cla_value(group, rate, _suppressed):
+        population = 60_000
+        return [group, str(population), str(round(rate * population / 10_000)), _num(rate)]
+
+    rows = dfe_rows(cla, "Reporting year", list(cla["2025"]), cla_value, duplicate_england=True)
+    _write_csv(out / "dfe" / "cla_number_and_rate_per_10k_children.csv",
+               GEO + ["population_count", "population_estimate", "number", "rate_per_10000"], rows, bom=True)
+
+    # Care leavers' activity (19-21 EET printed in the paper: LA 50, SNs 59, England 54).
+    leavers = {
+        "2025": {"Total in education, employment or training": (50, 59, 54, 2)},
+        "2024": {"Total in education, employment or training": (51, 57, 55, 2)},
+    }
+
+    def leavers_value(activity, pct, _s):
+        return ["Aged 19 to 21", activity, str(round(pct * 1.9)), _num(pct)]
+
+    _write_csv(out / "dfe" / "la_care_leavers_activity.csv", GEO + ["age", "activity", "number", "percentage"],
+               dfe_rows(leavers, "Reporting year", list(leavers["2025"]), leavers_value))
+
+    # Children in need census indicators (paper's comparison table, 2024-25).
+    cin = {
+        "2025": {"Re-referrals within 12 months of a previous referral": (13, 18, 21, 1),
+                 "CP plans starting that were a second or subsequent plan": (21, 27, 25, 1),
+                 "CP plans ending that lasted 2 years or more": (3, 4, 4, 1),
+                 "_suppress": ["CP plans starting that were a second or subsequent plan"]},
+        "2024": {"Re-referrals within 12 months of a previous referral": (15, 19, 22, 1),
+                 "CP plans starting that were a second or subsequent plan": (22, 26, 24, 1),
+                 "CP plans ending that lasted 2 years or more": (4, 4, 4, 1),
+                 "_suppress": []},
+    }
+
+    def cin_value(indicator, pct, suppressed):
+        return [indicator, "c", "c"] if suppressed else [indicator, str(round(pct * 6)), _num(pct)]
+
+    indicators = [k for k in cin["2025"] if not k.startswith("_")]
+    rows = []
+    for indicator in indicators:
+        pattern = NARROW if "2 years" in indicator else WIDE
+        rows += dfe_rows({p: {indicator: cin[p][indicator], "_suppress": cin[p]["_suppress"]} for p in cin},
+                         "Reporting year", [indicator], cin_value, suppress={"Herefordshire, County of"}, pattern=pattern)
+    _write_csv(out / "dfe" / "cin_referrals_and_plans.csv", GEO + ["indicator", "number", "percentage"], rows)
+
+    # KS4 Attainment 8 for children looked after (synthetic).
+    ks4 = {"202324": {"Looked after children": (18.7, 19.8, 19.1, 0.3)},
+           "202425": {"Looked after children": (20.4, 20.1, 19.4, 0.3)}}
+    _write_csv(out / "dfe" / "ks4_outcomes_cla.csv", GEO + ["social_care_group", "pupil_count", "attainment8_average"],
+               dfe_rows(ks4, "Academic year", ["Looked after children"], lambda g, v, s: [g, "40", _num(v)]))
+
+    # EYFS profile: good level of development (synthetic).
+    gld = {"202324": {"All pupils": (66.2, 68.4, 67.7, 0.5)}, "202425": {"All pupils": (67.1, 69.0, 68.3, 0.5)}}
+    _write_csv(out / "dfe" / "eyfsp_good_level_of_development.csv", GEO + ["characteristic", "gld_percentage"],
+               dfe_rows(gld, "Academic year", ["All pupils"], lambda g, v, s: [g, _num(v)]))
+
+    # Attendance by SEN status (synthetic).
+    att = {"202324": {"EHC plan": (84.1, 87.2, 87.0, 0.4), "SEN support": (89.6, 90.9, 90.8, 0.3)},
+           "202425": {"EHC plan": (84.8, 87.9, 87.6, 0.4), "SEN support": (90.2, 91.3, 91.1, 0.3)}}
+    _write_csv(out / "dfe" / "pupil_attendance_send.csv", GEO + ["sen_status", "attendance_percentage"],
+               dfe_rows(att, "Academic year", ["EHC plan", "SEN support"], lambda g, v, s: [g, _num(v)]))
+
+    # EHC plans issued within 20 weeks (synthetic).
+    ehcp = {"2024": {"EHC plans issued within 20 weeks excluding exceptions": (24.0, 49.8, 50.3, 3)},
+            "2025": {"EHC plans issued within 20 weeks excluding exceptions": (20.0, 51.3, 46.4, 3)}}
+    _write_csv(out / "dfe" / "ehcp_timeliness.csv", GEO + ["measure", "number", "percentage"],
+               dfe_rows(ehcp, "Calendar year", list(ehcp["2025"]), lambda g, v, s: [g, "z", _num(v)]))
+
+
+def make_neighbours(out: Path) -> None:
+    rows = [[LA[2], LA[1], str(rank), n[2], n[1]] for rank, n in enumerate(NEIGHBOURS, 1)]
+    _write_csv(out / "reference" / "statistical_neighbours.csv", ["la_code", "la_name", "rank", "neighbour_code", "neighbour_name"], rows)
+
+
+LOCAL = {  # measure: [(period, value, note)], oldest first
+    "voice_influence_pct": [("2025-26 H1", 58, ""), ("2025-26 H2", 61, "")],
+    "you_said_we_did_count": [("2025-26 Q4", 9, ""), ("2026-27 Q1", 12, "")],
+    "send_eet_pct": [("2025-26 Q4", 61.5, ""), ("2026-27 Q1", 62.8, "")],
+    "attendance_ehcp_pct": [("2024-25", 84.1, ""), ("2025-26", 84.8, "baseline printed in the Local SEND Reform Plan")],
+    "eyfs_gld_pct": [("2024-25", 66.1, ""), ("2025-26", 67.4, "")],
+    "mainstream_topups_count": [("2025-26 Q4", 1180, ""), ("2026-27 Q1", 1236, "")],
+    "wellbeing_improved_pct": [("2025-26 Q4", 71, ""), ("2026-27 Q1", 74, "")],
+    "ep_slt_ot_without_plan_count": [("2024-25", 3050, ""), ("2025-26", 3297, "baseline printed in the Local SEND Reform Plan: SLT 1914, OT 338, EP 1045")],
+    "bsil_reach_count": [("2025-26 Q4", 412, ""), ("2026-27 Q1", 455, "")],
+    "inmss_pct_of_ehcp": [("2025-26", 9.1, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 9.3, "")],
+    "ehcp_20_week_pct": [("2025-26", 20, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 38, "")],
+    "annual_review_timely_pct": [("2025-26 Q4", 48, ""), ("2026-27 Q1", 52, "")],
+    "travel_over_60_min_pct": [("2025-26 Q4", 14.2, ""), ("2026-27 Q1", 13.1, "")],
+}
+
+
+def make_local(out: Path) -> None:
+    rows = []
+    for measure, points in LOCAL.items():
+        for period, value, note in points:
+            synthetic = "synthetic" if not note.startswith("baseline") else "real baseline"
+            rows.append([measure, period, _num(value), synthetic, note])
+    _write_csv(out / "local" / "local_outcome_measures.csv", ["measure", "period", "value", "status", "note"], rows)
+
+    path = out / "local" / "finance_monitoring.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"title": "Finance monitoring (SAMPLE DATA)", "created": FIXED_TIME})
+    bold = workbook.add_format({"bold": True})
+    money = workbook.add_format({"num_format": "£#,##0"})
+    millions = workbook.add_format({"num_format": "£#,##0.0\"m\""})
+    sheet = workbook.add_worksheet("Residential care")
+    sheet.write(0, 0, "Residential care cost monitoring", bold)
+    sheet.write_row(1, 0, ["Period", "Placements", "Average weekly cost (£)", "Total spend (£)"], bold)
+    for r, (period, placements, weekly, spend) in enumerate(
+        [("2025-26 Q3", 128, 6720, 11_180_000), ("2025-26 Q4", 131, 6850, 11_660_000), ("2026-27 Q1", 133, 7120, 12_310_000)], 2):
+        sheet.write(r, 0, period)
+        sheet.write_number(r, 1, placements)
+        sheet.write_number(r, 2, weekly, money)
+        sheet.write_number(r, 3, spend, money)
+    sheet.write(6, 0, "SAMPLE DATA: synthetic figures for demonstration, not Shropshire's.")
+    sheet.set_column(0, 3, 24)
+    sheet = workbook.add_worksheet("High needs")
+    sheet.write(0, 0, "DSG high needs block", bold)
+    sheet.write_row(1, 0, ["Period", "In-year deficit (£m)", "Cumulative deficit (£m)", "Independent placement spend (£m)"], bold)
+    for r, values in enumerate([("2025-26 Q3", 4.1, 26.2, 17.9), ("2025-26 Q4", 5.6, 28.4, 18.6), ("2026-27 Q1", 5.5, 33.9, 19.4)], 2):
+        sheet.write(r, 0, values[0])
+        for c, v in enumerate(values[1:], 1):
+            sheet.write_number(r, c, v, millions)
+    sheet.write(6, 0, "SAMPLE DATA: synthetic figures for demonstration, not Shropshire's.")
+    sheet.set_column(0, 3, 30)
+    workbook.close()
+
+
+CHAT_COMPARISON = [
+    # indicator, LA latest, direction, LA published, SNs, England, mid-50% position, date
+    ("Referrals received (annual rate per 10,000 of children)", 210, "Decrease", 250, 477, 519, "Lower"),
+    ("Referrals to social care that were within 12 months of a previous referral (%)", 7, "Decrease", 13, 18, 21, "Lower"),
+    ("Assessments completed (annual rate per 10,000 of children)", 306, "Decrease", 386, 466, 533, "Lower"),
+    ("Assessments completed within 45 working days (%)", 87, "Increase", 68, 81, 86, "Lower"),
+    ("Children subject to section 47 enquiries (annual rate per 10,000 of children)", 145, "Decrease", 171, 186, 189, "In range"),
+    ("Children subject of an initial child protection conference (annual rate per 10,000 of children)", 51, "Decrease", 56, 63, 59, "In range"),
+    ("Initial Child Protection Conferences held within 15 working days of the start of the section 47 enquiry (%)", 77, "Increase", 56, 83, 81, "Lower"),
+    ("Children in need (snapshot rate per 10,000 children)", 226, "Decrease", 367, 335, 330, "In range"),
+    ("Children who are the subject of a child protection plan (snapshot rate per 10,000 children)", 37, "Increase", 29, 41, 41, "Lower"),
+    ("Children who became the subject of a CP plan for a second or subsequent time (%)", 19, "Decrease", 21, 27, 25, "In range"),
+    ("Children who ceased to be on a CP plan whose plan lasted 2 years or more (%)", 0, "Decrease", 3, 4, 4, "Lower"),
+    ("Children who are looked after (snapshot rate per 10,000 children)", 111, "Decrease", 119, 68, 67, "Higher"),
+    ("Children looked after who had a missing incident in the period (%)", 8, "Increase", 6, 9, 11, "Lower"),
+    ("Children looked after who were away without authorisation in the period (%)", 0, "Increase", 0, 1, 3, "In range"),
+    ("Children looked after who had their teeth checked by a dentist in the last 12 months (%)", 45, "Decrease", 65, 80, 81, "Lower"),
+    ("Children looked after who had their annual health assessment (%)", 65, "Decrease", 81, 89, 90, "Lower"),
+    ("Children who ceased to be looked after in the period who were adopted (%)", 14, "Increase", 9, 12, 9, "In range"),
+    ("Children who ceased to be looked after in the period due to a Special Guardianship Order (%)", 7, "Decrease", 11, 13, 12, "In range"),
+    ("Children leaving care over the age of 16 who remained looked after until their 18th birthday (%)", 88, "Decrease", 100, 94, 77, "In range"),
+    ("Care leavers aged 19-21 in suitable accommodation (%)", 93, "Increase", 92, 93, 89, "In range"),
+    ("Care leavers aged 19-21 in education, employment, or training (%)", 54, "Increase", 50, 59, 54, "In range"),
+    ("A10 - Time between entering care and placed with family for adopted children", 654, "Increase", 300, 425, 475, "Lower"),
+    ("A2 - Time between placement order and deciding on a match", 286, "Increase", 167, 217, 205, "In range"),
+]
+
+CHAT_HEADLINES = [
+    ("Contacts in the last 6 months", 6491), ("Early Help in the last 6 months", 936),
+    ("Referrals in the last 6 months", 633), ("Total assessments in the last 6 months", 1193),
+    ("Assessments completed in the last 6 months", 920), ("Ongoing assessments", 273),
+    ("Section 47 enquiries in the last 6 months", 436), ("ICPCs that started from an S47 in the last 6 months", 154),
+    ("Total CIN in the last 6 months", 1845), ("CIN started in the last 6 months", 547),
+    ("CIN ceased in the last 6 months", 485), ("Current children in need (snapshot)", 1360),
+    ("Total CPP in the last 6 months", 366), ("CPP started in the last 6 months", 170),
+    ("CPP ceased in the last 6 months", 138), ("Current children subject of a child protection plan (snapshot)", 224),
+    ("Total CLA in the last 6 months", 772), ("CLA started in the last 6 months", 73),
+    ("CLA ceased in the last 6 months", 106), ("Current children looked after (snapshot)", 666),
+    ("Care leavers who have reached the threshold for receiving leaving care services", 597),
+    ("Children adopted, waiting to be adopted, or had an adoption decision reversed in the last 12 months", 171),
+    ("Children adopted in the last 12 months", 23), ("Children waiting to be adopted (snapshot)", 26),
+    ("Children with decision reversed in the last 12 months", 14), ("Prospective adopters in the last 12 months", 138),
+]
+
+PLACEMENTS = [
+    ("Foster placement", 278, 138, 9, 425), ("Placed for adoption", 6, 0, 1, 7), ("Placed with parents", 0, 0, 47, 47),
+    ("Independent living", 0, 0, 0, 0), ("Residential employment", 0, 0, 0, 0), ("Residential accommodation", 1, 29, 0, 30),
+    ("Secure Children's Homes", 0, 0, 0, 0), ("Children's Homes", 9, 120, 2, 131), ("Residential Care Home", 0, 0, 0, 0),
+    ("NHS/Health Trust", 0, 0, 0, 0), ("Family Centre", 0, 1, 0, 1), ("Young Offender Institution", 0, 0, 0, 0),
+    ("Residential school", 0, 1, 0, 1), ("Other placements", 7, 1, 15, 23), ("Temporary placement", 0, 0, 0, 0),
+    ("Total placements", 301, 290, 74, 665),
+]
+
+CARE_LEAVER_TABLES = [
+    ("LA in touch with 17-18 year olds (relevant/former relevant)", ["Aged 17", "Aged 18", "Total"],
+     [("Numbers in cohort", 7, 79, 86), ("LA in touch with YP", 86, 78, 79)]),
+    ("LA in touch with 19-21 year olds (former relevant)", ["Aged 19", "Aged 20", "Aged 21", "Total"],
+     [("Numbers in cohort", 71, 86, 82, 239), ("LA in touch with YP", 99, 97, 96, 97)]),
+    ("Accommodation suitability of 17-18 year olds (relevant/former relevant)", ["Aged 17", "Aged 18", "Total"],
+     [("Numbers in cohort", 7, 79, 86), ("In suitable accommodation", 86, 73, 74), ("In suit accomm (In touch only)", 100, 94, 94)]),
+    ("Accommodation suitability of 19-21 year olds (former relevant)", ["Aged 19", "Aged 20", "Aged 21", "Total"],
+     [("Numbers in cohort", 71, 85, 79, 235), ("In suitable accommodation", 96, 93, 90, 93), ("In suit accomm (In touch only)", 96, 93, 91, 93)]),
+    ("Education, Employment, or Training (EET) of 17-18 year olds (relevant/former relevant)", ["Aged 17", "Aged 18", "Total"],
+     [("Numbers in cohort", 7, 79, 86), ("In EET", 86, 56, 58), ("In EET (In Touch Only)", 100, 71, 74)]),
+    ("Education, Employment, or Training (EET) of 19-21 year olds (former relevant)", ["Aged 19", "Aged 20", "Aged 21", "Total"],
+     [("Numbers in cohort", 71, 86, 82, 239), ("In EET", 54, 64, 45, 54), ("In EET (In Touch Only)", 54, 65, 47, 56)]),
+]
+
+
+def make_chat(out: Path) -> None:
+    path = out / "chat" / "ChAT_Shropshire_2026-06-18.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"title": "Children's services Analysis Tool (ChAT) — Shropshire", "created": FIXED_TIME})
+    bold = workbook.add_format({"bold": True})
+    title = workbook.add_format({"bold": True, "font_size": 13})
+    date = workbook.add_format({"num_format": "dd/mm/yyyy", "align": "left"})
+
+    def table(sheet, row, heading, header, rows, widths=None):
+        sheet.write(row, 0, heading, title)
+        sheet.write_row(row + 1, 0, header, bold)
+        for r, values in enumerate(rows, row + 2):
+            sheet.write_row(r, 0, values)
+        return row + 2 + len(rows) + 1
+
+    about = workbook.add_worksheet("About")
+    about.write(0, 0, "Children's services Analysis Tool (ChAT)", title)
+    about.write_row(1, 0, ["Field", "Value"], bold)
+    about.write_row(2, 0, ["Local authority", "Shropshire"])
+    about.write_row(3, 0, ["LA code", "E06000051"])
+    about.write(4, 0, "Extract date")
+    about.write_datetime(4, 1, dt.datetime(2026, 6, 18), date)
+    about.write_row(5, 0, ["Six-month period", "19/12/2025 to 18/06/2026"])
+    about.write_row(6, 0, ["Based on", "Ofsted's ILACS Annex A dataset"])
+    about.write_row(7, 0, ["Note", "Sample file written by the scorecard project: figures are those printed in the committee paper (ChAT dated 18 June 2026); the layout is a model of a ChAT export."])
+    about.set_column(0, 0, 22)
+    about.set_column(1, 1, 60)
+
+    sheet = workbook.add_worksheet("Headline figures")
+    table(sheet, 0, "Headline figures", ["Measure", "Value"], CHAT_HEADLINES)
+    sheet.set_column(0, 0, 90)
+
+    sheet = workbook.add_worksheet("Comparison")
+    table(sheet, 0, "Comparisons of headline figures and performance data to published statistics",
+          ["Indicator", "LA latest (ChAT)", "Direction of travel", "LA published", "SNs published", "England published",
+           "LA compared to mid-50% range of all LAs", "Date"],
+          [row + ("2024-25",) for row in CHAT_COMPARISON])
+    sheet.set_column(0, 0, 100)
+    sheet.set_column(1, 7, 16)
+
+    sheet = workbook.add_worksheet("Placements")
+    table(sheet, 0, "CLA placements by type and provision", ["Placement type (open CLA)", "Own LA", "Private", "Other", "Total"], PLACEMENTS)
+    sheet.set_column(0, 0, 32)
+
+    sheet = workbook.add_worksheet("Care leavers")
+    row = 0
+    for heading, header, rows in CARE_LEAVER_TABLES:
+        row = table(sheet, row, heading, ["ChAT"] + header, rows)
+    sheet.set_column(0, 0, 34)
+
+    sheet = workbook.add_worksheet("Missing")
+    row = table(sheet, 0, "Missing from placement", ["Measure", "Latest data", "LA 24-25", "SNs 24-25", "Eng 24-25"], [
+        ("Number of all CLA with a missing incident", 63, 53, None, None),
+        ("Percentage of all CLA with a missing incident", 8, 6, 9, 11),
+        ("Total number of missing incidents for all CLA", 277, 165, None, None),
+        ("Average number of incidents per CLA who went missing", 4.4, 3.1, 4.3, 6.8)])
+    table(sheet, row, "Missing incidents - return home interviews", ["Measure", "Number", "Of", "Percentage"], [
+        ("Missing children offered return interview", 57, 63, 90), ("Missing children not offered return interview", 0, 63, 0),
+        ("Missing children return interview offer not recorded", 6, 63, 10), ("Missing children accepted return interview", 44, 57, 77),
+        ("Missing children not accepted return interview", 13, 57, 23)])
+    sheet.set_column(0, 0, 56)
+
+    sheet = workbook.add_worksheet("Adoption")
+    table(sheet, 0, "Adoption benchmarking", ["Measure", "Value", "Children"], [
+        ("A10 - Time between entering care and placed with family for adopted children (days)", 654, 23),
+        ("A2 - Time between placement order and deciding on a match (days)", 286, 21),
+        ("A20 - Time between entering care and placement order (days)", 466, 21),
+        ("Permanence decision changed away from adoption (%)", 8, 169)])
+    sheet.set_column(0, 0, 80)
+    workbook.close()
+
+
+MANIFEST = """\
+# Sample inputs for the scorecard build. Written by scripts/make_sample_inputs.py; do not edit by hand.
+# `sample: true` marks made-up or modelled data; the built workbooks say so on the cover and Sources sheet.
+files:
+  chat/ChAT_Shropshire_2026-06-18.xlsx:
+    sample: true
+    note: Real figures printed in the committee paper (ChAT dated 18 June 2026); the workbook layout is modelled by this project.
+  dfe/cla_number_and_rate_per_10k_children.csv:
+    sample: true
+    note: DfE open-data format. LA 119, SN 68, England 67 per 10,000 (2024-25) as printed in the paper; per-neighbour values synthetic, chosen so their mean is the printed SN figure.
+  dfe/la_care_leavers_activity.csv:
+    sample: true
+    note: DfE open-data format. 19-21 EET LA 50%, SN 59%, England 54% as printed in the paper; per-neighbour values synthetic.
+  dfe/cin_referrals_and_plans.csv:
+    sample: true
+    note: DfE open-data format. LA, SN and England as printed in the paper; per-neighbour values synthetic; Herefordshire suppressed (c) for second plans to show suppression handling.
+  dfe/ks4_outcomes_cla.csv:
+    sample: true
+    note: Synthetic figures in DfE open-data format.
+  dfe/eyfsp_good_level_of_development.csv:
+    sample: true
+    note: Synthetic figures in DfE open-data format.
+  dfe/pupil_attendance_send.csv:
+    sample: true
+    note: Synthetic figures in DfE open-data format.
+  dfe/ehcp_timeliness.csv:
+    sample: true
+    note: Synthetic figures in DfE open-data format.
+  local/local_outcome_measures.csv:
+    sample: true
+    note: Synthetic, except the baselines printed in the Local SEND Reform Plan (attendance EHCP 84.8%, INMSS 9.1%, EHCP 20-week 20%, EaH 3,297).
+  local/finance_monitoring.xlsx:
+    sample: true
+    note: Synthetic finance figures.
+  reference/statistical_neighbours.csv:
+    sample: false
+    note: Shropshire's ten statistical neighbours as published in the LA benchmarking neighbour table, with DfE LA codes.
+"""
+
+
+def main(out: Path = OUT) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    make_chat(out)
+    make_dfe(out)
+    make_local(out)
+    make_neighbours(out)
+    (out / "MANIFEST.yaml").write_text(MANIFEST, encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":
+    print(f"sample inputs written to {main().relative_to(ROOT)}")

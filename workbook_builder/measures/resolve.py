@@ -1,0 +1,290 @@
+"""Resolve each measure's series (LA, statistical neighbours, England, previous, target) to observations.
+
+This is where mapping meets sources: a :class:`Locator` is followed into its source and
+comes back as an :class:`Observation` with full provenance. Statistical-neighbour values
+are the mean of the neighbours' per-LA values, matched by LA code; suppressed neighbours
+are left out and named, and the count used is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UserError
+from ..observations import NO_DATA, Observation, Provenance, describe_symbol, is_number, unavailable
+from ..sources.base import InputFile, display_path, require_file
+from ..sources.chat import chat_period
+from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value
+from ..sources.neighbours import Neighbour, read_neighbours
+from ..sources.tables import Table, find_table, norm, read_grid
+from .mapping import Locator, Mapping, Measure, Section, Unavailable, mapping_ref
+
+SN_ROUND = 1  # decimal places of a statistical-neighbour mean
+
+
+@dataclass
+class ResolvedMeasure:
+    section: Section
+    measure: Measure
+    values: dict[str, Observation]  # la, sn, england, previous, target
+
+    @property
+    def id(self) -> str:
+        return self.measure.id
+
+
+@dataclass
+class Resolver:
+    """Follows locators into the input files of one build, reading each file once."""
+
+    mapping: Mapping
+    inputs: Path
+    project_root: Path
+    as_of: str | None = None  # latest local period to use (``--period``)
+    files: dict[str, InputFile] = field(default_factory=dict)
+    _dfe: dict[str, DfeTable] = field(default_factory=dict)
+    _neighbours: list[Neighbour] | None = None
+
+    # --- inputs ---------------------------------------------------------------------------
+    def input_file(self, source_id: str) -> InputFile:
+        if source_id not in self.files:
+            source = self.mapping.sources[source_id]
+            path = require_file(self.inputs / source.path, f"input file for source '{source_id}'")
+            self.files[source_id] = InputFile(
+                source_id=source_id,
+                kind=source.kind,
+                path=path,
+                display_path=display_path(path, self.project_root),
+                description=source.description,
+            )
+        return self.files[source_id]
+
+    def neighbours(self) -> list[Neighbour]:
+        if self._neighbours is None:
+            rel = self.mapping.statistical_neighbours
+            path = require_file(self.inputs / rel, "statistical neighbour table")
+            la = self.mapping.local_authority
+            self._neighbours = read_neighbours(path, {la.new_la_code, la.old_la_code})
+            record = InputFile("statistical_neighbours", "reference", path, display_path(path, self.project_root),
+                               description=f"Statistical neighbours of {la.name}, by LA code")
+            record.rows_read = len(self._neighbours)
+            self.files["statistical_neighbours"] = record
+        return self._neighbours
+
+    def dfe(self, source_id: str) -> DfeTable:
+        if source_id not in self._dfe:
+            self._dfe[source_id] = DfeTable.read(self.input_file(source_id).path)
+        return self._dfe[source_id]
+
+    # --- resolution -----------------------------------------------------------------------
+    def resolve_all(self) -> list[ResolvedMeasure]:
+        return [self.resolve(section, measure) for section in self.mapping.sections for measure in section.measures]
+
+    def resolve(self, section: Section, measure: Measure) -> ResolvedMeasure:
+        values: dict[str, Observation] = {}
+        for series in ("la", "sn", "england", "previous"):
+            spec = measure.series.get(series)
+            if spec is None:
+                values[series] = unavailable("no previous period in the mapping") if series == "previous" else unavailable("not mapped")
+            elif isinstance(spec, Unavailable):
+                values[series] = unavailable(spec.not_available).with_(
+                    provenance=None, note=spec.not_available)
+            else:
+                values[series] = self.locate(spec, series, measure)
+        if measure.target is not None:
+            ref = mapping_ref(self.mapping, measure.line)
+            values["target"] = Observation(
+                value=measure.target,
+                provenance=Provenance(
+                    source_id="mapping", path=self.mapping.path, display_path=display_path(self.mapping.path, self.project_root),
+                    sha256="", locator=f"measure {measure.id}: target", period="",
+                    transformation=measure.target_note or measure.target_text, mapping_ref=ref),
+            )
+        return ResolvedMeasure(section=section, measure=measure, values=values)
+
+    def locate(self, locator: Locator, series: str, measure: Measure) -> Observation:
+        ref = mapping_ref(self.mapping, locator.line or measure.line)
+        try:
+            kind = self.mapping.sources[locator.source].kind
+            if kind == "dfe_csv":
+                area = locator.area or ("la" if series in ("la", "previous") else series)
+                observation = self._dfe_value(locator, area, ref)
+            elif locator.row is not None:
+                observation = self._table_cell(locator, ref)
+            else:
+                observation = self._long_table_value(locator, ref)
+            if locator.divide_by is not None:
+                observation = self._divide(observation, self.locate(locator.divide_by, series, measure), locator, ref)
+            elif locator.scale is not None or locator.round is not None:
+                observation = self._scale(observation, locator)
+        except UserError as exc:
+            raise UserError(f"measure '{measure.id}' ({series}, {ref}): {exc.message}", hint=exc.hint) from None
+        return observation
+
+    # --- DfE open data --------------------------------------------------------------------
+    def _dfe_value(self, locator: Locator, area: str, ref: str) -> Observation:
+        table = self.dfe(locator.source)
+        record = self.input_file(locator.source)
+        rows = table.select(locator.filters)
+        column = table.column(locator.column)
+        if rows.empty:
+            raise UserError(f"{record.path}: no rows match filters {locator.filters}", hint="Check the filter values against the file.")
+        la = self.mapping.local_authority
+        periods = table.periods(rows[area_filter(rows, level="national")] if area == "england" else rows)
+        period = self._pick_period(periods, locator.period, record.path, dfe=True)
+        record.periods.add(format_period(period))
+        in_period = rows[rows["time_period"] == period]
+        filters_text = ", ".join(f"{k}={v}" for k, v in locator.filters.items())
+
+        def one(level: str, code: str | None, label: str) -> tuple[object, str, int]:
+            selected = in_period[area_filter(in_period, level=level, code=code)]
+            if selected.empty:
+                return NO_DATA, f"no row for {label}", 0
+            text, dropped = unique_value(selected, column, describe=f"{label} {filters_text} {period}", path=record.path)
+            record.rows_read += len(selected)
+            return parse_number(text), f"{len(selected)} row(s)" + (f", {dropped} exact duplicate(s) ignored" if dropped else ""), dropped
+
+        provenance = dict(source_id=locator.source, path=record.path, display_path=record.display_path, sha256=record.sha256,
+                          period=format_period(period), mapping_ref=ref)
+        if area in ("la", "england"):
+            level, code, label = ("national", None, "England") if area == "england" else ("la", la.new_la_code, f"{la.name} ({la.new_la_code})")
+            value, rows_note, _ = one(level, code, label)
+            where = "geographic_level=National" if area == "england" else f"new_la_code={la.new_la_code}"
+            note = describe_symbol(value) if isinstance(value, str) else ""
+            return Observation(value=value, note=note, provenance=Provenance(
+                **provenance, locator=f"{where}; {filters_text}; time_period={period}; column {column} ({rows_note})",
+                transformation="as published"))
+        # statistical neighbours: mean of per-LA values matched by code
+        used, left_out, parts = [], [], []
+        for neighbour in self.neighbours():
+            value, _, _ = one("la", neighbour.code, neighbour.name)
+            if is_number(value):
+                used.append((neighbour, value))
+            else:
+                left_out.append(f"{neighbour.name}: {value}")
+        total = len(self.neighbours())
+        codes = ",".join(n.code for n in self.neighbours())
+        locator_text = f"new_la_code in [{codes}]; {filters_text}; time_period={period}; column {column}"
+        if not used:
+            return Observation(value=NO_DATA, note=f"no statistical neighbour has a published value ({'; '.join(left_out)})",
+                               provenance=Provenance(**provenance, locator=locator_text, transformation="mean of 0 neighbours"))
+        mean = round(sum(v for _, v in used) / len(used), SN_ROUND)
+        mean = int(mean) if float(mean).is_integer() else mean
+        transformation = f"mean of {len(used)} of {total} statistical neighbours"
+        if left_out:
+            transformation += f" ({'; '.join(left_out)} left out)"
+        transformation += f"; rounded to {SN_ROUND} dp; values: " + ", ".join(f"{n.name} {v}" for n, v in used)
+        note = f"SN mean of {len(used)} of {total}" + (f"; {'; '.join(left_out)}" if left_out else "")
+        return Observation(value=mean, note=note if left_out else "", provenance=Provenance(**provenance, locator=locator_text, transformation=transformation))
+
+    def _pick_period(self, periods: list[str], wanted: str, path: Path, *, dfe: bool = False) -> str:
+        if not dfe and self.as_of:
+            periods = [p for p in periods if str(p) <= self.as_of] or periods
+        if not periods:
+            raise UserError(f"{path}: no periods found for this locator")
+        if wanted == "latest":
+            return periods[-1]
+        if wanted == "previous":
+            if len(periods) < 2:
+                raise UserError(f"{path}: only one period ({periods[-1]}), so there is no previous period",
+                                hint="Add the previous period's rows or mark `previous` as not_available.")
+            return periods[-2]
+        matches = [p for p in periods if str(p) == wanted or format_period(p) == wanted]
+        if not matches:
+            raise UserError(f"{path}: period '{wanted}' not found", hint=f"Periods in the file: {', '.join(map(str, periods))}")
+        return matches[0]
+
+    # --- workbook tables (ChAT, local) ----------------------------------------------------
+    def _table(self, locator: Locator) -> tuple[Table, InputFile]:
+        record = self.input_file(locator.source)
+        grid = read_grid(record.path, locator.sheet)
+        return find_table(grid, locator.table), record
+
+    def _source_period(self, locator: Locator, record: InputFile) -> str:
+        if record.kind == "chat":
+            return chat_period(record.path)
+        return ""
+
+    def _cell_observation(self, table: Table, record: InputFile, row: int, col: int, ref: str, period: str, extra: str = "") -> Observation:
+        raw = table.value(row, col)
+        record.rows_read += 1
+        if period:
+            record.periods.add(period)
+        place = table.grid.ref(row, col)
+        locator = place + (f" ({extra})" if extra else "")
+        provenance = Provenance(source_id=record.source_id, path=record.path, display_path=record.display_path,
+                                sha256=record.sha256, locator=locator, period=period, transformation="as recorded", mapping_ref=ref)
+        if raw is None:
+            return Observation(value=NO_DATA, note=f"empty cell {place} in source", provenance=provenance)
+        if isinstance(raw, str):
+            value = parse_number(raw)
+            if isinstance(value, str):
+                return Observation(value=value, note=describe_symbol(value), provenance=provenance)
+            raw = value
+        return Observation(value=raw, provenance=provenance)
+
+    def _table_cell(self, locator: Locator, ref: str) -> Observation:
+        table, record = self._table(locator)
+        row, col = table.row(locator.row), table.column(locator.column)
+        return self._cell_observation(table, record, row, col, ref, self._source_period(locator, record),
+                                      extra=f"row '{locator.row}', column '{locator.column}'")
+
+    def _long_table_value(self, locator: Locator, ref: str) -> Observation:
+        table, record = self._table(locator)
+        col = table.column(locator.column)
+        filters = {norm(k): norm(v) for k, v in locator.filters.items()}
+        for key in filters:
+            table.column(key)
+        rows = [r for r, rec in table.records() if all(norm(rec.get(k)) == v for k, v in filters.items())]
+        if not rows:
+            raise UserError(f"{table.grid.where()}: no rows match {dict(locator.filters)}", hint="Check the filter values against the table.")
+        filters_text = ", ".join(f"{k}={v}" for k, v in locator.filters.items())
+        if locator.period_column:
+            pcol = table.column(locator.period_column)
+            periods = sorted({str(table.value(r, pcol)) for r in rows})
+            period = self._pick_period(periods, locator.period, record.path)
+            rows = [r for r in rows if str(table.value(r, pcol)) == period]
+        else:
+            period = ""
+        if len(rows) != 1:
+            raise UserError(f"{table.grid.where()}: {len(rows)} rows match {filters_text or 'the locator'} for period {period or '(none)'}",
+                            hint="Add filters so exactly one row matches.")
+        extra = "; ".join(filter(None, [filters_text, f"{locator.period_column}={period}" if period else ""]))
+        return self._cell_observation(table, record, rows[0], col, ref, period, extra=extra)
+
+    # --- arithmetic -----------------------------------------------------------------------
+    def _divide(self, numerator: Observation, denominator: Observation, locator: Locator, ref: str) -> Observation:
+        scale = locator.scale or 1
+        provenance = numerator.provenance
+        assert provenance is not None and denominator.provenance is not None
+        locator_text = f"{provenance.locator} ÷ {denominator.provenance.locator}"
+        if not (numerator.is_number and denominator.is_number) or denominator.value == 0:
+            reason = "numerator or denominator not a number" if denominator.value != 0 else "denominator is 0"
+            return Observation(value=NO_DATA, note=f"cannot compute ratio: {reason}",
+                               provenance=_replace(provenance, locator=locator_text, transformation=f"ratio not computed ({reason})"),
+                               parts=(numerator, denominator))
+        value = numerator.value / denominator.value * scale
+        steps = f"{numerator.value} ÷ {denominator.value}" + (f" × {locator.scale:g}" if locator.scale else "")
+        if locator.round is not None:
+            value = round(value, locator.round)
+            steps += f", rounded to {locator.round} dp"
+        value = int(value) if float(value).is_integer() else value
+        return Observation(value=value, provenance=_replace(provenance, locator=locator_text, transformation=steps),
+                           parts=(numerator, denominator))
+
+    def _scale(self, observation: Observation, locator: Locator) -> Observation:
+        if not observation.is_number or observation.provenance is None:
+            return observation
+        value = observation.value * (locator.scale or 1)
+        steps = f"× {locator.scale:g}" if locator.scale else ""
+        if locator.round is not None:
+            value = round(value, locator.round)
+            steps = f"{steps}, rounded to {locator.round} dp".lstrip(", ")
+        return observation.with_(value=value, provenance=_replace(observation.provenance, transformation=steps))
+
+
+def _replace(provenance: Provenance, **changes) -> Provenance:
+    from dataclasses import replace
+
+    return replace(provenance, **changes)

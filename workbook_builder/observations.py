@@ -1,0 +1,88 @@
+"""Observations: values read from a source, each carrying its provenance.
+
+An :class:`Observation` is what every reader returns and every writer consumes. Its
+``value`` is a number, or a symbol standing for a value that must never be shown as 0:
+DfE suppression symbols (``c``, ``z``, ``x``, ``k``, ``low``, ``u``, ``:``), "No data" or
+"Not yet available". The :class:`Provenance` says exactly where the value came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+#: DfE open-data symbols and their meanings (DfE data guidance, "symbols used in the release").
+SYMBOLS: dict[str, str] = {
+    "c": "suppressed to protect confidentiality",
+    "z": "not applicable",
+    "x": "not available",
+    "k": "rounds to zero but is not zero",
+    "low": "a low figure, shown as 'low'",
+    "u": "low reliability",
+    ":": "not available",
+}
+
+NO_DATA = "No data"
+NOT_AVAILABLE = "Not yet available"
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@lru_cache(maxsize=256)
+def _sha256(path: str, mtime_ns: int, size: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, cached per (path, mtime, size) so a build hashes each input once."""
+    stat = path.stat()
+    return _sha256(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value came from: file, fingerprint, place in the file, period, and what was done to it."""
+
+    source_id: str
+    path: Path
+    display_path: str  # path as shown to people: relative to the project where possible
+    sha256: str
+    locator: str  # resolved place: "'Comparison'!C9" or "filters new_la_code=E06000051, time_period=2025; column percentage"
+    period: str = ""
+    transformation: str = "as published"
+    mapping_ref: str = ""  # file:line of the mapping entry that asked for it
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One value (number or symbol) with its provenance; ``parts`` are the observations it was computed from."""
+
+    value: float | int | str
+    provenance: Provenance | None
+    note: str = ""
+    parts: tuple["Observation", ...] = field(default=(), repr=False)
+
+    @property
+    def is_number(self) -> bool:
+        return is_number(self.value)
+
+    def with_(self, **changes) -> "Observation":
+        return replace(self, **changes)
+
+
+def unavailable(reason: str, *, mapping_ref: str = "", label: str = NOT_AVAILABLE) -> Observation:
+    """A value that is not yet available: shown as such, with the reason, never as 0."""
+    return Observation(value=label, provenance=None, note=reason)
+
+
+def describe_symbol(symbol: str) -> str:
+    meaning = SYMBOLS.get(symbol.strip().lower())
+    return f"'{symbol}' in source: {meaning}" if meaning else f"'{symbol}' in source"

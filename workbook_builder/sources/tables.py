@@ -1,0 +1,206 @@
+"""Find values in spreadsheet-like files by sheet, table title, header and row label.
+
+Readers never use fixed coordinates: a table is found by its title (a cell whose text
+is the title, with the header row below it) or, without a title, as the first row of a
+sheet with two or more filled cells. A value is then the cell where a row label (in the
+table's first column) meets a column header. The resolved cell is recorded, so the Audit
+sheet can say exactly which cell was read.
+
+Workbooks are read with python-calamine (fast, read-only); CSVs with the csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import UserError
+
+
+def norm(text: object) -> str:
+    """Text for matching labels: case-folded, whitespace collapsed, curly quotes and dashes made plain."""
+    value = "" if text is None else str(text)
+    value = value.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    return re.sub(r"\s+", " ", value).strip().casefold()
+
+
+def column_letter(index: int) -> str:
+    """1-based column index -> Excel letters."""
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def cell_ref(sheet: str, row: int, col: int) -> str:
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    return f"{quoted}!{column_letter(col)}{row}"
+
+
+def clean(value: object) -> object:
+    """Calamine/CSV cell -> int, float, str or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, int):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value).strip()
+    return text if text else None
+
+
+@dataclass
+class Grid:
+    """The cells of one sheet (or CSV), row-major, 1-based coordinates."""
+
+    path: Path
+    sheet: str  # sheet name; for a CSV the file name
+    rows: list[list[object]]
+    is_csv: bool = False
+
+    def ref(self, row: int, col: int) -> str:
+        if self.is_csv:
+            return f"row {row}, column {col}"
+        return cell_ref(self.sheet, row, col)
+
+    def where(self) -> str:
+        return f"{self.path}" if self.is_csv else f"{self.path} sheet '{self.sheet}'"
+
+
+@lru_cache(maxsize=64)
+def _workbook_grids(path: str, mtime_ns: int) -> dict[str, list[list[object]]]:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(path)
+    except Exception as exc:  # calamine raises several error types for bad files
+        raise UserError(
+            f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc})",
+            hint="Check it is an .xlsx/.xlsm/.xls file that opens in Excel, not encrypted or corrupt.",
+        ) from exc
+    grids = {}
+    for name in workbook.sheet_names:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception:  # chartsheets and the like have no cells
+            continue
+        grids[name] = [[clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    return grids
+
+
+def read_grid(path: Path, sheet: str | None = None) -> Grid:
+    """Cells of ``sheet`` in a workbook, or of a CSV file (``sheet`` ignored)."""
+    if path.suffix.lower() == ".csv":
+        return Grid(path=path, sheet=path.name, rows=_csv_rows(str(path), path.stat().st_mtime_ns), is_csv=True)
+    grids = _workbook_grids(str(path), path.stat().st_mtime_ns)
+    if sheet is None:
+        sheet = next(iter(grids))
+    for name, rows in grids.items():
+        if norm(name) == norm(sheet):
+            return Grid(path=path, sheet=name, rows=rows)
+    raise UserError(
+        f"{path}: no sheet named '{sheet}'",
+        hint=f"Sheets in this workbook: {', '.join(grids)}",
+    )
+
+
+def sheet_names(path: Path) -> list[str]:
+    return list(_workbook_grids(str(path), path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _csv_rows(path: str, mtime_ns: int) -> list[list[object]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            with open(path, newline="", encoding=encoding) as handle:
+                return [[clean(v) for v in row] for row in csv.reader(handle)]
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{path}: not a text CSV file", hint="Save it from Excel as 'CSV UTF-8'.")
+
+
+@dataclass
+class Table:
+    """A rectangular table in a grid: header row, label column, and body rows."""
+
+    grid: Grid
+    title: str | None
+    header_row: int  # 1-based
+    columns: dict[str, int]  # normalised header -> 1-based column
+    headers: list[str]
+    label_col: int
+    body: list[int]  # 1-based row numbers
+
+    def column(self, header: str) -> int:
+        key = norm(header)
+        if key not in self.columns:
+            raise UserError(
+                f"{self.grid.where()}: table {self._name()} has no column '{header}'",
+                hint=f"Columns: {', '.join(self.headers)}",
+            )
+        return self.columns[key]
+
+    def row(self, label: str) -> int:
+        key = norm(label)
+        found = [r for r in self.body if norm(self.value(r, self.label_col)) == key]
+        if len(found) != 1:
+            labels = [str(self.value(r, self.label_col)) for r in self.body]
+            problem = "no row" if not found else f"{len(found)} rows"
+            raise UserError(
+                f"{self.grid.where()}: table {self._name()} has {problem} labelled '{label}'",
+                hint=f"Row labels: {'; '.join(labels)}",
+            )
+        return found[0]
+
+    def value(self, row: int, col: int) -> object:
+        cells = self.grid.rows[row - 1] if row - 1 < len(self.grid.rows) else []
+        return cells[col - 1] if col - 1 < len(cells) else None
+
+    def records(self) -> list[tuple[int, dict[str, object]]]:
+        """Body rows as (row number, {normalised header: value})."""
+        return [(r, {h: self.value(r, c) for h, c in self.columns.items()}) for r in self.body]
+
+    def _name(self) -> str:
+        return f"'{self.title}'" if self.title else f"with header at row {self.header_row}"
+
+
+def _filled(cells: list[object]) -> list[int]:
+    return [i + 1 for i, v in enumerate(cells) if v not in (None, "")]
+
+
+def find_table(grid: Grid, title: str | None = None) -> Table:
+    """Locate a table by its title cell, or the first table on the sheet."""
+    rows = grid.rows
+    start = 0
+    if title:
+        hits = [(r, c) for r, cells in enumerate(rows, 1) for c, v in enumerate(cells, 1) if v is not None and norm(v) == norm(title)]
+        if len(hits) != 1:
+            problem = "no cell" if not hits else f"{len(hits)} cells"
+            raise UserError(
+                f"{grid.where()}: {problem} with the table title '{title}'",
+                hint="Table titles are the text in the cell above a table's header row.",
+            )
+        start = hits[0][0]  # search below the title
+    header_row = next((r for r in range(start + 1, len(rows) + 1) if len(_filled(rows[r - 1])) >= 2), None)
+    if header_row is None:
+        raise UserError(f"{grid.where()}: no table{' under ' + repr(title) if title else ''} (no row with two or more filled cells)")
+    header_cells = rows[header_row - 1]
+    filled = _filled(header_cells)
+    columns = {norm(header_cells[c - 1]): c for c in filled}
+    headers = [str(header_cells[c - 1]) for c in filled]
+    label_col = filled[0]
+    body = []
+    for r in range(header_row + 1, len(rows) + 1):
+        cells = rows[r - 1]
+        if not any(v not in (None, "") for v in cells[label_col - 1 : filled[-1]]):
+            break
+        body.append(r)
+    return Table(grid=grid, title=title, header_row=header_row, columns=columns, headers=headers, label_col=label_col, body=body)
