@@ -1,0 +1,51 @@
+"""Shared fixtures: the project root, the reference data in ../shared/data, and one sample build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+FIXED_BUILT_AT = "2026-07-01 09:00:00 UTC"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "libreoffice: opens workbooks in LibreOffice headless (soffice)")
+
+
+def soffice() -> str:
+    """The LibreOffice binary; in CI its absence is a failure, elsewhere the test is skipped."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is not installed; .ci/run installs it")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"reference data missing: {SHARED_DATA}")
+        pytest.skip("../shared/data is not beside the project")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """Appendix X built once from the bundled sample inputs, with a fixed build time."""
+    from workbook_builder.build import build
+
+    out = tmp_path_factory.mktemp("outputs")
+    [result] = build(["appendix_x"], inputs=ROOT / "inputs" / "sample", out_dir=out, built_at=FIXED_BUILT_AT, root=ROOT)
+    return result

@@ -1,0 +1,5 @@
+"""``python -m workbook_builder`` runs the ``scorecard`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,270 @@
+"""The library calls behind every way in: ``build``, ``validate`` and ``trace``.
+
+The CLI (:mod:`workbook_builder.cli`) and the Excel ribbon (:mod:`workbook_builder.ribbon`)
+are thin shells over these functions; neither holds logic the other lacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import __version__
+from .errors import UserError
+from .measures.mapping import Mapping, load_mapping
+from .measures.resolve import ResolvedMeasure, Resolver
+from .observations import file_sha256
+from .sources.base import InputFile, display_path
+from .writers.audit import BuildStamp, write_audit, write_sources
+from .writers.ooxml import WorkbookPackage
+from .writers.scorecard import ScorecardWriter, find_layout
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The folder holding ``mappings/`` and ``templates/``: the current folder or one above it, else the package's checkout."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in [here, *here.parents]:
+        if (candidate / "mappings").is_dir() and (candidate / "templates").is_dir():
+            return candidate
+    return PACKAGE_ROOT
+
+
+def mapping_paths(root: Path) -> dict[str, Path]:
+    """Workbook id -> mapping file, for every mapping in ``mappings/``."""
+    found = {}
+    for path in sorted((root / "mappings").glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            head = yaml.safe_load(handle) or {}
+        if isinstance(head, dict) and "workbook" in head:
+            found[str(head["workbook"])] = path
+    return found
+
+
+def select_mappings(root: Path, workbooks: list[str] | None) -> list[Path]:
+    available = mapping_paths(root)
+    if not available:
+        raise UserError(f"no mapping files in {root / 'mappings'}", hint="Run scorecard from the project folder.")
+    if not workbooks:
+        return list(available.values())
+    unknown = [w for w in workbooks if w not in available]
+    if unknown:
+        raise UserError(f"unknown workbook {', '.join(unknown)}", hint=f"Available: {', '.join(available)}")
+    return [available[w] for w in workbooks]
+
+
+def build_time(built_at: str | None = None) -> str:
+    """The build time shown in workbooks: ``built_at``, else ``SOURCE_DATE_EPOCH``, else now (UTC)."""
+    if built_at:
+        return built_at
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        except ValueError:
+            raise UserError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{epoch}'") from None
+    else:
+        moment = dt.datetime.now(tz=dt.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def read_manifest(inputs: Path) -> dict[str, dict]:
+    """``MANIFEST.yaml`` in the inputs folder: which files are sample data, and a note for each."""
+    path = inputs / "MANIFEST.yaml"
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path}: not valid YAML ({exc})") from None
+    files = data.get("files", {}) if isinstance(data, dict) else {}
+    return {str(k): (v or {}) for k, v in files.items()}
+
+
+@dataclass
+class BuildResult:
+    workbook: str
+    output: Path | None
+    measures: int
+    values_filled: int
+    audit_rows: int
+    sources: list[InputFile]
+    sample: bool
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """A mapping resolved against its inputs: everything a build needs except the writing."""
+
+    mapping: Mapping
+    resolver: Resolver
+    resolved: list[ResolvedMeasure]
+    files: list[InputFile]
+    template: Path
+
+
+def plan(mapping_path: Path, inputs: Path, root: Path, *, period: str | None = None) -> Plan:
+    mapping = load_mapping(mapping_path)
+    inputs = Path(inputs)
+    if not inputs.is_dir():
+        raise UserError(f"inputs folder not found: {inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and reference/.")
+    resolver = Resolver(mapping=mapping, inputs=inputs, project_root=root, as_of=period)
+    resolved = resolver.resolve_all()
+    manifest = read_manifest(inputs)
+    files = list(resolver.files.values())
+    for f in files:
+        entry = manifest.get(Path(os.path.relpath(f.path, inputs)).as_posix(), {})
+        f.sample = bool(entry.get("sample", False))
+        f.sample_note = str(entry.get("note", ""))
+    template = root / mapping.template
+    if not template.is_file():
+        raise UserError(f"template not found: {template} (mapping {mapping.path})", hint="Run: python scripts/make_templates.py")
+    return Plan(mapping=mapping, resolver=resolver, resolved=resolved, files=files, template=template)
+
+
+def build_one(mapping_path: Path, inputs: Path, out_dir: Path, *, root: Path, period: str | None = None,
+              built_at: str | None = None) -> BuildResult:
+    started = time.perf_counter()
+    p = plan(mapping_path, inputs, root, period=period)
+    stamp = BuildStamp(built_at=build_time(built_at), version=__version__)
+    package = WorkbookPackage.open(p.template)
+    writer = ScorecardWriter(package, p.mapping)
+    writer.fill(p.resolved)
+
+    sample_files = [f for f in p.files if f.sample]
+    extra = _reference_files(p, root)
+    write_info(package, p, stamp, sample_files, period)
+    audit_rows = write_audit(package, writer.audit, stamp)
+    write_sources(package, p.files + extra)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    output = out_dir / p.mapping.output
+    package.save(output, refuse_paths=[p.template])
+    filled = sum(1 for row in writer.audit if row.series not in ("RAG", "Direction", "Target"))
+    return BuildResult(workbook=p.mapping.workbook, output=output, measures=len(p.resolved), values_filled=filled,
+                       audit_rows=audit_rows, sources=p.files, sample=bool(sample_files),
+                       seconds=time.perf_counter() - started,
+                       warnings=[f"template row with unknown measure id ignored: {k}" for k in writer.layout.unknown_keys])
+
+
+def _reference_files(p: Plan, root: Path) -> list[InputFile]:
+    """The mapping and template, listed on the Sources sheet too, so the whole build is fingerprinted."""
+    rows = []
+    for source_id, kind, path, description in [
+        ("mapping", "mapping", p.mapping.path, "Mapping file that ties each row to its sources"),
+        ("template", "template", p.template, "Template workbook filled by the build (never modified)"),
+    ]:
+        rows.append(InputFile(source_id=source_id, kind=kind, path=Path(path), display_path=display_path(Path(path), root), description=description))
+    return rows
+
+
+def write_info(package: WorkbookPackage, p: Plan, stamp: BuildStamp, sample_files: list[InputFile], period: str | None) -> None:
+    """Fill the cells named ScorecardInfo and SampleDataNote, where the template defines them."""
+    targets = _named_cells(package)
+    la_periods = sorted({m.values["la"].provenance.period for m in p.resolved
+                         if m.values["la"].provenance and m.values["la"].provenance.period})
+    shown = period or "latest available for each measure"
+    info = (f"Reporting period: {shown}. Latest data used: {', '.join(la_periods)}. Built {stamp.built_at} by scorecard "
+            f"{stamp.version} from {len(p.files)} input files. Every figure is explained on the Audit sheet; inputs are on the Sources sheet.")
+    if "scorecardinfo" in targets:
+        sheet, ref = targets["scorecardinfo"]
+        package.worksheet(sheet).set_value(ref, info)
+    if "sampledatanote" in targets and sample_files:
+        sheet, ref = targets["sampledatanote"]
+        note = (f"CONTAINS SAMPLE DATA: {len(sample_files)} of {len(p.files)} input files are sample or synthetic "
+                f"(marked on the Sources sheet). Do not publish these figures as Shropshire's.")
+        package.worksheet(sheet).set_value(ref, note)
+
+
+def _named_cells(package: WorkbookPackage) -> dict[str, tuple[str, str]]:
+    cells = {}
+    for name, refers in package.defined_names.items():
+        text = refers.lstrip("=")
+        if "!" not in text:
+            continue
+        sheet, ref = text.rsplit("!", 1)
+        sheet = sheet.strip("'").replace("''", "'")
+        cells[name.lower()] = (sheet, ref.replace("$", "").split(":")[0])
+    return cells
+
+
+def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out_dir: Path | None = None,
+          period: str | None = None, built_at: str | None = None, root: Path | None = None) -> list[BuildResult]:
+    """Build the named workbooks (default: every workbook with a mapping) into ``out_dir``."""
+    root = root or project_root()
+    inputs = Path(inputs) if inputs else root / "inputs" / "sample"
+    out_dir = Path(out_dir) if out_dir else root / "outputs"
+    return [build_one(path, inputs, out_dir, root=root, period=period, built_at=built_at)
+            for path in select_mappings(root, workbooks)]
+
+
+@dataclass
+class ValidationReport:
+    workbook: str
+    measures: int
+    located: int
+    not_available: int
+    files: list[InputFile]
+    warnings: list[str]
+
+
+def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, period: str | None = None,
+             root: Path | None = None) -> list[ValidationReport]:
+    """Check mapping, inputs and template without writing anything: every row resolvable, every locator one value."""
+    root = root or project_root()
+    inputs = Path(inputs) if inputs else root / "inputs" / "sample"
+    reports = []
+    for path in select_mappings(root, workbooks):
+        p = plan(path, inputs, root, period=period)
+        package = WorkbookPackage.open(p.template)
+        layout = find_layout(package.worksheet(p.mapping.sheet), p.mapping)
+        values = [o for m in p.resolved for s, o in m.values.items() if s in ("la", "sn", "england", "previous")]
+        located = sum(1 for o in values if o.provenance is not None)
+        reports.append(ValidationReport(workbook=p.mapping.workbook, measures=len(p.resolved), located=located,
+                                        not_available=len(values) - located, files=p.files,
+                                        warnings=[f"template row with unknown measure id: {k}" for k in layout.unknown_keys]))
+    return reports
+
+
+AUDIT_FIELDS = ["Cell", "Measure id", "Label", "Series", "Value", "Unit", "Period", "Source", "Source file", "SHA-256",
+                "Locator", "Transformation", "Mapping", "Built at", "Tool version"]
+
+
+def trace(workbook: Path, cell: str) -> list[dict[str, object]]:
+    """The Audit rows explaining ``cell`` ('Sheet'!D5, Sheet!D5, or D5 on the scorecard sheet) of a built workbook."""
+    from .sources.tables import find_table, norm, read_grid
+
+    workbook = Path(workbook)
+    if not workbook.is_file():
+        raise UserError(f"workbook not found: {workbook}", hint="Pass a workbook built by `scorecard build` (see outputs/).")
+    table = find_table(read_grid(workbook, "Audit"))
+    wanted = _normalise_cell(cell)
+    matches = []
+    for _, record in table.records():
+        cell_text = str(record.get("cell") or "")
+        if _normalise_cell(cell_text) == wanted or (("!" not in cell) and cell_text.split("!")[-1].upper() == wanted[1]):
+            matches.append({name: record.get(norm(name)) for name in AUDIT_FIELDS})
+    if not matches:
+        raise UserError(f"{workbook}: no Audit row for cell {cell}",
+                        hint="Trace a Shropshire, SN, England, Previous, RAG or Direction cell of a measure row; the Audit sheet lists them all.")
+    return matches
+
+
+def _normalise_cell(text: str) -> tuple[str, str]:
+    text = text.strip().lstrip("=")
+    if "!" in text:
+        sheet, ref = text.rsplit("!", 1)
+        return sheet.strip("'").replace("''", "'").casefold(), ref.replace("$", "").upper()
+    return "", text.replace("$", "").upper()
+
+
+def sha256_of(path: Path) -> str:
+    return file_sha256(Path(path))

@@ -1,0 +1,116 @@
+"""``scorecard``: the command-line shell over :mod:`workbook_builder.build`.
+
+Exit status: 0 success; 2 for a user error (bad input, bad mapping, missing file), printed
+as one message naming the file, sheet, row or key, with no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, build as library
+from .errors import UserError
+
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+inputs_option = click.option("--inputs", type=click.Path(path_type=Path, file_okay=False), default=None,
+                             help="Folder of input extracts (chat/, dfe/, local/, reference/). Default: inputs/sample.")
+workbook_option = click.option("--workbook", "workbooks", multiple=True, metavar="NAME",
+                               help="Workbook id from mappings/ (e.g. appendix_x). Repeatable. Default: all.")
+period_option = click.option("--period", default=None, metavar="LABEL",
+                             help="Reporting period, e.g. '2026-27 Q1': shown on the scorecard, and the latest local period used.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scorecard")
+def cli() -> None:
+    """Build children's services scorecard workbooks from source extracts, with provenance for every number."""
+
+
+@cli.command("build")
+@workbook_option
+@inputs_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, help="Output folder. Default: outputs/.")
+@period_option
+@click.option("--built-at", default=None, metavar="TEXT",
+              help="Build time to show in the workbook (default: SOURCE_DATE_EPOCH, else now). Fix it for byte-identical rebuilds.")
+def build_command(workbooks, inputs, out, period, built_at) -> None:
+    """Build workbooks from the inputs into the output folder."""
+    results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at)
+    table = Table(title="Built", show_lines=False)
+    for column in ("workbook", "measures", "values", "audit rows", "inputs", "sample data", "seconds", "output"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(r.workbook, str(r.measures), str(r.values_filled), str(r.audit_rows), str(len(r.sources)),
+                      "yes" if r.sample else "no", f"{r.seconds:.2f}", _shown(r.output))
+    console.print(table)
+    for r in results:
+        for warning in r.warnings:
+            errors.print(f"warning: {r.workbook}: {warning}")
+
+
+@cli.command("validate")
+@workbook_option
+@inputs_option
+@period_option
+def validate_command(workbooks, inputs, period) -> None:
+    """Check mappings, inputs and templates without building: every row resolvable, every locator one value."""
+    reports = library.validate(list(workbooks) or None, inputs=inputs, period=period)
+    for report in reports:
+        console.print(f"[bold]{report.workbook}[/bold]: {report.measures} measures; {report.located} values located; "
+                      f"{report.not_available} marked not available; {len(report.files)} input files read")
+        for warning in report.warnings:
+            errors.print(f"warning: {report.workbook}: {warning}")
+    console.print("OK: every mapped value resolves to exactly one source value.")
+
+
+@cli.command("trace")
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("cell")
+def trace_command(workbook, cell) -> None:
+    """Print where the number in CELL ('Scorecard'!D7) of a built WORKBOOK came from."""
+    for row in library.trace(workbook, cell):
+        table = Table(show_header=False, title=f"{row['Cell']}: {row['Measure id']} ({row['Series']})")
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for name, value in row.items():
+            table.add_row(name, "" if value is None else str(value))
+        console.print(table)
+
+
+def _shown(path: Path | None) -> str:
+    """A path relative to the current folder when it is inside it."""
+    if path is None:
+        return ""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="scorecard", standalone_mode=False)
+    except UserError as exc:
+        errors.print(f"Error: {exc.message}", markup=False)
+        if exc.hint:
+            errors.print(f"  {exc.hint}", markup=False)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        errors.print("Aborted.")
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

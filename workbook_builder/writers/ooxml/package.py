@@ -1,0 +1,680 @@
+"""The zip package of an Excel workbook, edited in place.
+
+Only parts that are edited are re-serialised; every other part is written back with
+byte-identical content, in the template's member order.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+
+from workbook_builder.errors import UserError
+
+from . import xml as X
+from .xml import NS_CT, NS_MAIN, NS_PKG_REL, NS_R, q
+
+# Bounds applied before any part is decompressed.
+MAX_PART_BYTES = 200 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 250  # uncompressed/compressed, checked for parts over RATIO_MIN_BYTES
+RATIO_MIN_BYTES = 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+# Fixed zip metadata so the same inputs give byte-identical output.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ZIP_LEVEL = 6
+
+WORKBOOK_ORDER = [
+    "fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
+    "functionGroups", "externalReferences", "definedNames", "calcPr", "oleSize",
+    "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+    "fileRecoveryPr", "webPublishObjects", "extLst",
+]
+
+_FORBIDDEN_SHEET_CHARS = set('[]:*?/\\')
+
+
+class _Rels:
+    """A parsed .rels part."""
+
+    def __init__(self, pkg: "WorkbookPackage", rels_part: str, source_part: str):
+        self.pkg = pkg
+        self.part = rels_part
+        self.source = source_part
+        if pkg._exists(rels_part):
+            self.tree = pkg._tree(rels_part)
+        else:
+            root = etree.Element(q("Relationships", NS_PKG_REL), nsmap={None: NS_PKG_REL})
+            self.tree = etree.ElementTree(root)
+            pkg._trees[rels_part] = self.tree
+            pkg._new_part(rels_part, self.tree)
+
+    @property
+    def root(self):
+        return self.tree.getroot()
+
+    def items(self):
+        for el in self.root.findall(q("Relationship", NS_PKG_REL)):
+            yield el
+
+    def by_id(self, rid: str):
+        for el in self.items():
+            if el.get("Id") == rid:
+                return el
+        return None
+
+    def target_part(self, el) -> str | None:
+        if el.get("TargetMode") == "External":
+            return None
+        return self.pkg._resolve(self.source, el.get("Target", ""))
+
+    def first_of_type(self, rel_type: str):
+        for el in self.items():
+            if el.get("Type") == rel_type:
+                return el
+        return None
+
+    def add(self, rel_type: str, target_part: str) -> str:
+        ids = {el.get("Id") for el in self.items()}
+        n = len(ids) + 1
+        while f"rId{n}" in ids:
+            n += 1
+        rid = f"rId{n}"
+        target = posixpath.relpath(target_part, posixpath.dirname(self.source) or ".")
+        el = etree.SubElement(self.root, q("Relationship", NS_PKG_REL))
+        el.set("Id", rid)
+        el.set("Type", rel_type)
+        el.set("Target", target)
+        self.pkg._touch(self.part)
+        return rid
+
+    def remove_target(self, part: str) -> None:
+        for el in list(self.items()):
+            if self.target_part(el) == part:
+                self.root.remove(el)
+                self.pkg._touch(self.part)
+
+
+def rels_part_for(part: str) -> str:
+    d, f = posixpath.split(part)
+    return posixpath.join(d, "_rels", f + ".rels")
+
+
+class WorkbookPackage:
+    """An Excel workbook package opened for careful editing.
+
+    Use :meth:`open`, edit through :meth:`worksheet`, :meth:`add_worksheet`,
+    :meth:`add_cell_style` and friends, then :meth:`save` to a new path."""
+
+    # ------------------------------------------------------------------ opening
+
+    def __init__(self) -> None:  # use WorkbookPackage.open()
+        self.path: Path
+        self._zip: zipfile.ZipFile
+        self._order: list[str] = []
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        self._ci: dict[str, str] = {}
+        self._raw: dict[str, bytes] = {}
+        self._trees: dict[str, etree._ElementTree] = {}
+        self._dirty: set[str] = set()
+        self._new: list[str] = []
+        self._removed: set[str] = set()
+        self._worksheets: dict[str, object] = {}
+        self._styles = None
+        self._shared_strings: list[str] | None = None
+        self._formula_removed = False
+
+    @classmethod
+    def open(cls, path) -> "WorkbookPackage":
+        self = cls()
+        self.path = Path(path)
+        src = self._label = str(self.path)
+        if not self.path.exists():
+            raise UserError(f"Template {src} does not exist.", hint="Check the path and try again.")
+        if not self.path.is_file():
+            raise UserError(f"Template {src} is not a file.")
+        try:
+            size = self.path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise UserError(f"Template {src} is larger than 1 GB; refusing to open it.")
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"Cannot read template {src}: {exc.strerror or exc}.",
+                            hint="If it is open in Excel, close it and try again.") from None
+        if data[:4] == OLE_MAGIC:
+            raise UserError(
+                f"{src} is password-protected (encrypted) or an old-style .xls file, not an .xlsx/.xlsm package.",
+                hint="Remove the password (File > Info > Protect Workbook) or save it as an Excel Workbook (.xlsx) and try again.",
+            )
+        if data[:2] != b"PK":
+            raise UserError(
+                f"{src} is not an Excel .xlsx/.xlsm file (it is not a zip package).",
+                hint="Open it in Excel and save it as an Excel Workbook (.xlsx) or Macro-Enabled Workbook (.xlsm).",
+            )
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+            raise UserError(
+                f"{src} is damaged: it cannot be read as a zip package ({exc}).",
+                hint="Open it in Excel, let it repair the file, save a copy and use that copy.",
+            ) from None
+        total = 0
+        for info in infos:
+            name = info.filename
+            if name.endswith("/"):
+                continue  # directory entry
+            if name.lower() in self._ci:
+                raise UserError(f"{src} is damaged: it contains the part {name!r} twice.",
+                                hint="Open it in Excel and save a fresh copy.")
+            if info.flag_bits & 0x1:
+                raise UserError(f"{src} contains an encrypted zip member {name!r}; Excel never writes these.",
+                                hint="Save the workbook from Excel without zip encryption.")
+            if info.file_size > MAX_PART_BYTES:
+                raise UserError(f"{src}: part {name} would expand to {info.file_size // 2**20} MB; refusing (limit 200 MB).")
+            if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise UserError(f"{src}: part {name} has a suspicious compression ratio (possible zip bomb); refusing to open it.")
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise UserError(f"{src} would expand to more than 1 GB; refusing to open it.")
+            self._order.append(name)
+            self._infos[name] = info
+            self._ci[name.lower()] = name
+        self._load_structure()
+        return self
+
+    def _load_structure(self) -> None:
+        src = self._label
+        if not self._exists("[Content_Types].xml") or not self._exists("_rels/.rels"):
+            raise UserError(
+                f"{src} is not an Excel workbook package (no [Content_Types].xml or _rels/.rels).",
+                hint="Open it in Excel and save it as an Excel Workbook (.xlsx).",
+            )
+        self._ct_part = self._ci["[content_types].xml"]
+        root_rels = _Rels(self, self._ci["_rels/.rels"], "")
+        doc = root_rels.first_of_type(X.REL_OFFICE_DOC)
+        if doc is None:
+            if any(el.get("Type", "").startswith("http://purl.oclc.org/ooxml/") for el in root_rels.items()):
+                raise UserError(f"{src} is saved as 'Strict Open XML Spreadsheet', which this tool does not edit.",
+                                hint="In Excel use File > Save As > 'Excel Workbook (*.xlsx)' and try again.")
+            raise UserError(f"{src} is not an Excel workbook package (no main document relationship).",
+                            hint="Open it in Excel and save it as an Excel Workbook (.xlsx).")
+        wb_part = root_rels.target_part(doc)
+        if wb_part is None or not self._exists(wb_part):
+            raise UserError(f"{src} is damaged: its workbook part {wb_part!r} is missing.",
+                            hint="Open it in Excel, let it repair the file and save a copy.")
+        self._wb_part = self._name(wb_part)
+        ctype = self.content_type(self._wb_part)
+        if ctype not in X.WORKBOOK_CONTENT_TYPES:
+            raise UserError(f"{src} is not an Excel workbook (its main part is {ctype or 'of unknown type'}).",
+                            hint="Use an .xlsx or .xlsm file saved by Excel.")
+        self._wb_ctype = ctype
+        self._root_rels = root_rels
+        self._wb_tree = self._tree(self._wb_part)
+        wb = self._wb_tree.getroot()
+        if etree.QName(wb).namespace == X.NS_STRICT_MAIN:
+            raise UserError(f"{src} is saved as 'Strict Open XML Spreadsheet', which this tool does not edit.",
+                            hint="In Excel use File > Save As > 'Excel Workbook (*.xlsx)' and try again.")
+        self._wb_rels = _Rels(self, rels_part_for(self._wb_part), self._wb_part)
+        self._sheets: list[dict] = []
+        sheets_el = wb.find(q("sheets"))
+        if sheets_el is None:
+            raise UserError(f"{src} is damaged: the workbook lists no sheets.")
+        for el in sheets_el.findall(q("sheet")):
+            self._sheets.append(self._sheet_record(el))
+
+    def _sheet_record(self, el) -> dict:
+        rid = el.get(q("id", NS_R))
+        rel = self._wb_rels.by_id(rid) if rid else None
+        rtype = rel.get("Type", "") if rel is not None else ""
+        part = self._wb_rels.target_part(rel) if rel is not None else None
+        return {
+            "el": el,
+            "name": el.get("name", ""),
+            "kind": rtype.rsplit("/", 1)[-1],
+            "part": self._name(part) if part else None,
+        }
+
+    # ------------------------------------------------------------------ part access
+
+    def _name(self, part: str) -> str:
+        """The actual zip member name for a part name (case-insensitive, %-decoding)."""
+        if part in self._infos or part in self._trees:
+            return part
+        for cand in (part, unquote(part)):
+            hit = self._ci.get(cand.lower())
+            if hit is not None:
+                return hit
+        return part
+
+    def _exists(self, part: str) -> bool:
+        name = self._name(part)
+        if name in self._removed:
+            return False
+        return name in self._infos or name in self._trees
+
+    def _resolve(self, source_part: str, target: str) -> str:
+        if target.startswith("/"):
+            return posixpath.normpath(target.lstrip("/"))
+        base = posixpath.dirname(source_part)
+        return posixpath.normpath(posixpath.join(base, target)) if base else posixpath.normpath(target)
+
+    def _read(self, part: str) -> bytes:
+        name = self._name(part)
+        if name in self._raw:
+            return self._raw[name]
+        info = self._infos.get(name)
+        if info is None:
+            raise UserError(f"{self._label} is damaged: part {part} is missing.",
+                            hint="Open it in Excel, let it repair the file and save a copy.")
+        try:
+            with self._zip.open(info) as fh:
+                data = fh.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise UserError(
+                f"{self._label} is damaged: part {name} cannot be decompressed ({exc}).",
+                hint="Open it in Excel, let it repair the file, save a copy and use that copy.",
+            ) from None
+        if len(data) > MAX_PART_BYTES:
+            raise UserError(f"{self._label}: part {name} expands beyond 200 MB; refusing.")
+        self._raw[name] = data
+        return data
+
+    def _tree(self, part: str) -> etree._ElementTree:
+        name = self._name(part)
+        tree = self._trees.get(name)
+        if tree is None:
+            tree = X.parse_xml(self._read(name), part=name, source=self._label)
+            self._trees[name] = tree
+        return tree
+
+    def _touch(self, part: str) -> None:
+        self._dirty.add(self._name(part))
+
+    def _new_part(self, part: str, tree: etree._ElementTree) -> None:
+        self._trees[part] = tree
+        self._new.append(part)
+        self._dirty.add(part)
+
+    def _remove_part(self, part: str) -> None:
+        name = self._name(part)
+        if not self._exists(name):
+            return
+        self._removed.add(name)
+        self._wb_rels.remove_target(name)
+        ct = self._tree(self._ct_part).getroot()
+        for el in ct.findall(q("Override", NS_CT)):
+            if el.get("PartName", "").lstrip("/").lower() == name.lower():
+                ct.remove(el)
+                self._touch(self._ct_part)
+
+    def content_type(self, part: str) -> str | None:
+        ct = self._tree(self._ct_part).getroot()
+        want = "/" + part.lstrip("/")
+        for el in ct.findall(q("Override", NS_CT)):
+            if el.get("PartName", "").lower() == want.lower():
+                return el.get("ContentType")
+        ext = posixpath.splitext(part)[1].lstrip(".").lower()
+        for el in ct.findall(q("Default", NS_CT)):
+            if el.get("Extension", "").lower() == ext:
+                return el.get("ContentType")
+        return None
+
+    def _add_override(self, part: str, ctype: str) -> None:
+        ct = self._tree(self._ct_part).getroot()
+        el = etree.SubElement(ct, q("Override", NS_CT))
+        el.set("PartName", "/" + part)
+        el.set("ContentType", ctype)
+        self._touch(self._ct_part)
+
+    # ------------------------------------------------------------------ workbook-level info
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """Worksheet names in workbook order (chart sheets and macro sheets excluded)."""
+        return [s["name"] for s in self._sheets if s["kind"] == "worksheet"]
+
+    @property
+    def _wb(self):
+        return self._wb_tree.getroot()
+
+    @property
+    def date1904(self) -> bool:
+        pr = self._wb.find(q("workbookPr"))
+        return pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+
+    @property
+    def defined_names(self) -> dict[str, str]:
+        """Workbook-scope defined names: name -> refersTo text (a copy; read only)."""
+        out: dict[str, str] = {}
+        dn = self._wb.find(q("definedNames"))
+        if dn is not None:
+            for el in dn.findall(q("definedName")):
+                if el.get("localSheetId") is None:
+                    out[el.get("name", "")] = el.text or ""
+        return out
+
+    def _sheet_index(self, name: str) -> int:
+        for i, s in enumerate(self._sheets):
+            if s["name"] == name:
+                return i
+        raise KeyError(name)
+
+    def _set_defined_name(self, name: str, text: str, *, local_sheet_id: int | None = None,
+                          hidden: bool = False) -> None:
+        wb = self._wb
+        dn = X.get_or_create(wb, "definedNames", WORKBOOK_ORDER)
+        lsid = None if local_sheet_id is None else str(local_sheet_id)
+        for el in dn.findall(q("definedName")):
+            if el.get("name", "").lower() == name.lower() and el.get("localSheetId") == lsid:
+                dn.remove(el)
+        el = etree.SubElement(dn, q("definedName"))
+        el.set("name", name)
+        if lsid is not None:
+            el.set("localSheetId", lsid)
+        if hidden:
+            el.set("hidden", "1")
+        el.text = text
+        self._touch(self._wb_part)
+
+    def shared_strings(self) -> list[str]:
+        if self._shared_strings is None:
+            rel = self._wb_rels.first_of_type(X.REL_SHARED_STRINGS)
+            part = self._wb_rels.target_part(rel) if rel is not None else None
+            out: list[str] = []
+            if part and self._exists(part):
+                root = self._tree(part).getroot()
+                for si in root.findall(q("si")):
+                    out.append(string_item_text(si))
+            self._shared_strings = out
+        return self._shared_strings
+
+    # ------------------------------------------------------------------ worksheets
+
+    def worksheet(self, name: str):
+        from .worksheet import Worksheet
+
+        ws = self._worksheets.get(name)
+        if ws is not None:
+            return ws
+        rec = next((s for s in self._sheets if s["name"] == name), None)
+        if rec is None:
+            # Excel sheet names are case-insensitive; accept a unique case-insensitive match.
+            matches = [s for s in self._sheets if s["name"].casefold() == str(name).casefold()]
+            rec = matches[0] if len(matches) == 1 else None
+        if rec is None or rec["kind"] != "worksheet":
+            avail = ", ".join(repr(n) for n in self.sheet_names) or "(none)"
+            if rec is None:
+                msg = f"{self._label} has no worksheet named {name!r}."
+            else:
+                msg = f"Sheet {rec['name']!r} in {self._label} is a {rec['kind'] or 'non-worksheet'} sheet, not a worksheet."
+            raise UserError(msg, hint=f"Worksheets in this workbook: {avail}. Check the sheet name and try again.")
+        if rec["name"] in self._worksheets:
+            return self._worksheets[rec["name"]]
+        if not rec["part"] or not self._exists(rec["part"]):
+            raise UserError(f"{self._label} is damaged: the part for sheet {name!r} is missing.",
+                            hint="Open it in Excel, let it repair the file and save a copy.")
+        ws = Worksheet(self, rec["name"], rec["part"], self._tree(rec["part"]))
+        self._worksheets[rec["name"]] = ws
+        return ws
+
+    def add_worksheet(self, name: str):
+        from .worksheet import Worksheet, new_sheet_tree
+
+        check_sheet_name(name)
+        for s in self._sheets:
+            if s["name"].casefold() == name.casefold():
+                raise UserError(f"{self._label} already has a sheet named {s['name']!r}.",
+                                hint="Choose another name, or remove that sheet from the template.")
+        wb_dir = posixpath.dirname(self._wb_part)
+        n = 1
+        while True:
+            part = posixpath.join(wb_dir, "worksheets", f"sheet{n}.xml")
+            if part.lower() not in self._ci and part not in self._trees:
+                break
+            n += 1
+        tree = new_sheet_tree()
+        self._new_part(part, tree)
+        self._add_override(part, X.CT_WORKSHEET)
+        rid = self._wb_rels.add(X.REL_WORKSHEET, part)
+        sheets_el = self._wb.find(q("sheets"))
+        ids = [int(s.get("sheetId")) for s in sheets_el.findall(q("sheet")) if (s.get("sheetId") or "").isdigit()]
+        el = etree.SubElement(sheets_el, q("sheet"))
+        el.set("name", name)
+        el.set("sheetId", str(max(ids, default=0) + 1))
+        el.set(q("id", NS_R), rid)
+        self._touch(self._wb_part)
+        self._sheets.append({"el": el, "name": name, "kind": "worksheet", "part": part})
+        self._update_app_xml(name)
+        ws = Worksheet(self, name, part, tree, new=True)
+        self._worksheets[name] = ws
+        return ws
+
+    def _update_app_xml(self, new_name: str) -> None:
+        """Add the sheet to docProps/app.xml when the layout is the plain one Excel writes;
+        otherwise leave app.xml alone (Excel rebuilds it and tolerates a stale one)."""
+        rel = self._root_rels.first_of_type(X.REL_EXTENDED_PROPS)
+        part = self._root_rels.target_part(rel) if rel is not None else None
+        if not part or not self._exists(part):
+            return
+        try:
+            root = self._tree(part).getroot()
+        except UserError:
+            return
+        ep, vt = X.NS_EP, X.NS_VT
+        hp = root.find(f"{q('HeadingPairs', ep)}/{q('vector', vt)}")
+        tp = root.find(f"{q('TitlesOfParts', ep)}/{q('vector', vt)}")
+        if hp is None or tp is None:
+            return
+        variants = hp.findall(q("variant", vt))
+        titles = tp.findall(q("lpstr", vt))
+        if len(variants) < 2 or len(variants) % 2 or len(variants) != len(hp) or len(titles) != len(tp):
+            return
+        pairs = []
+        for i in range(0, len(variants), 2):
+            label = variants[i].find(q("lpstr", vt))
+            count = variants[i + 1].find(q("i4", vt))
+            if label is None or count is None or not (count.text or "").strip().isdigit():
+                return
+            pairs.append((label.text, count))
+        if pairs[0][0] != "Worksheets":
+            return
+        if sum(int(c.text) for _, c in pairs) != len(titles):
+            return
+        if hp.get("size") != str(len(variants)) or tp.get("size") != str(len(titles)):
+            return
+        k = int(pairs[0][1].text)
+        new = etree.Element(q("lpstr", vt))
+        new.text = new_name
+        if k < len(titles):
+            titles[k].addprevious(new)
+        else:
+            tp.append(new)
+        pairs[0][1].text = str(k + 1)
+        tp.set("size", str(len(titles) + 1))
+        self._touch(part)
+
+    # ------------------------------------------------------------------ styles
+
+    @property
+    def styles(self):
+        if self._styles is None:
+            from .styles import Styles, new_styles_tree
+
+            rel = self._wb_rels.first_of_type(X.REL_STYLES)
+            part = self._wb_rels.target_part(rel) if rel is not None else None
+            if part and self._exists(part):
+                part = self._name(part)
+                tree = self._tree(part)
+            else:
+                part = posixpath.join(posixpath.dirname(self._wb_part), "styles.xml")
+                tree = new_styles_tree()
+                self._new_part(part, tree)
+                self._add_override(part, X.CT_STYLES)
+                self._wb_rels.add(X.REL_STYLES, part)
+            self._styles = Styles(self, part, tree)
+        return self._styles
+
+    def add_cell_style(self, *, num_fmt: str | None = None, bold: bool = False, italic: bool = False,
+                       font_color: str | None = None, font_size: float | None = None,
+                       fill_color: str | None = None, wrap: bool = False, h_align: str | None = None,
+                       v_align: str | None = None, border: bool = False, underline: bool = False,
+                       base_style: int | None = None) -> int:
+        """Append a cell format to styles.xml (existing indices never move); returns its index."""
+        return self.styles.add_cell_style(
+            num_fmt=num_fmt, bold=bold, italic=italic, font_color=font_color, font_size=font_size,
+            fill_color=fill_color, wrap=wrap, h_align=h_align, v_align=v_align, border=border,
+            underline=underline, base_style=base_style)
+
+    def add_dxf(self, *, font_color: str | None = None, fill_color: str | None = None,
+                bold: bool = False) -> int:
+        """Append a differential format (for conditional formatting); returns its index."""
+        return self.styles.add_dxf(font_color=font_color, fill_color=fill_color, bold=bold)
+
+    # ------------------------------------------------------------------ calculation
+
+    def request_full_recalc(self) -> None:
+        calc = X.get_or_create(self._wb, "calcPr", WORKBOOK_ORDER)
+        if calc.get("fullCalcOnLoad") not in ("1", "true"):
+            calc.set("fullCalcOnLoad", "1")
+            self._touch(self._wb_part)
+
+    def _note_formula_removed(self) -> None:
+        """A formula cell lost its formula: calcChain.xml would point at a non-formula cell,
+        which Excel reports as unreadable content, so drop it (Excel rebuilds it)."""
+        if self._formula_removed:
+            return
+        self._formula_removed = True
+        rel = self._wb_rels.first_of_type(X.REL_CALC_CHAIN)
+        part = self._wb_rels.target_part(rel) if rel is not None else None
+        if part:
+            self._remove_part(part)
+
+    # ------------------------------------------------------------------ saving
+
+    def _payload(self) -> list[tuple[str, bytes]]:
+        for ws in self._worksheets.values():
+            ws._before_save()
+        members: list[tuple[str, bytes]] = []
+        for name in self._order + self._new:
+            if name in self._removed:
+                continue
+            if name in self._dirty:
+                members.append((name, X.serialize(self._trees[name])))
+            else:
+                members.append((name, self._read(name)))
+        return members
+
+    def to_bytes(self) -> bytes:
+        """The finished package as bytes (what :meth:`save` writes)."""
+        buf = io.BytesIO()
+        self._write_zip(buf)
+        return buf.getvalue()
+
+    def _write_zip(self, fh) -> None:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            for name, data in self._payload():
+                zi = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zi.create_system = 0
+                zi.create_version = 20
+                zi.extract_version = 20
+                zi.external_attr = 0
+                zf.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
+
+    def save(self, out_path, *, refuse_paths=()) -> None:
+        out = Path(out_path)
+        target = out.resolve()
+        label = str(out)
+        forbidden = [self.path, *[Path(p) for p in refuse_paths]]
+        for p in forbidden:
+            same = p.resolve() == target
+            if not same and out.exists() and p.exists():
+                try:
+                    same = os.path.samefile(out, p)
+                except OSError:
+                    pass
+            if same:
+                what = "the template" if p == self.path else "an input file"
+                raise UserError(f"Refusing to write {label}: it is {what} ({p}).",
+                                hint="Choose a different output path so the original is never overwritten.")
+        parent = target.parent
+        if not parent.is_dir():
+            raise UserError(f"Cannot write {label}: folder {parent} does not exist.",
+                            hint="Create the folder or choose another output path.")
+        if out.exists() and out.is_dir():
+            raise UserError(f"Cannot write {label}: it is a folder.", hint="Give a file name ending in .xlsx or .xlsm.")
+        for lock in {parent / ("~$" + out.name), parent / ("~$" + out.name[2:])}:
+            if len(lock.name) > 2 and lock.exists():
+                raise UserError(f"{label} is open in Excel (lock file {lock.name} exists).",
+                                hint="Close it in Excel and try again.")
+        want = X.WORKBOOK_CONTENT_TYPES[self._wb_ctype]
+        suffix = out.suffix.lower()
+        if suffix in {".xlsx", ".xlsm", ".xltx", ".xltm"} and suffix != want:
+            raise UserError(
+                f"Cannot save {label}: the template {self.path.name} is a {want} workbook, so the output must end in {want}.",
+                hint=f"Excel refuses to open a {want} workbook saved as {suffix}. Rename the output to end in {want}.",
+            )
+        fd, tmp = tempfile.mkstemp(prefix=".~wb-", suffix=".tmp", dir=parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                self._write_zip(fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            _unlink_quietly(tmp)
+            raise UserError(f"Cannot write {label}: {exc.strerror or exc}.",
+                            hint="If the file is open in Excel, close it in Excel and try again.") from None
+        except OSError as exc:
+            _unlink_quietly(tmp)
+            raise UserError(f"Cannot write {label}: {exc.strerror or exc}.") from None
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+
+
+def _unlink_quietly(path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def check_sheet_name(name: str) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise UserError("A sheet name cannot be empty.")
+    if len(name) > 31:
+        raise UserError(f"Sheet name {name!r} is longer than Excel's limit of 31 characters.")
+    bad = sorted(set(name) & _FORBIDDEN_SHEET_CHARS)
+    if bad:
+        raise UserError(f"Sheet name {name!r} contains {' '.join(bad)}, which Excel does not allow in sheet names.")
+    if name.startswith("'") or name.endswith("'"):
+        raise UserError(f"Sheet name {name!r} cannot start or end with an apostrophe.")
+    if name.casefold() == "history":
+        raise UserError("'History' is reserved by Excel and cannot be used as a sheet name.")
+    X.check_xml_text(name, f"Sheet name {name!r}")
+
+
+def string_item_text(si) -> str:
+    """Text of a shared-string <si> or inline <is>: plain <t> or rich-text runs (phonetic runs ignored)."""
+    t = si.find(q("t"))
+    if t is not None:
+        return X.unescape_xstring(t.text or "")
+    parts = []
+    for r in si.findall(q("r")):
+        rt = r.find(q("t"))
+        if rt is not None and rt.text:
+            parts.append(rt.text)
+    return X.unescape_xstring("".join(parts))

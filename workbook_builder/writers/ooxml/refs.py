@@ -1,0 +1,120 @@
+"""A1-style cell references: parsing, formatting and range arithmetic.
+
+Rows and columns are 1-based throughout.  Every parse error raises
+:class:`~workbook_builder.errors.UserError` naming the bad reference.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbook_builder.errors import UserError
+
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+
+_CELL_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+
+
+def col_letters(col: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
+    if not 1 <= col <= MAX_COL:
+        raise UserError(f"Column number {col} is outside Excel's range 1..{MAX_COL}.")
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def col_number(letters: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    n = 0
+    for ch in letters.upper():
+        if not "A" <= ch <= "Z":
+            raise UserError(f"{letters!r} is not a column name (expected letters such as 'A' or 'AB').")
+        n = n * 26 + (ord(ch) - 64)
+    if not 1 <= n <= MAX_COL:
+        raise UserError(f"Column {letters!r} is beyond Excel's last column XFD.")
+    return n
+
+
+def parse_cell(ref: str) -> tuple[int, int]:
+    """'B12' (or '$B$12') -> (12, 2).  Raises UserError for anything else."""
+    if not isinstance(ref, str):
+        raise UserError(f"Cell reference must be text such as 'B12', not {ref!r}.")
+    m = _CELL_RE.match(ref.strip())
+    if not m:
+        raise UserError(
+            f"{ref!r} is not a cell reference.",
+            hint="Use A1-style references such as 'B12' (column letters then row number).",
+        )
+    col = col_number(m.group(1))
+    row = int(m.group(2))
+    if not 1 <= row <= MAX_ROW:
+        raise UserError(f"Row {row} in {ref!r} is outside Excel's range 1..{MAX_ROW}.")
+    return row, col
+
+
+def cell_ref(row: int, col: int, *, absolute: bool = False) -> str:
+    if not isinstance(row, int) or not 1 <= row <= MAX_ROW:
+        raise UserError(f"Row number {row!r} is outside Excel's range 1..{MAX_ROW}.")
+    if absolute:
+        return f"${col_letters(col)}${row}"
+    return f"{col_letters(col)}{row}"
+
+
+Range = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
+
+
+def parse_range(ref: str) -> Range:
+    """'A1:C3' or 'B2' -> (min_row, min_col, max_row, max_col)."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise UserError(f"{ref!r} is not a cell range (expected e.g. 'A1:C10').")
+    parts = ref.strip().split(":")
+    if len(parts) == 1:
+        r, c = parse_cell(parts[0])
+        return r, c, r, c
+    if len(parts) != 2:
+        raise UserError(f"{ref!r} is not a cell range (expected e.g. 'A1:C10').")
+    r1, c1 = parse_cell(parts[0])
+    r2, c2 = parse_cell(parts[1])
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def format_range(rng: Range) -> str:
+    r1, c1, r2, c2 = rng
+    a = cell_ref(r1, c1)
+    b = cell_ref(r2, c2)
+    return a if a == b else f"{a}:{b}"
+
+
+def parse_sqref(sqref: str) -> list[Range]:
+    """Space-separated list of ranges, as used by conditional formatting."""
+    if not isinstance(sqref, str) or not sqref.split():
+        raise UserError(f"{sqref!r} is not a range list (expected e.g. 'A1:C10 E1:E10').")
+    return [parse_range(p) for p in sqref.split()]
+
+
+def normalise_sqref(sqref: str) -> str:
+    return " ".join(format_range(r) for r in parse_sqref(sqref))
+
+
+def in_range(row: int, col: int, rng: Range) -> bool:
+    r1, c1, r2, c2 = rng
+    return r1 <= row <= r2 and c1 <= col <= c2
+
+
+def union(a: Range | None, b: Range) -> Range:
+    if a is None:
+        return b
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def quote_sheet_name(name: str) -> str:
+    """Sheet name as it must appear in a formula: 'My Sheet' -> "'My Sheet'"."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not re.fullmatch(
+        r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|TRUE|FALSE", name, flags=re.I
+    ):
+        return name
+    return "'" + name.replace("'", "''") + "'"

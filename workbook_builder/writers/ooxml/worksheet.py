@@ -1,0 +1,727 @@
+"""Editing one worksheet part (xl/worksheets/sheetN.xml) in place."""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import datetime as _dt
+import decimal
+import math
+import numbers
+import re
+
+from lxml import etree
+
+from workbook_builder.errors import UserError
+
+from . import refs as R
+from . import xml as X
+from .model import CFRule, Formula
+from .package import string_item_text
+from .xml import NS_MAIN, NS_R, NS_XML, q
+
+SHEET_ORDER = [
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
+    "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
+    "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+    "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+    "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+    "extLst",
+]
+SHEET_PR_ORDER = ["tabColor", "outlinePr", "pageSetUpPr"]
+SHEET_VIEW_ORDER = ["pane", "selection", "pivotSelection", "extLst"]
+CELL_ORDER = ["f", "v", "is", "extLst"]
+
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+MAX_CELL_TEXT = 32767
+MAX_FORMULA = 8192
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
+_MISSING = object()
+
+
+def new_sheet_tree() -> etree._ElementTree:
+    """A minimal worksheet that Excel and LibreOffice open without complaint."""
+    root = etree.Element(q("worksheet"), nsmap={None: NS_MAIN, "r": NS_R})
+    etree.SubElement(root, q("dimension")).set("ref", "A1")
+    views = etree.SubElement(root, q("sheetViews"))
+    etree.SubElement(views, q("sheetView")).set("workbookViewId", "0")
+    etree.SubElement(root, q("sheetFormatPr")).set("defaultRowHeight", "15")
+    etree.SubElement(root, q("sheetData"))
+    _page_margins(root)
+    return etree.ElementTree(root)
+
+
+def _page_margins(root):
+    pm = etree.Element(q("pageMargins"))
+    for k, v in (("left", "0.7"), ("right", "0.7"), ("top", "0.75"), ("bottom", "0.75"),
+                 ("header", "0.3"), ("footer", "0.3")):
+        pm.set(k, v)
+    return X.insert_in_order(root, pm, SHEET_ORDER)
+
+
+def format_number(value, where: str) -> str:
+    """Number text for <v>: shortest round-trip form, integral values without '.0'."""
+    if isinstance(value, numbers.Integral):
+        iv = int(value)
+        if abs(iv) > 9.99999999999999e307:
+            raise UserError(f"{where}: {iv} is too large for Excel.")
+        return str(iv)
+    try:
+        f = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise UserError(f"{where}: cannot write {value!r} as a number.") from None
+    if not math.isfinite(f):
+        raise UserError(f"{where}: {value!r} is not a finite number; Excel cannot store NaN or infinity.",
+                        hint="Write None (blank) or a text such as 'n/a' instead.")
+    if f.is_integer() and abs(f) < 2**53:
+        return str(int(f))
+    return repr(f).replace("e", "E")
+
+
+def excel_serial(value, date1904: bool, where: str) -> float:
+    """date/datetime -> Excel serial day number (1900 or 1904 date system)."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            raise UserError(f"{where}: {value!r} has a time zone; Excel dates have none.",
+                            hint="Convert it to local time and drop the tzinfo first.")
+        d = value
+    else:
+        d = _dt.datetime.combine(value, _dt.time())
+    if date1904:
+        epoch = _dt.datetime(1904, 1, 1)
+    elif d >= _dt.datetime(1900, 3, 1):
+        epoch = _dt.datetime(1899, 12, 30)  # Excel counts the non-existent 29 Feb 1900
+    else:
+        epoch = _dt.datetime(1899, 12, 31)
+    delta = d - epoch
+    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    if serial < 0 or (not date1904 and serial < 1):
+        raise UserError(f"{where}: {value!r} is before the first date Excel can store.")
+    return serial
+
+
+class Worksheet:
+    """One worksheet of a :class:`WorkbookPackage`; obtain it from ``package.worksheet(name)``."""
+
+    def __init__(self, package, name: str, part_name: str, tree: etree._ElementTree, *, new: bool = False):
+        self._pkg = package
+        self.name = name
+        self.part_name = part_name
+        self._tree = tree
+        self._root = tree.getroot()
+        self._is_new = new
+        self._rows: dict[int, etree._Element] | None = None
+        self._row_keys: list[int] = []
+        self._cells: dict[int, dict[int, etree._Element]] = {}
+        self._arrays: list[tuple[R.Range, str]] | None = None
+        self._empty = False
+
+    def __repr__(self) -> str:
+        return f"<Worksheet {self.name!r} ({self.part_name})>"
+
+    @property
+    def _where(self) -> str:
+        return f"{self._pkg._label}, sheet {self.name!r}"
+
+    def _touch(self) -> None:
+        self._pkg._touch(self.part_name)
+
+    def _before_save(self) -> None:
+        pass
+
+    # ------------------------------------------------------------------ reading
+
+    def _parse_ref(self, ref: str) -> int:
+        m = _REF_RE.match(ref)
+        if not m:
+            raise UserError(f"{self._where} is damaged: bad cell reference {ref!r} in the sheet XML.",
+                            hint="Open it in Excel, let it repair the file and save a copy.")
+        return R.col_number(m.group(1))
+
+    def _iter_cells(self):
+        sd = self._root.find(q("sheetData"))
+        if sd is None:
+            return
+        prev_r = 0
+        for row in sd.iterchildren(q("row")):
+            r = row.get("r")
+            rn = int(r) if r else prev_r + 1
+            prev_r = rn
+            prev_c = 0
+            for c in row.iterchildren(q("c")):
+                ref = c.get("r")
+                cn = self._parse_ref(ref) if ref else prev_c + 1
+                prev_c = cn
+                yield rn, cn, c
+
+    def _cell_value(self, c):
+        t = c.get("t", "n")
+        if t == "inlineStr":
+            is_el = c.find(q("is"))
+            return string_item_text(is_el) if is_el is not None else _MISSING
+        v = c.find(q("v"))
+        if v is None:
+            return _MISSING
+        text = v.text or ""
+        if t == "s":
+            strings = self._pkg.shared_strings()
+            try:
+                return strings[int(text)]
+            except (ValueError, IndexError):
+                raise UserError(f"{self._where} is damaged: cell {c.get('r')} points at missing shared string {text!r}.",
+                                hint="Open it in Excel, let it repair the file and save a copy.") from None
+        if t == "str":
+            return X.unescape_xstring(text)
+        if t == "b":
+            return text.strip().lower() in ("1", "true")
+        if t in ("e", "d"):
+            return text
+        text = text.strip()
+        if _INT_RE.match(text):
+            return int(text)
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+    def values(self) -> dict[tuple[int, int], object]:
+        """(row, col) -> value for every cell holding a value (blank styled cells are left out).
+
+        Numbers are int/float, shared and inline strings str, booleans bool, errors their
+        text ('#N/A'); formula cells give their cached result."""
+        out: dict[tuple[int, int], object] = {}
+        for rn, cn, c in self._iter_cells():
+            val = self._cell_value(c)
+            if val is not _MISSING:
+                out[(rn, cn)] = val
+        return out
+
+    def style_of(self, ref: str) -> int | None:
+        """The s= index of the cell, 0 for a cell without one, None if the cell does not exist."""
+        rn, cn = R.parse_cell(ref)
+        self._index()
+        c = self._find_cell(rn, cn)
+        if c is None:
+            return None
+        return int(c.get("s", "0"))
+
+    # ------------------------------------------------------------------ index of rows/cells
+
+    def _sheet_data(self):
+        sd = self._root.find(q("sheetData"))
+        if sd is None:
+            sd = X.insert_in_order(self._root, etree.Element(q("sheetData")), SHEET_ORDER)
+        return sd
+
+    def _index(self) -> None:
+        if self._rows is not None:
+            return
+        sd = self._sheet_data()
+        rows: dict[int, etree._Element] = {}
+        prev = 0
+        any_cell = False
+        for row in sd.iterchildren(q("row")):
+            r = row.get("r")
+            rn = int(r) if r else prev + 1
+            if rn <= prev:
+                raise UserError(f"{self._where}: rows are out of order in the sheet XML (row {rn} after {prev}).",
+                                hint="Open the template in Excel and save it again.")
+            if not r:
+                row.set("r", str(rn))
+            prev = rn
+            rows[rn] = row
+            if not any_cell and row.find(q("c")) is not None:
+                any_cell = True
+        self._rows = rows
+        self._row_keys = sorted(rows)
+        self._empty = not any_cell
+
+    def _row_cells(self, rn: int) -> dict[int, etree._Element]:
+        cells = self._cells.get(rn)
+        if cells is None:
+            cells = {}
+            row = self._rows.get(rn)
+            if row is not None:
+                prev = 0
+                for c in row.iterchildren(q("c")):
+                    ref = c.get("r")
+                    cn = self._parse_ref(ref) if ref else prev + 1
+                    if not ref:
+                        c.set("r", R.cell_ref(rn, cn))
+                    prev = cn
+                    cells[cn] = c
+            self._cells[rn] = cells
+        return cells
+
+    def _find_cell(self, rn: int, cn: int):
+        if rn not in self._rows:
+            return None
+        return self._row_cells(rn).get(cn)
+
+    def _default_style(self, rn: int, cn: int) -> int:
+        """Style a new cell should carry so it looks as the empty cell did: the row's
+        format if the row has one, else the column's."""
+        row = self._rows.get(rn)
+        if row is not None and row.get("customFormat") in ("1", "true") and row.get("s"):
+            return int(row.get("s"))
+        cols = self._root.find(q("cols"))
+        if cols is not None:
+            for col in cols.iterchildren(q("col")):
+                try:
+                    if int(col.get("min")) <= cn <= int(col.get("max")):
+                        return int(col.get("style", "0"))
+                except (TypeError, ValueError):
+                    continue
+        return 0
+
+    def _create_cell(self, rn: int, cn: int, style: int | None):
+        sd = self._sheet_data()
+        row = self._rows.get(rn)
+        if row is None:
+            row = etree.Element(q("row"))
+            row.set("r", str(rn))
+            i = bisect.bisect_left(self._row_keys, rn)
+            if i < len(self._row_keys):
+                self._rows[self._row_keys[i]].addprevious(row)
+            else:
+                sd.append(row)
+            self._row_keys.insert(i, rn)
+            self._rows[rn] = row
+            self._cells[rn] = {}
+        cells = self._row_cells(rn)
+        c = etree.Element(q("c"))
+        c.set("r", R.cell_ref(rn, cn))
+        s = self._default_style(rn, cn) if style is None else style
+        if s:
+            c.set("s", str(s))
+        later = [k for k in cells if k > cn]
+        if later:
+            cells[min(later)].addprevious(c)
+        else:
+            ext = row.find(q("extLst"))
+            if ext is not None:
+                ext.addprevious(c)
+            else:
+                row.append(c)
+        cells[cn] = c
+        self._extend_spans(row, cn)
+        self._grow_dimension(rn, cn)
+        return c
+
+    @staticmethod
+    def _extend_spans(row, cn: int) -> None:
+        spans = row.get("spans")
+        if not spans:
+            return
+        try:
+            ranges = [tuple(int(x) for x in part.split(":")) for part in spans.split()]
+        except ValueError:
+            del row.attrib["spans"]
+            return
+        if any(a <= cn <= b for a, b in ranges):
+            return
+        if len(ranges) == 1:
+            a, b = ranges[0]
+            row.set("spans", f"{min(a, cn)}:{max(b, cn)}")
+        else:
+            del row.attrib["spans"]
+
+    def _grow_dimension(self, rn: int, cn: int) -> None:
+        dim = self._root.find(q("dimension"))
+        if dim is None:
+            dim = X.insert_in_order(self._root, etree.Element(q("dimension")), SHEET_ORDER)
+        cur = dim.get("ref")
+        rng = None
+        if cur and not self._empty:
+            try:
+                rng = R.parse_range(cur)
+            except UserError:
+                rng = None
+        self._empty = False
+        new = R.union(rng, (rn, cn, rn, cn))
+        if new != rng:
+            dim.set("ref", R.format_range(new))
+
+    # ------------------------------------------------------------------ formulas already in the sheet
+
+    def _array_ranges(self):
+        if self._arrays is None:
+            self._arrays = []
+            for f in self._root.iter(q("f")):
+                if f.get("t") in ("array", "dataTable") and f.get("ref"):
+                    try:
+                        self._arrays.append((R.parse_range(f.get("ref")), f.get("t")))
+                    except UserError:
+                        continue
+        return self._arrays
+
+    def _check_not_array(self, rn: int, cn: int, ref: str) -> None:
+        for rng, kind in self._array_ranges():
+            if R.in_range(rn, cn, rng):
+                what = "an array formula" if kind == "array" else "a data table"
+                raise UserError(
+                    f"{self._where}: cell {ref} is part of {what} covering {R.format_range(rng)}; "
+                    "writing into it would break the formula.",
+                    hint="Map this value to a cell outside that range, or remove the array formula from the template.",
+                )
+
+    def _release_formula(self, cell, rn: int, cn: int, *, keeps_formula: bool) -> None:
+        f = cell.find(q("f"))
+        if f is None:
+            return
+        if f.get("t") == "shared" and f.get("ref") and (f.text or "").strip():
+            self._unshare(f, rn, cn)
+        if not keeps_formula:
+            self._pkg._note_formula_removed()
+
+    def _unshare(self, master, rn: int, cn: int) -> None:
+        """The cell holds the master of a shared formula: give every dependant cell its
+        own copy of the formula, translated to its position, before the master goes."""
+        from openpyxl.formula.translate import Translator, TranslatorError
+
+        si = master.get("si")
+        origin = R.cell_ref(rn, cn)
+        text = master.text.strip()
+        try:
+            r1, _c1, r2, _c2 = R.parse_range(master.get("ref"))
+        except UserError:
+            r1, r2 = 1, R.MAX_ROW
+        plan = []
+        for row_n in self._row_keys[bisect.bisect_left(self._row_keys, r1):bisect.bisect_right(self._row_keys, r2)]:
+            for col_n, c in self._row_cells(row_n).items():
+                f = c.find(q("f"))
+                if f is None or f is master or f.get("t") != "shared" or f.get("si") != si:
+                    continue
+                dest = R.cell_ref(row_n, col_n)
+                try:
+                    new = Translator("=" + text, origin=origin).translate_formula(dest)
+                except (TranslatorError, ValueError, KeyError, IndexError) as exc:
+                    raise UserError(
+                        f"{self._where}: cell {origin} holds a shared formula used by {dest}, and it could "
+                        f"not be copied to {dest} safely ({exc}).",
+                        hint="Write to a different cell, or in Excel re-enter the formulas in that range so they are not shared.",
+                    ) from None
+                plan.append((f, new[1:] if new.startswith("=") else new))
+        for f, new in plan:
+            f.text = new
+            for a in ("t", "si", "ref"):
+                f.attrib.pop(a, None)
+
+    # ------------------------------------------------------------------ writing values
+
+    def _encode(self, value, ref: str):
+        where = f"{self._where}, cell {ref}"
+        if value is None:
+            return ("blank",)
+        if isinstance(value, Formula):
+            return self._encode_formula(value, where)
+        if isinstance(value, bool):
+            return ("b", "1" if value else "0")
+        if isinstance(value, str):
+            if value == "":
+                return ("blank",)
+            if len(value) > MAX_CELL_TEXT:
+                raise UserError(f"{where}: text of {len(value)} characters is longer than Excel's cell limit of {MAX_CELL_TEXT}.")
+            return ("inlineStr", X.escape_xstring(value))
+        if isinstance(value, (_dt.datetime, _dt.date)):
+            return ("n", format_number(excel_serial(value, self._pkg.date1904, where), where))
+        if isinstance(value, (numbers.Real, decimal.Decimal)):
+            return ("n", format_number(value, where))
+        raise UserError(f"{where}: cannot write a value of type {type(value).__name__} ({value!r}).",
+                        hint="Cells take numbers, text, True/False, dates, Formula(...) or None.")
+
+    def _encode_formula(self, value: Formula, where: str):
+        text = value.text
+        if not isinstance(text, str) or not text.strip():
+            raise UserError(f"{where}: a formula needs text, got {text!r}.")
+        text = text.strip()
+        if text.startswith("="):
+            text = text[1:].lstrip()
+        if not text:
+            raise UserError(f"{where}: the formula is empty.")
+        if len(text) > MAX_FORMULA:
+            raise UserError(f"{where}: the formula is longer than Excel's limit of {MAX_FORMULA} characters.")
+        X.check_xml_text(text, f"{where}: formula")
+        cached = value.cached
+        if cached is None:
+            ct, cv = None, None
+        elif isinstance(cached, bool):
+            ct, cv = "b", "1" if cached else "0"
+        elif isinstance(cached, str):
+            if cached in EXCEL_ERRORS:
+                ct, cv = "e", cached
+            else:
+                if len(cached) > MAX_CELL_TEXT:
+                    raise UserError(f"{where}: cached text is longer than {MAX_CELL_TEXT} characters.")
+                ct, cv = "str", X.escape_xstring(cached)
+        elif isinstance(cached, (numbers.Real, decimal.Decimal)):
+            ct, cv = None, format_number(cached, where + " (cached value)")
+        elif isinstance(cached, (_dt.datetime, _dt.date)):
+            ct, cv = None, format_number(excel_serial(cached, self._pkg.date1904, where), where)
+        else:
+            raise UserError(f"{where}: cannot store a cached value of type {type(cached).__name__}.")
+        return ("f", text, ct, cv)
+
+    def set_value(self, ref: str, value, *, style: int | None = None) -> None:
+        """Write one cell, keeping its style (unless `style` is given) and everything else."""
+        rn, cn = R.parse_cell(ref)
+        ref = R.cell_ref(rn, cn)
+        spec = self._encode(value, ref)
+        if style is not None:
+            self._pkg.styles.check_xf(style, f"{self._where}, cell {ref}")
+        self._index()
+        self._check_not_array(rn, cn, ref)
+        cell = self._find_cell(rn, cn)
+        if cell is None:
+            if spec[0] == "blank" and style is None:
+                return
+            cell = self._create_cell(rn, cn, style)
+        else:
+            self._release_formula(cell, rn, cn, keeps_formula=spec[0] == "f")
+        for child in list(cell):
+            if X.local(child) in ("f", "v", "is"):
+                cell.remove(child)
+        for a in ("t", "cm", "vm"):
+            cell.attrib.pop(a, None)
+        if style is not None:
+            if style:
+                cell.set("s", str(style))
+            else:
+                cell.attrib.pop("s", None)
+        new_children = []
+        kind = spec[0]
+        if kind in ("n", "b"):
+            if kind == "b":
+                cell.set("t", "b")
+            v = etree.Element(q("v"))
+            v.text = spec[1]
+            new_children.append(v)
+        elif kind == "inlineStr":
+            cell.set("t", "inlineStr")
+            is_el = etree.Element(q("is"))
+            t = etree.SubElement(is_el, q("t"))
+            t.set(f"{{{NS_XML}}}space", "preserve")
+            t.text = spec[1]
+            new_children.append(is_el)
+        elif kind == "f":
+            _, text, ct, cv = spec
+            if ct:
+                cell.set("t", ct)
+            f = etree.Element(q("f"))
+            f.text = text
+            new_children.append(f)
+            if cv is not None:
+                v = etree.Element(q("v"))
+                v.text = cv
+                new_children.append(v)
+        ext = cell.find(q("extLst"))
+        for el in new_children:
+            if ext is not None:
+                ext.addprevious(el)
+            else:
+                cell.append(el)
+        self._touch()
+        if kind == "f":
+            self._pkg.request_full_recalc()
+
+    # ------------------------------------------------------------------ sheet layout
+
+    def set_column_width(self, first_col: int, last_col: int, width: float, *, hidden: bool = False,
+                         style: int | None = None) -> None:
+        """Set the width (in characters) of columns first_col..last_col (1-based, inclusive)."""
+        for c in (first_col, last_col):
+            if not isinstance(c, int) or not 1 <= c <= R.MAX_COL:
+                raise UserError(f"{self._where}: column {c!r} is outside 1..{R.MAX_COL}.")
+        if first_col > last_col:
+            raise UserError(f"{self._where}: first column {first_col} is after last column {last_col}.")
+        try:
+            w = float(width)
+        except (TypeError, ValueError):
+            raise UserError(f"{self._where}: column width {width!r} is not a number.") from None
+        if not math.isfinite(w) or not 0 <= w <= 255:
+            raise UserError(f"{self._where}: column width {width!r} is outside Excel's range 0..255.")
+        if style is not None:
+            self._pkg.styles.check_xf(style, self._where)
+        cols = X.get_or_create(self._root, "cols", SHEET_ORDER)
+        for col in list(cols.iterchildren(q("col"))):
+            a, b = int(col.get("min")), int(col.get("max"))
+            if b < first_col or a > last_col:
+                continue
+            if a < first_col:
+                left = copy.deepcopy(col)
+                left.set("max", str(first_col - 1))
+                col.addprevious(left)
+            if b > last_col:
+                right = copy.deepcopy(col)
+                right.set("min", str(last_col + 1))
+                col.addnext(right)
+            cols.remove(col)
+        new = etree.Element(q("col"))
+        new.set("min", str(first_col))
+        new.set("max", str(last_col))
+        new.set("width", format_number(w, self._where))
+        if style:
+            new.set("style", str(style))
+        if hidden:
+            new.set("hidden", "1")
+        new.set("customWidth", "1")
+        later = [c for c in cols.iterchildren(q("col")) if int(c.get("min")) > last_col]
+        if later:
+            later[0].addprevious(new)
+        else:
+            cols.append(new)
+        self._touch()
+
+    def freeze_panes(self, row: int, col: int) -> None:
+        """Freeze so that (row, col) is the top-left scrollable cell; (2, 1) freezes row 1.
+        (1, 1) removes any freeze."""
+        ref = R.cell_ref(row, col)
+        views = X.get_or_create(self._root, "sheetViews", SHEET_ORDER)
+        view = views.find(q("sheetView"))
+        if view is None:
+            view = etree.SubElement(views, q("sheetView"))
+            view.set("workbookViewId", "0")
+        for child in list(view):
+            if X.local(child) in ("pane", "selection", "pivotSelection"):
+                view.remove(child)
+        self._touch()
+        if row == 1 and col == 1:
+            return
+        pane = etree.Element(q("pane"))
+        if col > 1:
+            pane.set("xSplit", str(col - 1))
+        if row > 1:
+            pane.set("ySplit", str(row - 1))
+        pane.set("topLeftCell", ref)
+        if row > 1 and col > 1:
+            active, panes = "bottomRight", ["topRight", "bottomLeft", "bottomRight"]
+        elif row > 1:
+            active, panes = "bottomLeft", ["bottomLeft"]
+        else:
+            active, panes = "topRight", ["topRight"]
+        pane.set("activePane", active)
+        pane.set("state", "frozen")
+        X.insert_in_order(view, pane, SHEET_VIEW_ORDER)
+        for p in panes:
+            sel = etree.Element(q("selection"))
+            sel.set("pane", p)
+            if p == active:
+                sel.set("activeCell", ref)
+                sel.set("sqref", ref)
+            X.insert_in_order(view, sel, SHEET_VIEW_ORDER)
+
+    def add_hyperlink(self, ref: str, *, location: str, display: str | None = None,
+                      tooltip: str | None = None) -> None:
+        """Internal link (e.g. location="'Scorecard'!D5"); replaces a link on the same ref."""
+        ref = R.format_range(R.parse_range(ref))
+        if not isinstance(location, str) or not location.strip():
+            raise UserError(f"{self._where}: hyperlink on {ref} needs a location such as \"'Sheet1'!A1\".")
+        X.check_xml_text(location, f"{self._where}: hyperlink location")
+        if display is not None:
+            X.check_xml_text(display, f"{self._where}: hyperlink text")
+        if tooltip is not None:
+            X.check_xml_text(tooltip, f"{self._where}: hyperlink tooltip")
+            if len(tooltip) > 255:
+                raise UserError(f"{self._where}: hyperlink tooltip on {ref} is longer than Excel's limit of 255 characters.")
+        links = X.get_or_create(self._root, "hyperlinks", SHEET_ORDER)
+        for old in list(links.iterchildren(q("hyperlink"))):
+            try:
+                same = R.format_range(R.parse_range(old.get("ref", ""))) == ref
+            except UserError:
+                same = False
+            if same:
+                links.remove(old)
+        h = etree.SubElement(links, q("hyperlink"))
+        h.set("ref", ref)
+        h.set("location", location)
+        if display is not None:
+            h.set("display", display)
+        if tooltip is not None:
+            h.set("tooltip", tooltip)
+        self._touch()
+
+    def add_conditional_format(self, sqref: str, rules: list[CFRule]) -> None:
+        """Add expression rules for sqref; priorities continue after the sheet's highest."""
+        sqref = R.normalise_sqref(sqref)
+        rules = list(rules)
+        if not rules:
+            raise UserError(f"{self._where}: conditional format on {sqref} has no rules.")
+        ndxf = self._pkg.styles.dxf_count()
+        for rule in rules:
+            if not isinstance(rule, CFRule):
+                raise UserError(f"{self._where}: conditional-format rules must be CFRule objects, got {rule!r}.")
+            if not isinstance(rule.dxf_id, int) or not 0 <= rule.dxf_id < ndxf:
+                raise UserError(f"{self._where}: conditional format on {sqref} uses dxf {rule.dxf_id!r}, "
+                                f"but the workbook has {ndxf} (0..{ndxf - 1}).",
+                                hint="Create the format with add_dxf() and use the index it returns.")
+        top = 0
+        for el in self._root.iter():
+            if X.local(el) == "cfRule":
+                try:
+                    top = max(top, int(el.get("priority", "0")))
+                except ValueError:
+                    pass
+        cf = etree.Element(q("conditionalFormatting"))
+        cf.set("sqref", sqref)
+        for i, rule in enumerate(rules, start=1):
+            text = (rule.formula or "").strip()
+            if text.startswith("="):
+                text = text[1:].lstrip()
+            if not text:
+                raise UserError(f"{self._where}: conditional format on {sqref} has an empty formula.")
+            X.check_xml_text(text, f"{self._where}: conditional-format formula")
+            el = etree.SubElement(cf, q("cfRule"))
+            el.set("type", "expression")
+            el.set("dxfId", str(rule.dxf_id))
+            el.set("priority", str(top + i))
+            if rule.stop_if_true:
+                el.set("stopIfTrue", "1")
+            etree.SubElement(el, q("formula")).text = text
+        X.insert_in_order(self._root, cf, SHEET_ORDER)
+        self._touch()
+
+    def set_autofilter(self, ref: str) -> None:
+        """Filter buttons on the header row of ref (e.g. 'A1:F200')."""
+        rng = R.parse_range(ref)
+        text = R.format_range(rng)
+        af = self._root.find(q("autoFilter"))
+        if af is None:
+            af = X.insert_in_order(self._root, etree.Element(q("autoFilter")), SHEET_ORDER)
+        elif af.get("ref") != text:
+            for child in list(af):
+                af.remove(child)
+        af.set("ref", text)
+        r1, c1, r2, c2 = rng
+        absolute = f"{R.cell_ref(r1, c1, absolute=True)}:{R.cell_ref(r2, c2, absolute=True)}"
+        self._pkg._set_defined_name("_xlnm._FilterDatabase", f"{R.quote_sheet_name(self.name)}!{absolute}",
+                                    local_sheet_id=self._pkg._sheet_index(self.name), hidden=True)
+        self._touch()
+
+    def set_print_setup(self, *, landscape: bool = True, fit_width: bool = True,
+                        repeat_rows: tuple[int, int] | None = None) -> None:
+        """Orientation, fit-to-one-page-wide, and rows repeated at the top of each page."""
+        if repeat_rows is not None:
+            try:
+                first, last = (int(x) for x in repeat_rows)
+            except (TypeError, ValueError):
+                raise UserError(f"{self._where}: repeat_rows must be (first_row, last_row), got {repeat_rows!r}.") from None
+            if not 1 <= first <= last <= R.MAX_ROW:
+                raise UserError(f"{self._where}: repeat_rows {repeat_rows!r} is not a valid row range.")
+        if self._root.find(q("pageMargins")) is None:
+            _page_margins(self._root)
+        ps = X.get_or_create(self._root, "pageSetup", SHEET_ORDER)
+        ps.set("orientation", "landscape" if landscape else "portrait")
+        if fit_width:
+            ps.set("fitToWidth", "1")
+            ps.set("fitToHeight", "0")
+            pr = X.get_or_create(self._root, "sheetPr", SHEET_ORDER)
+            psp = X.get_or_create(pr, "pageSetUpPr", SHEET_PR_ORDER)
+            psp.set("fitToPage", "1")
+        if repeat_rows is not None:
+            self._pkg._set_defined_name("_xlnm.Print_Titles",
+                                        f"{R.quote_sheet_name(self.name)}!${first}:${last}",
+                                        local_sheet_id=self._pkg._sheet_index(self.name))
+        self._touch()
