@@ -136,35 +136,48 @@ class Resolver:
         record.periods.add(format_period(period))
         in_period = rows[rows["time_period"] == period]
         filters_text = ", ".join(f"{k}={v}" for k, v in locator.filters.items())
-
-        def one(level: str, code: str | None, label: str) -> tuple[object, str, int]:
-            selected = in_period[area_filter(in_period, level=level, code=code)]
-            if selected.empty:
-                return NO_DATA, f"no row for {label}", 0
-            text, dropped = unique_value(selected, column, describe=f"{label} {filters_text} {period}", path=record.path)
-            record.rows_read += len(selected)
-            return parse_number(text), f"{len(selected)} row(s)" + (f", {dropped} exact duplicate(s) ignored" if dropped else ""), dropped
-
         provenance = dict(source_id=locator.source, path=record.path, display_path=record.display_path, sha256=record.sha256,
                           period=format_period(period), mapping_ref=ref)
+
         if area in ("la", "england"):
-            level, code, label = ("national", None, "England") if area == "england" else ("la", la.new_la_code, f"{la.name} ({la.new_la_code})")
-            value, rows_note, _ = one(level, code, label)
-            where = "geographic_level=National" if area == "england" else f"new_la_code={la.new_la_code}"
-            note = describe_symbol(value) if isinstance(value, str) else ""
+            if area == "england":
+                selected, where, label = in_period[area_filter(in_period, level="national")], "geographic_level=National", "England"
+            else:
+                selected = in_period[area_filter(in_period, level="la", codes={la.new_la_code, la.old_la_code})]
+                where, label = f"new_la_code={la.new_la_code}", f"{la.name} ({la.new_la_code})"
+            record.rows_read += len(selected)
+            if selected.empty:
+                value, rows_note = NO_DATA, "no row"
+            else:
+                text, dropped = unique_value(selected, column, describe=f"{label} {filters_text} {period}", path=record.path)
+                value = parse_number(text)
+                rows_note = f"{len(selected)} row(s)" + (f", {dropped} exact duplicate(s) ignored" if dropped else "")
+            note = describe_symbol(value) if isinstance(value, str) and value != NO_DATA else ("no row in source" if value == NO_DATA else "")
             return Observation(value=value, note=note, provenance=Provenance(
                 **provenance, locator=f"{where}; {filters_text}; time_period={period}; column {column} ({rows_note})",
                 transformation="as published"))
-        # statistical neighbours: mean of per-LA values matched by code
-        used, left_out, parts = [], [], []
-        for neighbour in self.neighbours():
-            value, _, _ = one("la", neighbour.code, neighbour.name)
+
+        # statistical neighbours: the mean of per-LA values, matched by code in one vectorised selection
+        neighbours = self.neighbours()
+        selected = in_period[area_filter(in_period, level="la", codes={n.code for n in neighbours})]
+        record.rows_read += len(selected)
+        by_code: dict[str, set[str]] = {}
+        for new, old, text in selected[["new_la_code", "old_la_code", column]].itertuples(index=False):
+            for code in (new, old):
+                by_code.setdefault(code, set()).add(text)
+        used, left_out = [], []
+        for neighbour in neighbours:
+            texts = by_code.get(neighbour.code, set())
+            if len(texts) > 1:
+                raise UserError(f"{record.path}: {neighbour.name} ({neighbour.code}) has {len(texts)} different values for "
+                                f"{filters_text} {period}", hint="Add filters in the mapping so the locator picks exactly one row per LA.")
+            value = parse_number(texts.pop()) if texts else NO_DATA
             if is_number(value):
                 used.append((neighbour, value))
             else:
                 left_out.append(f"{neighbour.name}: {value}")
-        total = len(self.neighbours())
-        codes = ",".join(n.code for n in self.neighbours())
+        total = len(neighbours)
+        codes = ",".join(n.code for n in neighbours)
         locator_text = f"new_la_code in [{codes}]; {filters_text}; time_period={period}; column {column}"
         if not used:
             return Observation(value=NO_DATA, note=f"no statistical neighbour has a published value ({'; '.join(left_out)})",
@@ -175,8 +188,8 @@ class Resolver:
         if left_out:
             transformation += f" ({'; '.join(left_out)} left out)"
         transformation += f"; rounded to {SN_ROUND} dp; values: " + ", ".join(f"{n.name} {v}" for n, v in used)
-        note = f"SN mean of {len(used)} of {total}" + (f"; {'; '.join(left_out)}" if left_out else "")
-        return Observation(value=mean, note=note if left_out else "", provenance=Provenance(**provenance, locator=locator_text, transformation=transformation))
+        note = f"SN mean of {len(used)} of {total}; {'; '.join(left_out)}" if left_out else ""
+        return Observation(value=mean, note=note, provenance=Provenance(**provenance, locator=locator_text, transformation=transformation))
 
     def _pick_period(self, periods: list[str], wanted: str, path: Path, *, dfe: bool = False) -> str:
         if not dfe and self.as_of:

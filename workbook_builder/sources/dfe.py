@@ -69,6 +69,10 @@ class DfeTable:
             )
         for column in frame.columns:
             frame[column] = frame[column].str.strip()
+        for column in ("new_la_code", "old_la_code"):
+            if column not in frame.columns:
+                frame[column] = ""
+        frame["geographic_level"] = frame["geographic_level"].str.casefold()
         return cls(path=path, frame=frame)
 
     def column(self, name: str) -> str:
@@ -93,15 +97,12 @@ class DfeTable:
         return sorted(set(rows["time_period"]), key=lambda p: (len(p), p))
 
 
-def area_filter(frame: pd.DataFrame, *, level: str, code: str | None = None) -> pd.Series:
-    """Mask for England (level 'national') or one LA matched by new or old code."""
-    geographic = frame["geographic_level"].str.casefold()
+def area_filter(frame: pd.DataFrame, *, level: str, codes: set[str] | None = None) -> pd.Series:
+    """Mask for England (level 'national') or LAs matched by new or old code (never by name)."""
     if level == "national":
-        return geographic == "national"
-    mask = geographic == "local authority"
-    by_new = frame["new_la_code"] == code if "new_la_code" in frame.columns else False
-    by_old = frame["old_la_code"] == code if "old_la_code" in frame.columns else False
-    return mask & (by_new | by_old)
+        return frame["geographic_level"] == "national"
+    codes = list(codes or ())
+    return (frame["geographic_level"] == "local authority") & (frame["new_la_code"].isin(codes) | frame["old_la_code"].isin(codes))
 
 
 def unique_value(rows: pd.DataFrame, column: str, *, describe: str, path: Path) -> tuple[str, int]:
