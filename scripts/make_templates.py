@@ -94,7 +94,7 @@ def make_appendix_x(mapping: Mapping, out: Path) -> Path:
     cols = {name: i for i, name in enumerate(ORDER)}
     for name, index in cols.items():
         sheet.set_column(index, index, WIDTHS[name], None, {"hidden": name == "key"})
-    last = cols["notes"]
+    last = max(index for name, index in cols.items() if name != "key")
 
     sheet.merge_range(0, 0, 0, last, mapping.title.replace("Appendix X — ", "Appendix X — DRAFT "), title)
     sheet.set_row(0, 24)
