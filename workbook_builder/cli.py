@@ -84,6 +84,21 @@ def trace_command(workbook, cell) -> None:
         console.print(table)
 
 
+@cli.command("fill")
+@click.option("--template", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Workbook to fill (.xlsx or .xlsm); never modified.")
+@click.option("--values", "values_csv", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="CSV with columns sheet,cell,value and optionally type (number, text, date, formula, blank).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Where to write the filled workbook.")
+@click.option("--audit", is_flag=True, help="Record every change on a 'Fill Audit' sheet.")
+@click.option("--built-at", default=None, metavar="TEXT", help="Time shown on the Fill Audit sheet (default: SOURCE_DATE_EPOCH, else now).")
+def fill_command(template, values_csv, out, audit, built_at) -> None:
+    """Set the cells listed in a CSV, keeping each cell's style and everything else in the workbook as it was."""
+    from .fill import fill_workbook
+
+    changes = fill_workbook(template, values_csv, out, audit=audit, built_at=built_at)
+    console.print(f"{len(changes)} cell(s) filled; written to {_shown(out)}")
+
+
 def _shown(path: Path | None) -> str:
     """A path relative to the current folder when it is inside it."""
     if path is None:

@@ -1,0 +1,166 @@
+"""``scorecard fill``: set listed cells in any .xlsx/.xlsm without damaging anything else.
+
+Officers use it for manual overrides and corrections. The values CSV has the columns
+``sheet,cell,value`` and optionally ``type`` (number, text, date, formula, blank). Without
+a type, a value that parses as a number is a number, anything else is text. Each cell keeps
+its existing style. Every row is checked before anything is written, so a bad row leaves no
+half-written output; the output is written to a temporary file and moved into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .errors import UserError
+from .observations import file_sha256
+from .sources.base import display_path
+from .writers.ooxml import Formula, WorkbookPackage
+
+TYPES = ("number", "text", "date", "formula", "blank")
+CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
+
+
+@dataclass(frozen=True)
+class Change:
+    row: int  # line of the values CSV
+    sheet: str
+    cell: str
+    kind: str
+    value: object  # what is written
+    before: object
+
+
+def _number(text: str) -> float | int | None:
+    try:
+        number = float(text.replace(",", "")) if text.strip() else None
+    except ValueError:
+        return None
+    if number is None or not math.isfinite(number):
+        return None
+    return int(number) if number.is_integer() and re.fullmatch(r"[-+]?[\d,]+", text.strip()) else number
+
+
+def _excel_date(text: str, date1904: bool, where: str) -> float:
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"{where}: '{text}' is not a date", hint="Write dates as YYYY-MM-DD (or YYYY-MM-DDTHH:MM).") from None
+    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    days = (moment - epoch).total_seconds() / 86400
+    return int(days) if days.is_integer() else days
+
+
+def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
+    """Parse and check every row of the values CSV against the workbook; raise on the first bad row."""
+    if not values_csv.is_file():
+        raise UserError(f"values file not found: {values_csv}")
+    try:
+        with values_csv.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            rows = [(index, {k.strip().lower(): (v or "") for k, v in row.items() if k}) for index, row in enumerate(reader, 2)]
+    except UnicodeDecodeError:
+        raise UserError(f"{values_csv}: not a UTF-8 CSV", hint="Save it from Excel as 'CSV UTF-8'.") from None
+    missing = [c for c in ("sheet", "cell", "value") if c not in header]
+    if missing:
+        raise UserError(f"{values_csv}: missing column(s) {', '.join(missing)}", hint="The header must be sheet,cell,value (and optionally type).")
+    changes, sheets = [], {}
+    for line, row in rows:
+        where = f"{values_csv}:{line}"
+        sheet_name, cell, text = row["sheet"].strip(), row["cell"].strip(), row["value"]
+        kind = row.get("type", "").strip().lower()
+        if kind and kind not in TYPES:
+            raise UserError(f"{where}: unknown type '{kind}'", hint=f"Use one of: {', '.join(TYPES)}.")
+        if not CELL.match(cell):
+            raise UserError(f"{where}: '{cell}' is not a cell reference", hint="Use A1-style references such as D7.")
+        if sheet_name not in sheets:
+            sheets[sheet_name] = package.worksheet(sheet_name) if sheet_name in package.sheet_names else None
+        sheet = sheets[sheet_name]
+        if sheet is None:
+            raise UserError(f"{where}: no sheet '{sheet_name}' in {package.path.name}", hint=f"Sheets: {', '.join(package.sheet_names)}")
+        ref = cell.replace("$", "").upper()
+        if not kind:
+            kind = "number" if _number(text) is not None else "text"
+        if kind == "number":
+            value = _number(text)
+            if value is None:
+                raise UserError(f"{where}: '{text}' is not a number", hint="Give type text if it should be text.")
+        elif kind == "date":
+            value = _excel_date(text, package.date1904, where)
+        elif kind == "formula":
+            if not text.strip():
+                raise UserError(f"{where}: empty formula")
+            value = Formula(text.strip().lstrip("="))
+        elif kind == "blank":
+            value = None
+        else:
+            value = text
+        changes.append(Change(row=line, sheet=sheet_name, cell=ref, kind=kind, value=value, before=None))
+    return changes
+
+
+def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = False, built_at: str | None = None,
+                  root: Path | None = None) -> list[Change]:
+    """Fill ``template`` with the cells listed in ``values_csv`` and write ``out``; returns what changed."""
+    from .build import build_time
+
+    template, values_csv, out = Path(template), Path(values_csv), Path(out)
+    package = WorkbookPackage.open(template)
+    changes = read_changes(values_csv, package)
+    date_style: dict[int | None, int] = {}
+    done = []
+    for change in changes:
+        sheet = package.worksheet(change.sheet)
+        before = sheet.values().get(_rowcol(change.cell))
+        style = None
+        if change.kind == "date" and not sheet.style_of(change.cell):
+            base = sheet.style_of(change.cell)
+            if base not in date_style:
+                date_style[base] = package.add_cell_style(num_fmt="yyyy-mm-dd", base_style=base)
+            style = date_style[base]
+        sheet.set_value(change.cell, change.value, style=style)
+        done.append(Change(change.row, change.sheet, change.cell, change.kind, change.value, before))
+    if audit:
+        _write_audit(package, done, values_csv, build_time(built_at), root or Path.cwd())
+    package.save(out, refuse_paths=[values_csv])
+    return done
+
+
+def _rowcol(ref: str) -> tuple[int, int]:
+    letters, digits = CELL.match(ref).groups()
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(digits), col
+
+
+def _write_audit(package: WorkbookPackage, changes: list[Change], values_csv: Path, built_at: str, root: Path) -> None:
+    name, n = "Fill Audit", 1
+    while name in package.sheet_names:
+        n += 1
+        name = f"Fill Audit {n}"
+    sheet = package.add_worksheet(name)
+    header = package.add_cell_style(bold=True, font_color="FFFFFF", fill_color="1F3864")
+    link = package.add_cell_style(font_color="0563C1", underline=True)
+    columns = [("Cell", 18), ("Type", 9), ("Value written", 18), ("Value before", 18), ("Values file", 36), ("Row", 6),
+               ("SHA-256", 20), ("Built at", 22), ("Tool version", 12)]
+    for c, (title, width) in enumerate(columns, 1):
+        sheet.set_value(f"{chr(64 + c)}1", title, style=header)
+        sheet.set_column_width(c, c, width)
+    sha, shown = file_sha256(values_csv), display_path(values_csv, root)
+    for r, ch in enumerate(changes, 2):
+        target = "'" + ch.sheet.replace("'", "''") + "'!" + ch.cell
+        written = ch.value.text if isinstance(ch.value, Formula) else ch.value
+        if isinstance(ch.value, Formula):
+            written = "=" + written
+        for c, value in enumerate([target, ch.kind, written, ch.before, shown, ch.row, sha, built_at, __version__], 1):
+            if value not in (None, ""):
+                sheet.set_value(f"{chr(64 + c)}{r}", value, style=link if c == 1 else None)
+        sheet.add_hyperlink(f"A{r}", location=target)
+    sheet.freeze_panes(2, 1)
