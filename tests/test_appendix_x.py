@@ -164,3 +164,13 @@ def test_template_is_never_modified_and_rebuild_is_byte_identical(tmp_path, samp
     [again] = build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path, built_at=FIXED_BUILT_AT, root=ROOT)
     assert sha256(template) == before
     assert again.output.read_bytes() == sample_build.output.read_bytes()
+
+
+def test_source_date_epoch_makes_rebuilds_byte_identical(tmp_path, monkeypatch):
+    from workbook_builder.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782896400")  # 2026-07-01 09:00:00 UTC
+    first = build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path / "a", root=ROOT)[0].output
+    second = build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path / "b", root=ROOT)[0].output
+    assert first.read_bytes() == second.read_bytes()
+    assert "Built 2026-07-01 09:00:00 UTC" in Scorecard(first).vs["A3"].value
