@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import random
 from pathlib import Path
 
 import xlsxwriter
@@ -173,7 +174,6 @@ def make_neighbours(out: Path) -> None:
 
 
 LOCAL = {  # measure: [(period, value, note)], oldest first
-    "voice_influence_pct": [("2025-26 H1", 58, ""), ("2025-26 H2", 61, "")],
     "you_said_we_did_count": [("2025-26 Q4", 9, ""), ("2026-27 Q1", 12, "")],
     "send_eet_pct": [("2025-26 Q4", 61.5, ""), ("2026-27 Q1", 62.8, "")],
     "attendance_ehcp_pct": [("2024-25", 84.1, ""), ("2025-26", 84.8, "baseline printed in the Local SEND Reform Plan")],
@@ -368,6 +368,60 @@ def make_chat(out: Path) -> None:
     workbook.close()
 
 
+SURVEY = {  # outcome: [(child / young person question, parent carer question)] — SEND and AP Outcomes Framework
+    "My voice is heard": [
+        ("I am helped to communicate my views and wishes", "I feel able to share my views and wishes about my child's education, care and health."),
+        ("Adults listen to me. They consider my views when making decisions about me", "My views and wishes are considered carefully by practitioners when decisions are being made about my child"),
+        ("I am being included in making decisions about my Plan (EHCP)", "I feel I have been involved in co-producing my child's EHCP")],
+    "I am achieving": [
+        ("I feel I am learning and making progress.", "I feel my child is making progress towards reaching their potential"),
+        ("I have a chance to take part in clubs and activities.", "My child has the opportunity to take part in clubs and activities they wish to engage with."),
+        ("I have examples of my achievements.", "My child's achievements are celebrated")],
+    "I am healthy and happy": [
+        ("I can tell people how well and happy I feel - or about any worries I have", "I am confident my child can tell someone how well and happy they are"),
+        ("I get help to be healthy and happy when I need it", "I feel my child is well supported to be as healthy and happy as possible"),
+        ("I know where to find information about my health and well-being", "I know where to find information to help my child with health, wellbeing and education"),
+        (None, "My child is getting the right help at the right time for their health and well-being")],
+    "I am supported": [
+        ("I can name an adult I trust", "I feel I have a network of support I can go to (if I wish)"),
+        ("I have the help I need to take part and succeed", "My child has access to the help they need so they can take part and succeed"),
+        (None, "I feel processes and timescales are clear to me (around the support my child and our family receive)")],
+    "I feel safe": [
+        ("I feel safe in the place where I receive my education or training.", "I feel my child is safe in the place where they receive their education or training."),
+        ("I can name adults I trust to go to for help", "My child can identify trusted adults"),
+        ("I feel safe online", "My child is safe online."),
+        ("I feel safe in my local area when I go out and about", "My child is safe in their local community")],
+    "I have independence": [
+        ("I have help to learn life skills and to practice them.", "My child is learning and practicing life skills to help prepare them for their future"),
+        ("I have help to plan what I would like to achieve when I am older.", "My child is being supported to be aspirational about their future"),
+        ("I am provided with choices about my future and supported to understand them.", "My child is provided with choices about their future and we understand what these options are."),
+        ("I am helped to manage changes that affects me. I am provided with the right information at the right time.", "Transitions for my child are planned for in a timely fashion and well supported")],
+}
+
+
+def make_survey(out: Path) -> None:
+    """Synthetic annual-review survey responses for two terms (deterministic)."""
+    rng = random.Random(2026)
+    rows, response = [], 0
+    # (first day, days in window, reviews, chance a score is 4-5): responses improve a little in the later term
+    for start, days, reviews, agree in [(dt.date(2026, 1, 6), 80, 34, 0.56), (dt.date(2026, 4, 13), 75, 38, 0.62)]:
+        for _ in range(reviews):
+            date = (start + dt.timedelta(days=rng.randrange(days))).isoformat()
+            for respondent, index in (("Child or young person", 0), ("Parent carer", 1)):
+                if respondent == "Child or young person" and rng.random() < 0.2:
+                    continue  # not every child or young person takes part
+                response += 1
+                for outcome, questions in SURVEY.items():
+                    for pair in questions:
+                        question = pair[index]
+                        if question is None or rng.random() < 0.05:
+                            continue  # not asked, or not answered
+                        score = rng.choice([4, 5]) if rng.random() < agree else rng.choice([1, 2, 3, 3])
+                        rows.append([f"R{response:04d}", date, respondent, outcome, question, str(score)])
+    _write_csv(out / "survey" / "send_annual_review_responses.csv",
+               ["response_id", "date", "respondent_type", "outcome", "question", "score"], rows)
+
+
 MANIFEST = """\
 # Sample inputs for the scorecard build. Written by scripts/make_sample_inputs.py; do not edit by hand.
 # `sample: true` marks made-up or modelled data; the built workbooks say so on the cover and Sources sheet.
@@ -402,6 +456,9 @@ files:
   local/finance_monitoring.xlsx:
     sample: true
     note: Synthetic finance figures.
+  survey/send_annual_review_responses.csv:
+    sample: true
+    note: Synthetic responses to the SEND annual-review survey questions of the SEND and AP Outcomes Framework (1-5 scale), two terms.
   reference/statistical_neighbours.csv:
     sample: false
     note: Shropshire's ten statistical neighbours as published in the LA benchmarking neighbour table, with DfE LA codes.
@@ -414,6 +471,7 @@ def main(out: Path = OUT) -> Path:
     make_dfe(out)
     make_local(out)
     make_neighbours(out)
+    make_survey(out)
     (out / "MANIFEST.yaml").write_text(MANIFEST, encoding="utf-8")
     return out
 

@@ -114,7 +114,7 @@ def test_rag_is_text_and_live_conditional_formatting(card):
     assert card.value("cla_rate_per_10k", "RAG") == "R"
     # INMSS 9.3% against a 9% target with 0.5 tolerance, lower is better: amber
     assert card.value("independent_placement_pct", "RAG") == "A"
-    assert card.value("voice_influence_pct", "RAG") == "G"  # 61 up from 58
+    assert card.value("voice_influence_pct", "RAG") == "G"  # survey: 55.8% up from 55.7% last term
     assert card.value("cla_childrens_homes_pct", "RAG") == "Not rated"
     formula = card.formula("cla_rate_per_10k", "RAG")
     row = card.rows["cla_rate_per_10k"]
@@ -152,7 +152,7 @@ def test_sources_sheet_lists_every_input_with_fingerprint_and_sample_flag(card):
 
 def test_cover_says_it_contains_sample_data(card):
     note = card.vs["A4"].value
-    assert note.startswith("CONTAINS SAMPLE DATA: 10 of 11 input files")
+    assert note.startswith("CONTAINS SAMPLE DATA: 11 of 12 input files")
     assert "Built 2026-07-01 09:00:00 UTC" in card.vs["A3"].value
 
 

@@ -126,7 +126,7 @@ class Section(Strict):
 
 
 class Source(Strict):
-    kind: Literal["chat", "dfe_csv", "local_table"]
+    kind: Literal["chat", "dfe_csv", "local_table", "survey"]
     path: str
     description: str = ""
 

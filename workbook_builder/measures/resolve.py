@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from ..errors import UserError
 from ..observations import NO_DATA, Observation, Provenance, describe_symbol, is_number, unavailable
 from ..sources.base import InputFile, display_path, require_file
@@ -110,6 +112,8 @@ class Resolver:
             if kind == "dfe_csv":
                 area = locator.area or ("la" if series in ("la", "previous") else series)
                 observation = self._dfe_value(locator, area, ref)
+            elif kind == "survey":
+                observation = self._survey_value(locator, ref)
             elif locator.row is not None:
                 observation = self._table_cell(locator, ref)
             else:
@@ -265,6 +269,41 @@ class Resolver:
                             hint="Add filters so exactly one row matches.")
         extra = "; ".join(filter(None, [filters_text, f"{locator.period_column}={period}" if period else ""]))
         return self._cell_observation(table, record, rows[0], col, ref, period, extra=extra)
+
+    # --- survey responses ----------------------------------------------------------------
+    def _survey_value(self, locator: Locator, ref: str) -> Observation:
+        from ..sources.survey import survey_table
+
+        record = self.input_file(locator.source)
+        table, scored = survey_table(record.path)
+        record.rows_read = scored
+        mask = pd.Series(True, index=table.index)
+        for name, wanted in locator.filters.items():
+            if name.lower() not in table.columns:
+                raise UserError(f"{record.path}: survey results have no column '{name}'", hint=f"Columns: {', '.join(table.columns)}")
+            mask &= table[name.lower()].str.casefold() == str(wanted).casefold()
+        rows = table[mask]
+        if rows.empty:
+            raise UserError(f"{record.path}: no survey results match {dict(locator.filters)}", hint="Check outcome, question and respondent_type.")
+        column = locator.column.lower()
+        if column not in table.columns:
+            raise UserError(f"{record.path}: survey results have no column '{locator.column}'", hint="Use pct_agree, mean_score, responses or agree.")
+        terms = sorted(set(table["term"]))
+        record.periods.update(terms)
+        term = self._pick_period(sorted(set(rows["term"])), locator.period, record.path)
+        row = rows[rows["term"] == term]
+        if len(row) != 1:
+            raise UserError(f"{record.path}: {len(row)} survey results match {dict(locator.filters)} in {term}", hint="Add filters for respondent_type, outcome and question.")
+        row = row.iloc[0]
+        value = row[column].item() if hasattr(row[column], "item") else row[column]
+        value = int(value) if isinstance(value, float) and value.is_integer() else value
+        filters_text = ", ".join(f"{k}={v}" for k, v in locator.filters.items())
+        how = {"pct_agree": f"% of {row['responses']} scores that are 4 or 5 ({row['agree']} agree), rounded to 1 dp",
+               "mean_score": f"mean of {row['responses']} scores (1–5), rounded to 2 dp"}.get(column, "count of scored responses")
+        return Observation(value=value, provenance=Provenance(
+            source_id=locator.source, path=record.path, display_path=record.display_path, sha256=record.sha256,
+            locator=f"responses with term={term}; {filters_text}; column {column}", period=term,
+            transformation=how, mapping_ref=ref))
 
     # --- arithmetic -----------------------------------------------------------------------
     def _divide(self, numerator: Observation, denominator: Observation, locator: Locator, ref: str) -> Observation:

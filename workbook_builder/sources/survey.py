@@ -1,0 +1,82 @@
+"""Reader for SEND annual-review survey responses (SEND and AP Outcomes Framework).
+
+Children and young people, and parent carers, answer each question on a 1–5 scale at the
+Annual Review; results are aggregated termly. Input: one row per response and question,
+with columns ``response_id, date, respondent_type, outcome, question, score``. Output: a
+long table with, per term, respondent type (and "All"), outcome and question (and "All
+questions" per outcome): ``responses``, ``agree`` (scores of 4 or 5), ``pct_agree`` and
+``mean_score``. Terms follow the school year: Autumn (Sep–Dec), Spring (Jan–Mar),
+Summer (Apr–Aug), labelled like ``2025-26 Autumn`` — labels that sort in time order.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import UserError
+
+COLUMNS = ("response_id", "date", "respondent_type", "outcome", "question", "score")
+ALL_RESPONDENTS, ALL_QUESTIONS = "All", "All questions"
+
+
+def term_of(dates: pd.Series) -> pd.Series:
+    """School term labels ('2025-26 Autumn') for a series of dates."""
+    month, year = dates.dt.month, dates.dt.year
+    start = year.where(month >= 9, year - 1)
+    name = pd.Series("Summer", index=dates.index).mask(month >= 9, "Autumn").mask(month <= 3, "Spring")
+    return start.astype(str) + "-" + ((start + 1) % 100).astype(str).str.zfill(2) + " " + name
+
+
+def read_responses(path: Path) -> pd.DataFrame:
+    """Raw responses, checked: every score a whole number 1–5 (blank = not answered, dropped)."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not a readable survey CSV ({exc})") from exc
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise UserError(f"{path}: survey responses need columns {', '.join(COLUMNS)} (missing {', '.join(missing)})")
+    frame = frame[frame["score"].str.strip() != ""].copy()
+    scores = pd.to_numeric(frame["score"].str.strip(), errors="coerce")
+    bad = frame.index[~scores.isin([1, 2, 3, 4, 5])]
+    if len(bad):
+        row = int(bad[0]) + 2
+        raise UserError(f"{path}:{row}: score '{frame.loc[bad[0], 'score']}' is not a whole number from 1 to 5",
+                        hint="Scores are 1 (strongly disagree) to 5 (strongly agree); leave blank when not answered.")
+    dates = pd.to_datetime(frame["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        row = int(frame.index[dates.isna()][0]) + 2
+        raise UserError(f"{path}:{row}: date '{frame.loc[frame.index[dates.isna()][0], 'date']}' is not YYYY-MM-DD")
+    frame["score"] = scores.astype(int)
+    frame["term"] = term_of(dates)
+    return frame
+
+
+def aggregate(responses: pd.DataFrame) -> pd.DataFrame:
+    """Termly '% agree (4–5)' and mean score, by respondent type and overall, per question and per outcome."""
+    data = responses.assign(agree=(responses["score"] >= 4).astype(int))
+    everyone = data.assign(respondent_type=ALL_RESPONDENTS)
+    both = pd.concat([data, everyone], ignore_index=True)
+    per_outcome = both.assign(question=ALL_QUESTIONS)
+    stacked = pd.concat([both, per_outcome], ignore_index=True)
+    keys = ["term", "respondent_type", "outcome", "question"]
+    table = stacked.groupby(keys, sort=True).agg(responses=("score", "size"), agree=("agree", "sum"),
+                                                 mean_score=("score", "mean")).reset_index()
+    table["pct_agree"] = (100 * table["agree"] / table["responses"]).round(1)
+    table["mean_score"] = table["mean_score"].round(2)
+    return table
+
+
+@lru_cache(maxsize=8)
+def _survey_table(path: str, mtime_ns: int) -> tuple[pd.DataFrame, int]:
+    responses = read_responses(Path(path))
+    return aggregate(responses), len(responses)
+
+
+def survey_table(path: Path) -> tuple[pd.DataFrame, int]:
+    """The aggregated table for a responses file, and the number of scored responses read."""
+    return _survey_table(str(path), path.stat().st_mtime_ns)
