@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import tempfile
+import secrets
 import zipfile
 import zlib
 from pathlib import Path
@@ -20,7 +20,7 @@ from lxml import etree
 from workbook_builder.errors import UserError
 
 from . import xml as X
-from .xml import NS_CT, NS_MAIN, NS_PKG_REL, NS_R, q
+from .xml import NS_CT, NS_PKG_REL, NS_R, q
 
 # Bounds applied before any part is decompressed.
 MAX_PART_BYTES = 200 * 1024 * 1024
@@ -139,6 +139,7 @@ class WorkbookPackage:
     def open(cls, path) -> "WorkbookPackage":
         self = cls()
         self.path = Path(path)
+        self._resolved = self.path.resolve()
         src = self._label = str(self.path)
         if not self.path.exists():
             raise UserError(f"Template {src} does not exist.", hint="Check the path and try again.")
@@ -233,6 +234,8 @@ class WorkbookPackage:
             raise UserError(f"{src} is damaged: the workbook lists no sheets.")
         for el in sheets_el.findall(q("sheet")):
             self._sheets.append(self._sheet_record(el))
+        # Excel writes calcChain.xml exactly when the workbook holds formulas.
+        self._has_formulas = self._wb_rels.first_of_type(X.REL_CALC_CHAIN) is not None
 
     def _sheet_record(self, el) -> dict:
         rid = el.get(q("id", NS_R))
@@ -418,7 +421,7 @@ class WorkbookPackage:
             if rec is None:
                 msg = f"{self._label} has no worksheet named {name!r}."
             else:
-                msg = f"Sheet {rec['name']!r} in {self._label} is a {rec['kind'] or 'non-worksheet'} sheet, not a worksheet."
+                msg = f"Sheet {rec['name']!r} in {self._label} is a {rec['kind'] or 'non-worksheet sheet'}, not a worksheet."
             raise UserError(msg, hint=f"Worksheets in this workbook: {avail}. Check the sheet name and try again.")
         if rec["name"] in self._worksheets:
             return self._worksheets[rec["name"]]
@@ -550,6 +553,12 @@ class WorkbookPackage:
             calc.set("fullCalcOnLoad", "1")
             self._touch(self._wb_part)
 
+    def _note_input_changed(self) -> None:
+        """A cell value changed in a workbook that has formulas: their cached results may
+        now be stale, and Excel only recalculates on open if asked to."""
+        if self._has_formulas:
+            self.request_full_recalc()
+
     def _note_formula_removed(self) -> None:
         """A formula cell lost its formula: calcChain.xml would point at a non-formula cell,
         which Excel reports as unreadable content, so drop it (Excel rebuilds it)."""
@@ -599,14 +608,14 @@ class WorkbookPackage:
         label = str(out)
         forbidden = [self.path, *[Path(p) for p in refuse_paths]]
         for p in forbidden:
-            same = p.resolve() == target
+            same = (self._resolved if p is self.path else p.resolve()) == target
             if not same and out.exists() and p.exists():
                 try:
                     same = os.path.samefile(out, p)
                 except OSError:
                     pass
             if same:
-                what = "the template" if p == self.path else "an input file"
+                what = "the template" if p is self.path else "an input file"
                 raise UserError(f"Refusing to write {label}: it is {what} ({p}).",
                                 hint="Choose a different output path so the original is never overwritten.")
         parent = target.parent
@@ -626,7 +635,13 @@ class WorkbookPackage:
                 f"Cannot save {label}: the template {self.path.name} is a {want} workbook, so the output must end in {want}.",
                 hint=f"Excel refuses to open a {want} workbook saved as {suffix}. Rename the output to end in {want}.",
             )
-        fd, tmp = tempfile.mkstemp(prefix=".~wb-", suffix=".tmp", dir=parent)
+        # Not tempfile.mkstemp: that creates mode 0600, and os.replace would keep it.
+        tmp = parent / f".~wb-{secrets.token_hex(8)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except OSError as exc:
+            raise UserError(f"Cannot write {label}: {exc.strerror or exc} in folder {parent}.",
+                            hint="Check that the folder exists and you may write to it.") from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 self._write_zip(fh)

@@ -117,6 +117,8 @@ class Worksheet:
         self._row_keys: list[int] = []
         self._cells: dict[int, dict[int, etree._Element]] = {}
         self._arrays: list[tuple[R.Range, str]] | None = None
+        self._has_f = False
+        self._headers: dict[tuple[int, int], tuple[str, str]] | None = None
         self._empty = False
 
     def __repr__(self) -> str:
@@ -351,6 +353,7 @@ class Worksheet:
         if self._arrays is None:
             self._arrays = []
             for f in self._root.iter(q("f")):
+                self._has_f = True
                 if f.get("t") in ("array", "dataTable") and f.get("ref"):
                     try:
                         self._arrays.append((R.parse_range(f.get("ref")), f.get("t")))
@@ -367,6 +370,47 @@ class Worksheet:
                     "writing into it would break the formula.",
                     hint="Map this value to a cell outside that range, or remove the array formula from the template.",
                 )
+
+    def _table_headers(self) -> dict[tuple[int, int], tuple[str, str]]:
+        """(row, col) of every table header cell on this sheet -> (table name, column name)."""
+        if self._headers is None:
+            self._headers = {}
+            parts = self._root.find(q("tableParts"))
+            if parts is None:
+                return self._headers
+            from .package import _Rels, rels_part_for
+
+            if not self._pkg._exists(rels_part_for(self.part_name)):
+                return self._headers
+            rels = _Rels(self._pkg, rels_part_for(self.part_name), self.part_name)
+            for tp in parts.iterchildren(q("tablePart")):
+                rel = rels.by_id(tp.get(q("id", NS_R)) or "")
+                part = rels.target_part(rel) if rel is not None else None
+                if not part or not self._pkg._exists(part):
+                    continue
+                table = self._pkg._tree(part).getroot()
+                if table.get("headerRowCount", "1") == "0":
+                    continue
+                try:
+                    r1, c1, _, _ = R.parse_range(table.get("ref", ""))
+                except UserError:
+                    continue
+                cols = table.find(q("tableColumns"))
+                for i, col in enumerate(cols.iterchildren(q("tableColumn")) if cols is not None else []):
+                    self._headers[(r1, c1 + i)] = (table.get("displayName") or table.get("name") or "?",
+                                                   X.unescape_xstring(col.get("name", "")))
+        return self._headers
+
+    def _check_not_table_header(self, rn: int, cn: int, ref: str, value) -> None:
+        hit = self._table_headers().get((rn, cn))
+        if hit is None or (isinstance(value, str) and value == hit[1]):
+            return
+        table, column = hit
+        raise UserError(
+            f"{self._where}: cell {ref} is the header of column {column!r} in table {table!r}; "
+            f"writing {value!r} there would make Excel repair the table.",
+            hint="Write data below the header row, or rename the column in the template in Excel.",
+        )
 
     def _release_formula(self, cell, rn: int, cn: int, *, keeps_formula: bool) -> None:
         f = cell.find(q("f"))
@@ -466,7 +510,21 @@ class Worksheet:
         return ("f", text, ct, cv)
 
     def set_value(self, ref: str, value, *, style: int | None = None) -> None:
-        """Write one cell, keeping its style (unless `style` is given) and everything else."""
+        """Write one cell, keeping its style (unless `style` is given) and everything else.
+
+        value: int/float/Decimal -> number; str -> inline string (sharedStrings.xml is never
+        changed; '' is treated as None); bool -> TRUE/FALSE; date/datetime -> serial number in
+        the workbook's date system (give a date `style` to display it as a date); Formula ->
+        formula with its cached result; None -> blank cell that keeps its style.
+
+        A new cell takes the row's format (customFormat rows) or the column's style, as Excel
+        does when you type into an empty cell.  Refused with UserError: bad reference,
+        NaN/infinity, a cell inside an array formula or data table, a table header cell whose
+        text would change.  Overwriting the master of a shared formula first gives each
+        dependant cell its own translated copy; if a formula is lost, calcChain.xml is dropped.
+        If the sheet or workbook has formulas (or a formula is written) fullCalcOnLoad is set
+        so Excel recalculates the now-stale cached results on open.
+        """
         rn, cn = R.parse_cell(ref)
         ref = R.cell_ref(rn, cn)
         spec = self._encode(value, ref)
@@ -474,6 +532,7 @@ class Worksheet:
             self._pkg.styles.check_xf(style, f"{self._where}, cell {ref}")
         self._index()
         self._check_not_array(rn, cn, ref)
+        self._check_not_table_header(rn, cn, ref, value)
         cell = self._find_cell(rn, cn)
         if cell is None:
             if spec[0] == "blank" and style is None:
@@ -524,8 +583,10 @@ class Worksheet:
             else:
                 cell.append(el)
         self._touch()
-        if kind == "f":
+        if kind == "f" or self._has_f:
             self._pkg.request_full_recalc()
+        else:
+            self._pkg._note_input_changed()
 
     # ------------------------------------------------------------------ sheet layout
 
