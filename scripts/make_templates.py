@@ -106,8 +106,7 @@ def make_appendix_x(mapping: Mapping, out: Path) -> Path:
     workbook.define_name("SampleDataNote", f"='{mapping.sheet}'!$A$4")
 
     header_row = 5
-    headers = mapping.columns.model_dump()
-    headers["la"] = mapping.local_authority.name
+    headers = mapping.headers()
     for name, index in cols.items():
         sheet.write_string(header_row, index, headers[name], header)
     sheet.set_row(header_row, 30)

@@ -23,7 +23,8 @@ from .observations import file_sha256
 from .sources.base import InputFile, display_path
 from .writers.audit import BuildStamp, write_audit, write_sources
 from .writers.ooxml import WorkbookPackage
-from .writers.scorecard import ScorecardWriter, find_layout
+from .measures.mapping import AUDIENCE_NAMES, AUDIENCES
+from .writers.scorecard import ScorecardWriter
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,13 +112,19 @@ class Plan:
     template: Path
 
 
-def plan(mapping_path: Path, inputs: Path, root: Path, *, period: str | None = None) -> Plan:
+def check_audience(audience: str | None) -> None:
+    if audience is not None and audience not in AUDIENCES:
+        raise UserError(f"unknown audience '{audience}'", hint=f"Audiences: {', '.join(AUDIENCES)}.")
+
+
+def plan(mapping_path: Path, inputs: Path, root: Path, *, period: str | None = None, audience: str | None = None) -> Plan:
+    check_audience(audience)
     mapping = load_mapping(mapping_path)
     inputs = Path(inputs)
     if not inputs.is_dir():
         raise UserError(f"inputs folder not found: {inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and reference/.")
     resolver = Resolver(mapping=mapping, inputs=inputs, project_root=root, as_of=period)
-    resolved = resolver.resolve_all()
+    resolved = resolver.resolve_all(audience)
     manifest = read_manifest(inputs)
     files = list(resolver.files.values())
     for f in files:
@@ -131,13 +138,13 @@ def plan(mapping_path: Path, inputs: Path, root: Path, *, period: str | None = N
 
 
 def build_one(mapping_path: Path, inputs: Path, out_dir: Path, *, root: Path, period: str | None = None,
-              built_at: str | None = None) -> BuildResult:
+              built_at: str | None = None, audience: str | None = None) -> BuildResult:
     started = time.perf_counter()
-    p = plan(mapping_path, inputs, root, period=period)
+    p = plan(mapping_path, inputs, root, period=period, audience=audience)
     stamp = BuildStamp(built_at=build_time(built_at), version=__version__)
     package = WorkbookPackage.open(p.template)
     writer = ScorecardWriter(package, p.mapping)
-    writer.fill(p.resolved)
+    writer.fill(p.resolved, hide_others=audience is not None)
 
     sample_files = [f for f in p.files if f.sample]
     extra = _reference_files(p, root)
@@ -147,12 +154,14 @@ def build_one(mapping_path: Path, inputs: Path, out_dir: Path, *, root: Path, pe
 
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / p.mapping.output
+    if audience:
+        output = output.with_name(f"{output.stem} ({AUDIENCE_NAMES[audience].replace('/', ' and ')}){output.suffix}")
     package.save(output, refuse_paths=[p.template])
     filled = sum(1 for row in writer.audit if row.series not in ("RAG", "Direction", "Target"))
     return BuildResult(workbook=p.mapping.workbook, output=output, measures=len(p.resolved), values_filled=filled,
                        audit_rows=audit_rows, sources=p.files, sample=bool(sample_files),
                        seconds=time.perf_counter() - started,
-                       warnings=[f"template row with unknown measure id ignored: {k}" for k in writer.layout.unknown_keys])
+                       warnings=[f"template row with unknown measure id ignored: {k}" for k in writer.unknown_keys])
 
 
 def _reference_files(p: Plan, root: Path) -> list[InputFile]:
@@ -197,12 +206,18 @@ def _named_cells(package: WorkbookPackage) -> dict[str, tuple[str, str]]:
 
 
 def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out_dir: Path | None = None,
-          period: str | None = None, built_at: str | None = None, root: Path | None = None) -> list[BuildResult]:
-    """Build the named workbooks (default: every workbook with a mapping) into ``out_dir``."""
+          period: str | None = None, built_at: str | None = None, root: Path | None = None,
+          audience: str | None = None) -> list[BuildResult]:
+    """Build the named workbooks (default: every workbook with a mapping) into ``out_dir``.
+
+    With ``audience`` (operational, clt, improvement_board, scrutiny) only the measures reported
+    to that audience are filled; the rows of the others are hidden, and the file name says which audience.
+    """
+    check_audience(audience)
     root = root or project_root()
     inputs = Path(inputs) if inputs else root / "inputs" / "sample"
     out_dir = Path(out_dir) if out_dir else root / "outputs"
-    return [build_one(path, inputs, out_dir, root=root, period=period, built_at=built_at)
+    return [build_one(path, inputs, out_dir, root=root, period=period, built_at=built_at, audience=audience)
             for path in select_mappings(root, workbooks)]
 
 
@@ -224,13 +239,12 @@ def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, 
     reports = []
     for path in select_mappings(root, workbooks):
         p = plan(path, inputs, root, period=period)
-        package = WorkbookPackage.open(p.template)
-        layout = find_layout(package.worksheet(p.mapping.sheet), p.mapping)
+        writer = ScorecardWriter(WorkbookPackage.open(p.template), p.mapping)
         values = [o for m in p.resolved for s, o in m.values.items() if s in ("la", "sn", "england", "previous")]
         located = sum(1 for o in values if o.provenance is not None)
         reports.append(ValidationReport(workbook=p.mapping.workbook, measures=len(p.resolved), located=located,
                                         not_available=len(values) - located, files=p.files,
-                                        warnings=[f"template row with unknown measure id: {k}" for k in layout.unknown_keys]))
+                                        warnings=[f"template row with unknown measure id: {k}" for k in writer.unknown_keys]))
     return reports
 
 

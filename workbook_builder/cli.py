@@ -40,9 +40,11 @@ def cli() -> None:
 @period_option
 @click.option("--built-at", default=None, metavar="TEXT",
               help="Build time to show in the workbook (default: SOURCE_DATE_EPOCH, else now). Fix it for byte-identical rebuilds.")
-def build_command(workbooks, inputs, out, period, built_at) -> None:
+@click.option("--audience", default=None, type=click.Choice(["operational", "clt", "improvement_board", "scrutiny"]),
+              help="Build only the measures reported to this audience (other rows hidden), e.g. scrutiny for members.")
+def build_command(workbooks, inputs, out, period, built_at, audience) -> None:
     """Build workbooks from the inputs into the output folder."""
-    results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at)
+    results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at, audience=audience)
     table = Table(title="Built", show_lines=False)
     for column in ("workbook", "measures", "values", "audit rows", "inputs", "sample data", "seconds", "output"):
         table.add_column(column)

@@ -26,9 +26,32 @@ class Strict(BaseModel):
 
 
 class Unavailable(Strict):
-    """An explicit "not yet available", with the reason shown in Notes and Audit."""
+    """An explicit "not yet available" (or "in development"), with the reason shown in Notes and Audit."""
 
-    not_available: str = Field(min_length=3)
+    not_available: Optional[str] = Field(default=None, min_length=3)
+    in_development: Optional[str] = Field(default=None, min_length=3)
+    line: int = 0
+
+    @model_validator(mode="after")
+    def _one_reason(self) -> "Unavailable":
+        if (self.not_available is None) == (self.in_development is None):
+            raise ValueError("give exactly one of not_available or in_development, with the reason")
+        return self
+
+    @property
+    def label(self) -> str:
+        return "Not yet available" if self.not_available else "In development"
+
+    @property
+    def reason(self) -> str:
+        return self.not_available or self.in_development or ""
+
+
+class Constant(Strict):
+    """A value stated in the mapping itself (a baseline or target from a plan), cited by file:line."""
+
+    value: Union[float, str]
+    note: str = ""
     line: int = 0
 
 
@@ -66,7 +89,10 @@ class Locator(Strict):
         return value
 
 
-Series = Union[Unavailable, Locator]
+Series = Union[Unavailable, Constant, Locator]
+AUDIENCES = ("operational", "clt", "improvement_board", "scrutiny")
+AUDIENCE_NAMES = {"operational": "Operational management", "clt": "Children's Leadership Team",
+                  "improvement_board": "Improvement Board", "scrutiny": "Scrutiny/Cabinet"}
 
 
 class Rag(Strict):
@@ -102,8 +128,17 @@ class Measure(Strict):
     target_note: str = ""
     lead: str = ""
     rag: Rag = Rag(rule="none")
-    series: dict[Literal["la", "sn", "england", "previous"], Series]
+    audiences: list[Literal["operational", "clt", "improvement_board", "scrutiny"]] = list(AUDIENCES)
+    series: dict[str, Series]
     line: int = 0  # set by the loader
+
+    @field_validator("series")
+    @classmethod
+    def _series_names(cls, value: dict) -> dict:
+        bad = [k for k in value if not k.replace("_", "").isalnum() or not k[:1].isalpha()]
+        if bad:
+            raise ValueError(f"series names are lower-case words joined by _: {', '.join(bad)}")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "Measure":
@@ -120,6 +155,7 @@ class Measure(Strict):
 class Section(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
+    sheet: Optional[str] = None  # default: the mapping's sheet
     kind: Literal["outcome", "enablers"] = "outcome"
     measures: list[Measure]
     line: int = 0
@@ -137,22 +173,13 @@ class Area(Strict):
     old_la_code: str = Field(pattern=r"^\d{3}$")
 
 
-class Columns(Strict):
-    """Header texts of the template's columns; columns are found by these, not by letter."""
-
-    key: str = "Key"
-    measure: str = "Outcome / Measure"
-    source: str = "Source (Benchmark / Local)"
-    frequency: str = "Freq"
-    la: str = "Shropshire"
-    sn: str = "Stat Neighbours"
-    england: str = "England"
-    target: str = "Target / Trajectory"
-    lead: str = "Lead (owner)"
-    rag: str = "RAG"
-    direction: str = "Direction"
-    previous: str = "Previous"
-    notes: str = "Notes"
+#: Header texts of a template's columns, by role; columns are found by these, not by letter.
+#: A mapping's ``columns:`` adds roles (one per extra series) or renames headers.
+DEFAULT_COLUMNS = {
+    "key": "Key", "measure": "Outcome / Measure", "source": "Source (Benchmark / Local)", "frequency": "Freq",
+    "la": "Shropshire", "sn": "Stat Neighbours", "england": "England", "target": "Target / Trajectory",
+    "lead": "Lead (owner)", "rag": "RAG", "direction": "Direction", "previous": "Previous", "notes": "Notes",
+}
 
 
 class Mapping(Strict):
@@ -163,7 +190,7 @@ class Mapping(Strict):
     sheet: str
     local_authority: Area
     statistical_neighbours: str  # source id of the neighbour table (or a path relative to inputs)
-    columns: Columns = Columns()
+    columns: dict[str, str] = Field(default_factory=dict)
     sources: dict[str, Source]
     sections: list[Section]
     path: Path = Path()
@@ -171,8 +198,20 @@ class Mapping(Strict):
     def measures(self) -> list[Measure]:
         return [m for s in self.sections for m in s.measures]
 
+    def headers(self) -> dict[str, str]:
+        """Column header text by role: defaults, the LA's name for ``la``, then the mapping's own."""
+        return {**DEFAULT_COLUMNS, "la": self.local_authority.name, **self.columns}
+
+    def sheet_of(self, section: Section) -> str:
+        return section.sheet or self.sheet
+
     @model_validator(mode="after")
     def _references(self) -> "Mapping":
+        headers = self.headers()
+        for measure in self.measures():
+            unknown = [k for k in measure.series if k not in headers]
+            if unknown:
+                raise ValueError(f"measure '{measure.id}': series {', '.join(unknown)} has no column; add it under `columns:`")
         ids = [m.id for m in self.measures()]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -235,7 +274,7 @@ def _stamp_lines(raw: Any, mapping: dict) -> None:
                 if isinstance(measure, _LineDict):
                     measure["line"] = measure.line
                     series = measure.get("series")
-                    for spec in (series.values() if isinstance(series, dict) else []):
+                    for spec in (series.values() if isinstance(series, dict) else []):  # locators and constants
                         while isinstance(spec, _LineDict):
                             spec["line"] = spec.line
                             spec = spec.get("divide_by")

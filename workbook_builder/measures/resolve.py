@@ -14,13 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
-from ..observations import NO_DATA, Observation, Provenance, describe_symbol, is_number, unavailable
+from ..observations import NO_DATA, Observation, Provenance, describe_symbol, file_sha256, is_number, unavailable
 from ..sources.base import InputFile, display_path, require_file
 from ..sources.chat import chat_period
 from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value
 from ..sources.neighbours import Neighbour, read_neighbours
 from ..sources.tables import Table, find_table, norm, read_grid
-from .mapping import Locator, Mapping, Measure, Section, Unavailable, mapping_ref
+from .mapping import Constant, Locator, Mapping, Measure, Section, Unavailable, mapping_ref
 
 SN_ROUND = 1  # decimal places of a statistical-neighbour mean
 
@@ -80,30 +80,39 @@ class Resolver:
         return self._dfe[source_id]
 
     # --- resolution -----------------------------------------------------------------------
-    def resolve_all(self) -> list[ResolvedMeasure]:
-        return [self.resolve(section, measure) for section in self.mapping.sections for measure in section.measures]
+    def resolve_all(self, audience: str | None = None) -> list[ResolvedMeasure]:
+        """Every measure of the mapping (or only those reported to ``audience``), resolved."""
+        return [self.resolve(section, measure) for section in self.mapping.sections for measure in section.measures
+                if audience is None or audience in measure.audiences]
 
     def resolve(self, section: Section, measure: Measure) -> ResolvedMeasure:
         values: dict[str, Observation] = {}
-        for series in ("la", "sn", "england", "previous"):
+        names = list(dict.fromkeys(["la", "sn", "england", "previous", *measure.series]))
+        for series in names:
             spec = measure.series.get(series)
             if spec is None:
-                values[series] = unavailable("no previous period in the mapping") if series == "previous" else unavailable("not mapped")
+                values[series] = unavailable("no previous period in the mapping")
             elif isinstance(spec, Unavailable):
-                values[series] = unavailable(spec.not_available).with_(
-                    provenance=None, note=spec.not_available)
+                values[series] = unavailable(spec.reason, label=spec.label)
+            elif isinstance(spec, Constant):
+                values[series] = self._constant(spec, measure)
             else:
                 values[series] = self.locate(spec, series, measure)
         if measure.target is not None:
-            ref = mapping_ref(self.mapping, measure.line)
-            values["target"] = Observation(
-                value=measure.target,
-                provenance=Provenance(
-                    source_id="mapping", path=self.mapping.path, display_path=display_path(self.mapping.path, self.project_root),
-                    sha256="", locator=f"measure {measure.id}: target", period="",
-                    transformation=measure.target_note or measure.target_text, mapping_ref=ref),
-            )
+            values["target"] = self._constant(
+                Constant(value=measure.target, note=measure.target_note or measure.target_text, line=measure.line), measure,
+                where=f"measure {measure.id}: target")
         return ResolvedMeasure(section=section, measure=measure, values=values)
+
+    def _constant(self, spec: Constant, measure: Measure, where: str | None = None) -> Observation:
+        """A value stated in the mapping (a plan's baseline or target), with the mapping as its source."""
+        value = spec.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return Observation(value=value, provenance=Provenance(
+            source_id="mapping", path=self.mapping.path, display_path=display_path(self.mapping.path, self.project_root),
+            sha256=file_sha256(self.mapping.path), locator=where or f"measure {measure.id}", period="",
+            transformation=spec.note or "stated in the mapping", mapping_ref=mapping_ref(self.mapping, spec.line or measure.line)))
 
     def locate(self, locator: Locator, series: str, measure: Measure) -> Observation:
         ref = mapping_ref(self.mapping, locator.line or measure.line)

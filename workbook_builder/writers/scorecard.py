@@ -1,24 +1,32 @@
-"""Fill a scorecard template: values, RAG and direction, found by measure id, never by coordinates.
+"""Fill scorecard templates: values, RAG and direction, found by measure id, never by coordinates.
 
-The template's header row is the row holding the Key and Outcome / Measure headers; every
-other column is found by its header text, and every measure row by the id in the Key
-column. Officers can therefore insert, delete and reorder rows and columns in Excel. Only
-the cells this module fills change; everything else in the workbook stays as Excel wrote it.
+On each sheet of a mapping, the header row is the row holding the Key and Outcome / Measure
+headers; every other column is found by its header text (one column per series: LA, SN,
+England, Previous, and any extra series such as Baseline or a year's target), and every
+measure row by the id in the Key column. Officers can therefore insert, delete and reorder
+rows and columns in Excel. Only the cells this module fills change; everything else in
+the workbook stays as Excel wrote it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import UserError
 from ..judgements import direction as travel
 from ..judgements import rag as rag_rules
-from ..measures.mapping import SERIES_LABELS, Mapping
+from ..measures.mapping import SERIES_LABELS, Mapping, Measure, display_name
 from ..measures.resolve import ResolvedMeasure
 from ..observations import Observation, is_number
 from ..sources.tables import column_letter, norm
 from .formats import number_format
 from .ooxml import CFRule, Formula, Worksheet, WorkbookPackage
+
+#: Columns the writer fills with judgements or notes rather than a series.
+JUDGED = ("rag", "direction", "notes")
+#: Columns that belong to the template (text written when it was made), never filled.
+STATIC = ("key", "measure", "source", "frequency", "target", "lead", "audiences")
 
 
 @dataclass
@@ -42,40 +50,39 @@ class AuditRow:
 
 @dataclass
 class Layout:
+    sheet: str
     header_row: int
     columns: dict[str, int]  # role -> 1-based column
     rows: dict[str, int]  # measure id -> 1-based row
     unknown_keys: list[str] = field(default_factory=list)
 
 
-ROLES = ("key", "measure", "la", "sn", "england", "target", "rag", "direction", "previous", "notes")
-REQUIRED = ("key", "measure", "la", "sn", "england", "rag")
-
-
-def find_layout(sheet: Worksheet, mapping: Mapping) -> Layout:
-    """Locate the header row, the role of each column and the row of each measure."""
+def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure]) -> Layout:
+    """Locate the header row, the role of each column and the row of each of ``measures``."""
     values = sheet.values()
-    headers = mapping.columns.model_dump()
-    headers["la"] = mapping.local_authority.name
-    wanted = {norm(headers[role]): role for role in ROLES}
+    headers = mapping.headers()
+    wanted = {norm(text): role for role, text in headers.items()}
+    where = f"template sheet '{sheet.name}'"
     header_row, columns = None, {}
-    for (row, col), value in sorted(values.items()):
+    for (row, _col), value in sorted(values.items()):
         if isinstance(value, str) and norm(value) == norm(headers["key"]):
             found = {wanted[norm(v)]: c for (r, c), v in values.items() if r == row and isinstance(v, str) and norm(v) in wanted}
             if "measure" in found:
                 header_row, columns = row, found
                 break
-    where = f"template sheet '{mapping.sheet}'"
     if header_row is None:
         raise UserError(f"{where}: no header row with '{headers['key']}' and '{headers['measure']}' columns",
                         hint="The builder finds rows by the measure id in the Key column; regenerate the template or restore the header row.")
-    missing = [headers[r] for r in REQUIRED if r not in columns]
+    needed = {"la"} | {s for m in measures for s in m.series if s in ("sn", "england")}
+    if any(m.rag.rule != "none" for m in measures):
+        needed.add("rag")
+    missing = [headers[r] for r in sorted(needed) if r not in columns]
     if missing:
         raise UserError(f"{where}: header row {header_row} has no column {', '.join(repr(m) for m in missing)}",
                         hint="Column headers must match the mapping's `columns:` section.")
     key_col = columns["key"]
+    known = {m.id for m in measures}
     rows: dict[str, int] = {}
-    known = {m.id for m in mapping.measures()}
     unknown = []
     for (row, col), value in values.items():
         if col != key_col or row <= header_row or not isinstance(value, str) or value.startswith("section:"):
@@ -88,32 +95,57 @@ def find_layout(sheet: Worksheet, mapping: Mapping) -> Layout:
             rows[key] = row
         else:
             unknown.append(f"{key} (row {row})")
-    absent = [m for m in known if m not in rows]
+    absent = sorted(known - set(rows))
     if absent:
-        raise UserError(f"{where}: no row for measure id(s) {', '.join(sorted(absent))} in the '{headers['key']}' column",
+        raise UserError(f"{where}: no row for measure id(s) {', '.join(absent)} in the '{headers['key']}' column",
                         hint="Add a row with that id in the hidden Key column, or remove the measure from the mapping.")
-    return Layout(header_row=header_row, columns=columns, rows=rows, unknown_keys=unknown)
+    return Layout(sheet=sheet.name, header_row=header_row, columns=columns, rows=rows, unknown_keys=unknown)
 
 
 class ScorecardWriter:
-    """Writes resolved measures into one template sheet, returning an audit row per filled value."""
+    """Writes resolved measures into a template's sheets, returning an audit row per filled value."""
 
     def __init__(self, package: WorkbookPackage, mapping: Mapping):
         self.package = package
         self.mapping = mapping
-        self.sheet = package.worksheet(mapping.sheet)
-        self.layout = find_layout(self.sheet, mapping)
+        self.headers = mapping.headers()
+        self.layouts: dict[str, Layout] = {}
+        by_sheet: dict[str, list[Measure]] = defaultdict(list)
+        for section in mapping.sections:
+            by_sheet[mapping.sheet_of(section)].extend(section.measures)
+        for name, measures in by_sheet.items():
+            self.layouts[name] = find_layout(package.worksheet(name), mapping, measures)
         self._styles: dict[tuple[int | None, str], int] = {}
         self.audit: list[AuditRow] = []
 
-    # --- helpers ---------------------------------------------------------------------------
-    def ref(self, role: str, row: int, *, absolute_col: bool = False) -> str:
-        col = column_letter(self.layout.columns[role])
-        return f"{'$' if absolute_col else ''}{col}{row}"
+    @property
+    def unknown_keys(self) -> list[str]:
+        return [f"{name}: {key}" for name, layout in self.layouts.items() for key in layout.unknown_keys]
 
-    def _style(self, ref: str, num_fmt: str | None) -> int:
+    # --- filling ---------------------------------------------------------------------------
+    def fill(self, resolved: list[ResolvedMeasure], *, hide_others: bool = False) -> None:
+        """Fill every resolved measure; with ``hide_others``, hide rows of measures not resolved (another audience)."""
+        by_sheet: dict[str, list[ResolvedMeasure]] = defaultdict(list)
+        for item in resolved:
+            by_sheet[self.mapping.sheet_of(item.section)].append(item)
+        for name, layout in self.layouts.items():
+            sheet = self.package.worksheet(name)
+            items = by_sheet.get(name, [])
+            for item in items:
+                self._fill_measure(sheet, layout, item)
+            self._conditional_formats(sheet, layout, items)
+            if hide_others:
+                filled = {item.id for item in items}
+                for measure_id, row in sorted(layout.rows.items(), key=lambda kv: kv[1]):
+                    if measure_id not in filled:
+                        sheet.hide_row(row)
+
+    def _ref(self, layout: Layout, role: str, row: int, *, absolute_col: bool = False) -> str:
+        return f"{'$' if absolute_col else ''}{column_letter(layout.columns[role])}{row}"
+
+    def _style(self, sheet: Worksheet, ref: str, num_fmt: str | None) -> int:
         """The cell's own style plus a number format, or (``None``) in quiet grey italics for text like 'c'."""
-        base = self.sheet.style_of(ref)
+        base = sheet.style_of(ref)
         key = (base, num_fmt or "")
         if key not in self._styles:
             if num_fmt:
@@ -122,127 +154,113 @@ class ScorecardWriter:
                 self._styles[key] = self.package.add_cell_style(base_style=base, italic=True, font_color="595959", font_size=8)
         return self._styles[key]
 
-    def _put(self, ref: str, observation: Observation, unit: str) -> None:
+    def _put(self, sheet: Worksheet, ref: str, observation: Observation, unit: str) -> None:
         value = observation.value
         if is_number(value):
-            self.sheet.set_value(ref, value, style=self._style(ref, number_format(unit, value)))
+            sheet.set_value(ref, value, style=self._style(sheet, ref, number_format(unit, value)))
         else:
-            self.sheet.set_value(ref, str(value), style=self._style(ref, None))
+            sheet.set_value(ref, str(value), style=self._style(sheet, ref, None))
 
-    def _audit(self, resolved: ResolvedMeasure, ref: str, series: str, observation: Observation,
-               *, value: object = None, transformation: str | None = None) -> None:
+    def _audit(self, layout: Layout, ref: str, item: ResolvedMeasure, series: str, observation: Observation,
+               *, transformation: str | None = None) -> None:
         p = observation.provenance
-        measure = resolved.measure
+        measure = item.measure
         note = observation.note
+        if transformation is None:
+            transformation = (p.transformation + (f"; {note}" if note and note not in p.transformation else "")) if p else note
         self.audit.append(AuditRow(
-            cell=f"'{self.mapping.sheet}'!{ref}", sheet=self.mapping.sheet, ref=ref, measure_id=measure.id,
-            label=_plain(measure.label), series=series,
-            value=observation.value if value is None else value, unit=measure.unit,
+            cell=f"'{layout.sheet}'!{ref}", sheet=layout.sheet, ref=ref, measure_id=measure.id,
+            label=_plain(measure.label), series=series, value=observation.value, unit=measure.unit,
             period=p.period if p else "", source=p.source_id if p else "",
             source_file=p.display_path if p else "", sha256=p.sha256 if p else "",
-            locator=p.locator if p else "",
-            transformation=transformation or ((p.transformation + (f"; {note}" if note else "")) if p else note),
-            mapping=(p.mapping_ref if p and p.mapping_ref else f"{_mapping_name(self.mapping)}:{measure.line}"),
+            locator=p.locator if p else "", transformation=transformation,
+            mapping=p.mapping_ref if p and p.mapping_ref else f"{display_name(self.mapping.path)}:{measure.line}",
         ))
 
-    # --- filling ---------------------------------------------------------------------------
-    def fill(self, resolved: list[ResolvedMeasure]) -> None:
-        for item in resolved:
-            self._fill_measure(item)
-        self._conditional_formats(resolved)
+    def _series_label(self, series: str) -> str:
+        if series == "la":
+            return self.mapping.local_authority.name
+        return SERIES_LABELS.get(series) or self.headers.get(series, series)
 
-    def _fill_measure(self, item: ResolvedMeasure) -> None:
-        row = self.layout.rows[item.id]
+    def _fill_measure(self, sheet: Worksheet, layout: Layout, item: ResolvedMeasure) -> None:
+        row = layout.rows[item.id]
         measure, values = item.measure, item.values
-        cols = self.layout.columns
-        for series in ("la", "sn", "england", "previous"):
-            if series not in cols:
+        for series, observation in values.items():
+            if series == "target" or series not in layout.columns or series in JUDGED or series in STATIC:
                 continue
-            ref = self.ref(series, row)
-            self._put(ref, values[series], measure.unit)
-            label = self.mapping.local_authority.name if series == "la" else SERIES_LABELS[series]
-            self._audit(item, ref, label, values[series])
-        if "target" in values and "target" in cols:
-            self._audit(item, self.ref("target", row), "Target", values["target"],
+            ref = self._ref(layout, series, row)
+            self._put(sheet, ref, observation, measure.unit)
+            self._audit(layout, ref, item, self._series_label(series), observation)
+        if "target" in values and "target" in layout.columns:
+            self._audit(layout, self._ref(layout, "target", row), item, "Target", values["target"],
                         transformation=f"numeric target used for the RAG; the cell shows the trajectory text. {measure.target_note}".strip())
 
-        cells = {s: self.ref(s, row, absolute_col=True) for s in ("la", "sn", "england", "previous") if s in cols}
+        cells = {s: self._ref(layout, s, row, absolute_col=True) for s in values if s in layout.columns}
         judgement = rag_rules.judge(measure, values, cells)
-        rag_ref = self.ref("rag", row)
-        if judgement.formula:
-            self.sheet.set_value(rag_ref, Formula(judgement.formula, cached=judgement.rag))
-        else:
-            self.sheet.set_value(rag_ref, judgement.rag)
-        self._audit(item, rag_ref, "RAG", Observation(judgement.rag, None), value=judgement.rag,
-                    transformation=f"{judgement.reason}" + (f"; live formula ={judgement.formula}" if judgement.formula else ""))
-
-        if "direction" in cols and "previous" in cols:
+        if "rag" in layout.columns:
+            rag_ref = self._ref(layout, "rag", row)
+            sheet.set_value(rag_ref, Formula(judgement.formula, cached=judgement.rag) if judgement.formula else judgement.rag)
+            self._audit(layout, rag_ref, item, "RAG", Observation(judgement.rag, None),
+                        transformation=judgement.reason + (f"; live formula ={judgement.formula}" if judgement.formula else ""))
+        if "direction" in layout.columns and "previous" in layout.columns:
             move = travel.direction(values["la"], values["previous"], measure.polarity, cells["la"], cells["previous"])
-            dir_ref = self.ref("direction", row)
-            self.sheet.set_value(dir_ref, Formula(move.formula, cached=move.text))
+            dir_ref = self._ref(layout, "direction", row)
+            sheet.set_value(dir_ref, Formula(move.formula, cached=move.text))
             verdict = {True: "improving", False: "worsening", None: "no judgement"}[move.good]
-            self._audit(item, dir_ref, "Direction", Observation(move.text, None), value=move.text,
+            self._audit(layout, dir_ref, item, "Direction", Observation(move.text, None),
                         transformation=f"{values['la'].value} against previous {values['previous'].value}: {verdict}; live formula ={move.formula}")
-
-        if "notes" in cols:
-            notes = self._notes(item, judgement)
+        if "notes" in layout.columns:
+            notes = self._notes(item)
             if notes:
-                self.sheet.set_value(self.ref("notes", row), notes)
+                sheet.set_value(self._ref(layout, "notes", row), notes)
 
-    def _notes(self, item: ResolvedMeasure, judgement: rag_rules.Judgement) -> str:
-        names = {"la": self.mapping.local_authority.name, "sn": "SN", "england": "England", "previous": "Previous"}
+    def _notes(self, item: ResolvedMeasure) -> str:
         by_note: dict[str, list[str]] = {}
-        for series in ("la", "sn", "england", "previous"):
-            observation = item.values[series]
-            if observation.note and (series != "previous" or observation.provenance is not None):
-                by_note.setdefault(observation.note, []).append(names[series])
+        for series, observation in item.values.items():
+            if series == "target" or not observation.note:
+                continue
+            if series == "previous" and observation.provenance is None and "previous" not in item.measure.series:
+                continue
+            by_note.setdefault(observation.note, []).append(self._series_label(series))
         parts = [f"{' and '.join(who)}: {note}" for note, who in by_note.items()]
         rule = item.measure.rag.rule
         if rule != "none":
             against = "target" if rule == "target" else rag_rules.COMPARATOR_NAMES[rule]
             parts.append(f"RAG against {against}" + (f" (±{item.measure.rag.tolerance:g})" if item.measure.rag.tolerance else ""))
-        periods = sorted({o.provenance.period for s, o in item.values.items() if s in ("la",) and o.provenance and o.provenance.period})
-        if periods:
-            parts.insert(0, f"Latest: {', '.join(periods)}")
+        la = item.values["la"].provenance
+        if la and la.period:
+            parts.insert(0, f"Latest: {la.period}")
         return ". ".join(parts)
 
-    def _conditional_formats(self, resolved: list[ResolvedMeasure]) -> None:
-        rows = sorted(self.layout.rows[item.id] for item in resolved)
-        if not rows:
+    def _conditional_formats(self, sheet: Worksheet, layout: Layout, items: list[ResolvedMeasure]) -> None:
+        rows = sorted(layout.rows[item.id] for item in items)
+        if not rows or "rag" not in layout.columns:
             return
         first, last = rows[0], rows[-1]
-        rag_col, la_col = column_letter(self.layout.columns["rag"]), column_letter(self.layout.columns["la"])
+        rag_col, la_col = column_letter(layout.columns["rag"]), column_letter(layout.columns["la"])
         sqref = f"{la_col}{first}:{la_col}{last} {rag_col}{first}:{rag_col}{last}"
         rules = []
         for rag, formula in rag_rules.cf_rules(f"${rag_col}{first}").items():
             fill, font = rag_rules.RAG_COLOURS[rag]
             rules.append(CFRule(formula=formula, dxf_id=self.package.add_dxf(fill_color=fill, font_color=font)))
-        self.sheet.add_conditional_format(sqref, rules)
+        sheet.add_conditional_format(sqref, rules)
 
-        if "direction" not in self.layout.columns or "previous" not in self.layout.columns:
+        if "direction" not in layout.columns or "previous" not in layout.columns:
             return
         good = self.package.add_dxf(font_color="00843D", bold=True)
         bad = self.package.add_dxf(font_color="C00000", bold=True)
-        by_polarity: dict[str, list[int]] = {}
-        for item in resolved:
-            by_polarity.setdefault(item.measure.polarity, []).append(self.layout.rows[item.id])
-        dir_col = column_letter(self.layout.columns["direction"])
-        prev_col = column_letter(self.layout.columns["previous"])
+        by_polarity: dict[str, list[int]] = defaultdict(list)
+        for item in items:
+            by_polarity[item.measure.polarity].append(layout.rows[item.id])
+        dir_col, prev_col = column_letter(layout.columns["direction"]), column_letter(layout.columns["previous"])
         for polarity, polarity_rows in sorted(by_polarity.items()):
             polarity_rows.sort()
             top = polarity_rows[0]
             formulas = travel.cf_rules(f"${la_col}{top}", f"${prev_col}{top}", polarity)
-            if not formulas:
-                continue
-            sqref = " ".join(f"{dir_col}{r}" for r in polarity_rows)
-            self.sheet.add_conditional_format(sqref, [CFRule(formulas["good"], good), CFRule(formulas["bad"], bad)])
+            if formulas:
+                sqref = " ".join(f"{dir_col}{r}" for r in polarity_rows)
+                sheet.add_conditional_format(sqref, [CFRule(formulas["good"], good), CFRule(formulas["bad"], bad)])
 
 
 def _plain(label: str) -> str:
     return label.replace("<i>", "").replace("</i>", "")
-
-
-def _mapping_name(mapping: Mapping) -> str:
-    from ..measures.mapping import display_name
-
-    return display_name(mapping.path)

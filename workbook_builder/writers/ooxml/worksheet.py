@@ -590,6 +590,15 @@ class Worksheet:
 
     # ------------------------------------------------------------------ sheet layout
 
+    def hide_row(self, row: int) -> None:
+        """Hide a row (e.g. a measure not reported to this audience); its cells and style stay as they were."""
+        self._index()
+        element = self._rows.get(row)
+        if element is None:
+            raise UserError(f"{self._where}: row {row} has no cells to hide.")
+        element.set("hidden", "1")
+        self._touch()
+
     def set_column_width(self, first_col: int, last_col: int, width: float, *, hidden: bool = False,
                          style: int | None = None) -> None:
         """Set the width (in characters) of columns first_col..last_col (1-based, inclusive)."""
