@@ -186,6 +186,23 @@ LOCAL = {  # measure: [(period, value, note)], oldest first
     "ehcp_20_week_pct": [("2025-26", 20, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 38, "")],
     "annual_review_timely_pct": [("2025-26 Q4", 48, ""), ("2026-27 Q1", 52, "")],
     "travel_over_60_min_pct": [("2025-26 Q4", 14.2, ""), ("2026-27 Q1", 13.1, "")],
+    # Local SEND Reform Plan success measures: baseline as printed, latest synthetic
+    "attendance_sen_support_pct": [("2025-26", 90.2, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 90.6, "")],
+    "ehe_ehcp_count": [("2025-26", 53, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 58, "")],
+    "ehe_sen_support_count": [("2025-26", 100, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 104, "")],
+    "eaho_slt_count": [("2025-26", 1914, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 1990, "")],
+    "eaho_ot_count": [("2025-26", 338, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 351, "")],
+    "eaho_ep_count": [("2025-26", 1045, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 1102, "")],
+    "tribunal_rate": [("2025", 0.7, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 0.65, "")],
+    "complaints_per_month": [("2026-27 Q1", 11, "")],
+    "slt_within_18_weeks_pct": [("2025-26", 60, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 63, "")],
+    "asd_0_5_within_18_weeks_pct": [("2025-26", 41.5, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 46, "")],
+    "mh_within_18_weeks_pct": [("2025-26", 77, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 79, "")],
+    "slt_referrals_accepted_pct": [("2025-26", 91, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 93, "")],
+    "ot_referrals_accepted_pct": [("2025-26", 96, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 96, "")],
+    "topup_nmss_above_sn_pct": [("2025-26", 47.6, "baseline printed in the Local SEND Reform Plan"), ("2026-27 Q1", 46.9, "")],
+    # ONS mid-year estimate of children aged 0-17 (synthetic, close to the figure implied by ChAT's rates)
+    "population_0_17": [("2025", 60200, "")],
 }
 
 
@@ -352,6 +369,11 @@ def make_chat(out: Path) -> None:
         ("Percentage of all CLA with a missing incident", 8, 6, 9, 11),
         ("Total number of missing incidents for all CLA", 277, 165, None, None),
         ("Average number of incidents per CLA who went missing", 4.4, 3.1, 4.3, 6.8)])
+    row = table(sheet, row, "Absent from placement", ["Measure", "Latest data", "LA 24-25", "SNs 24-25", "Eng 24-25"], [
+        ("Number of all CLA with an absent incident", 2, 0, None, None),
+        ("Percentage of all CLA with an absent incident", 0, 0, 1, 3),
+        ("Total number of absent incidents for all CLA", 2, 0, None, None),
+        ("Average number of incidents per CLA who were absent", 1.0, 0.0, 0.6, 4.5)])
     table(sheet, row, "Missing incidents - return home interviews", ["Measure", "Number", "Of", "Percentage"], [
         ("Missing children offered return interview", 57, 63, 90), ("Missing children not offered return interview", 0, 63, 0),
         ("Missing children return interview offer not recorded", 6, 63, 10), ("Missing children accepted return interview", 44, 57, 77),

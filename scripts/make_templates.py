@@ -171,5 +171,180 @@ def main() -> None:
     print(f"template written to {out.relative_to(ROOT)}")
 
 
-if __name__ == "__main__":
+
+
+# --- Appendix 2: Children's Services Performance Scorecard Workbook ---------------------------
+
+PROFILES = {  # sheet -> columns (roles), left to right
+    "Statutory indicators": ["measure", "audiences", "la", "direction", "previous", "sn", "england", "position", "date", "rag", "notes", "key"],
+    "SEND": ["measure", "audiences", "baseline", "la", "target_2026_27", "target_2027_28", "target_2028_29", "rag", "previous", "direction", "notes", "key"],
+}
+STANDARD = ["measure", "audiences", "la", "previous", "direction", "sn", "england", "rag", "notes", "key"]
+A2_WIDTHS = {"measure": 52, "audiences": 16, "la": 12, "direction": 10, "previous": 11, "sn": 11, "england": 11,
+             "position": 13, "date": 10, "rag": 10, "notes": 44, "key": 14, "baseline": 14, "target_2026_27": 13,
+             "target_2027_28": 16, "target_2028_29": 16}
+AUDIENCE_SHORT = {"operational": "Ops", "clt": "CLT", "improvement_board": "IB", "scrutiny": "Scrutiny"}
+
+
+def _formats(workbook):
+    f = workbook.add_format
+    base = {"font_name": "Arial", "font_size": 10, "valign": "top", "text_wrap": True}
+    border = {"border": 1, "border_color": GRID}
+    return {
+        "base": base,
+        "title": f({**base, "bold": True, "font_size": 16, "font_color": NAVY, "text_wrap": False}),
+        "subtitle": f({**base, "bold": True, "font_size": 12, "font_color": NAVY, "text_wrap": False}),
+        "info": f({**base, "font_size": 9, "italic": True}),
+        "sample": f({**base, "bold": True, "font_color": "#C00000"}),
+        "header": f({**base, **border, "bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "valign": "vcenter", "align": "center"}),
+        "section": f({**base, **border, "bold": True, "bg_color": SECTION, "valign": "vcenter"}),
+        "text": f({**base, **border}),
+        "small": f({**base, **border, "font_size": 8}),
+        "centre": f({**base, **border, "align": "center"}),
+        "value": f({**base, **border, "align": "center", "bold": True}),
+        "key": f({**base, **border, "font_size": 8, "font_color": "#808080"}),
+    }
+
+
+def _key_block(sheet, fmt, workbook, row, col_text, col_swatch):
+    sheet.write_string(row, col_text, "Key", workbook.add_format({**fmt["base"], "bold": True, "font_color": NAVY}))
+    swatches = [
+        ("G", "#C6EFCE", "#006100", "Green: meets the target, or at least as good as the comparator named in Notes"),
+        ("A", "#FFEB9C", "#9C5700", "Amber: short of the target or comparator, but within the measure's tolerance"),
+        ("R", "#FFC7CE", "#9C0006", "Red: short of the target or comparator by more than the tolerance"),
+        ("▲ / ▼", "#FFFFFF", "#006100", "Direction against the previous (published) value: green = the better way, red = the worse way"),
+        ("c", "#FFFFFF", "#000000", "Suppressed in the published source (never shown as 0); 'Not yet available' and 'In development' give the reason in Notes"),
+    ]
+    for label, fill, font, meaning in swatches:
+        row += 1
+        sheet.write_string(row, col_text, meaning, workbook.add_format({**fmt["base"], "font_size": 9}))
+        sheet.write_string(row, col_swatch, label, workbook.add_format({**fmt["base"], "bold": True, "align": "center", "bg_color": fill,
+                                                                        "font_color": font, "border": 1, "border_color": GRID}))
+    return row
+
+
+def _measure_sheet(workbook, fmt, mapping, name, sections):
+    headers = mapping.headers()
+    roles = PROFILES.get(name, STANDARD)
+    cols = {role: i for i, role in enumerate(roles)}
+    sheet = workbook.add_worksheet(name)
+    for role, index in cols.items():
+        sheet.set_column(index, index, A2_WIDTHS[role], None, {"hidden": role == "key"})
+    last = max(i for r, i in cols.items() if r != "key")
+    sheet.merge_range(0, 0, 0, last, f"{name}", fmt["title"])
+    sheet.merge_range(1, 0, 1, last, "Filled by the scorecard tool from source extracts; every figure is explained on the Audit sheet.", fmt["info"])
+    header_row = 3
+    for role, index in cols.items():
+        sheet.write_string(header_row, index, headers[role], fmt["header"])
+    sheet.set_row(header_row, 30)
+    row = header_row + 1
+    for section in sections:
+        sheet.write_string(row, 0, section.title, fmt["section"])
+        for role, index in cols.items():
+            if index:
+                sheet.write_blank(row, index, None, fmt["section"])
+        sheet.write_string(row, cols["key"], f"section:{section.id}", fmt["key"])
+        row += 1
+        for measure in section.measures:
+            sheet.write_string(row, cols["measure"], re.sub(r"</?i>", "", measure.label), fmt["text"])
+            sheet.write_string(row, cols["audiences"], " · ".join(AUDIENCE_SHORT[a] for a in measure.audiences), fmt["small"])
+            for role, index in cols.items():
+                if role in ("measure", "audiences", "key"):
+                    continue
+                style = fmt["small"] if role == "notes" else fmt["value"] if role == "la" else fmt["centre"]
+                sheet.write_blank(row, index, None, style)
+            sheet.write_string(row, cols["key"], measure.id, fmt["key"])
+            sheet.set_row(row, round(max(_lines(measure.label, A2_WIDTHS["measure"], 10), 3) * 12.75 + 3, 2))
+            row += 1
+    _key_block(sheet, fmt, workbook, row + 1, 0, cols["rag"])
+    sheet.freeze_panes(header_row + 1, 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer(f"&L&8Appendix 2 — {name}&R&8Page &P of &N")
+    sheet.hide_gridlines(2)
+    return sheet
+
+
+def make_appendix_2(mapping: Mapping, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(out))
+    workbook.set_properties({"title": mapping.title, "subject": "Children's services performance scorecard template",
+                             "author": "scorecard", "created": FIXED_TIME})
+    fmt = _formats(workbook)
+
+    cover = workbook.add_worksheet("Cover")
+    cover.set_column(0, 0, 46)
+    cover.set_column(1, 1, 60)
+    cover.set_column(2, 2, 30)
+    cover.set_column(3, 3, 12)
+    cover.write_string(0, 0, mapping.title, fmt["title"])
+    cover.write_string(1, 0, "People Overview Scrutiny Committee — Children's Services performance report", fmt["subtitle"])
+    cover.merge_range(3, 0, 3, 3, "Reporting period: (filled by the build)", fmt["info"])
+    cover.merge_range(4, 0, 4, 3, "", fmt["sample"])
+    cover.set_row(3, 27)
+    cover.set_row(4, 27)
+    workbook.define_name("ScorecardInfo", "='Cover'!$A$4")
+    workbook.define_name("SampleDataNote", "='Cover'!$A$5")
+    cover.write_string(6, 0, "Contents", fmt["subtitle"])
+    sheets = ["Summary"] + list(dict.fromkeys(mapping.sheet_of(s) for s in mapping.sections)) + ["Audit", "Sources"]
+    for i, name in enumerate(sheets, 7):
+        if name in ("Audit", "Sources"):
+            cover.write_string(i, 0, f"{name} (added by the build)")
+        else:
+            cover.write_url(i, 0, f"internal:'{name}'!A1", string=name)
+    row = 7 + len(sheets) + 1
+    cover.write_string(row, 0, "Data currency", fmt["subtitle"])
+    for c, title in enumerate(["Source", "File", "Period(s) covered", "Sample data"]):
+        cover.write_string(row + 1, c, title, fmt["header"])
+    workbook.define_name("DataCurrency", f"='Cover'!$A${row + 3}")
+    _key_block(cover, fmt, workbook, row + 18, 1, 3)
+    cover.write_string(row + 26, 0, "Audiences: Ops = operational management; CLT = Children's Leadership Team; "
+                                    "IB = Improvement Board; Scrutiny = Scrutiny/Cabinet.", fmt["info"])
+    cover.set_landscape()
+    cover.set_paper(9)
+    cover.fit_to_pages(1, 1)
+    cover.hide_gridlines(2)
+
+    summary = workbook.add_worksheet("Summary")
+    widths = [24, 34, 30, 38, 56, 14]
+    for c, width in enumerate(widths):
+        summary.set_column(c, c, width, None, {"hidden": c == 5})
+    summary.merge_range(0, 0, 0, 4, "Key Issues for Scrutiny", fmt["title"])
+    summary.merge_range(1, 0, 1, 4, "Themes from the committee report; the evidence column carries the latest figures from this workbook.", fmt["info"])
+    for c, title in enumerate(["Theme", "Current Position", "Risk / Issue", "Focus for Scrutiny", "Evidence (latest figures)", "Key"]):
+        summary.write_string(3, c, title, fmt["header"])
+    for r, theme in enumerate(mapping.summary, 4):
+        summary.write_string(r, 0, theme.theme, workbook.add_format({**fmt["base"], "bold": True, "border": 1, "border_color": GRID}))
+        summary.write_string(r, 1, theme.position, fmt["text"])
+        summary.write_string(r, 2, theme.risk, fmt["text"])
+        summary.write_string(r, 3, theme.focus, fmt["text"])
+        summary.write_blank(r, 4, None, fmt["text"])
+        summary.write_string(r, 5, f"theme:{theme.id}", fmt["key"])
+        summary.set_row(r, 54)
+    summary.freeze_panes(4, 1)
+    summary.set_landscape()
+    summary.set_paper(9)
+    summary.fit_to_pages(1, 1)
+    summary.hide_gridlines(2)
+
+    by_sheet: dict[str, list] = {}
+    for section in mapping.sections:
+        by_sheet.setdefault(mapping.sheet_of(section), []).append(section)
+    for name, sections in by_sheet.items():
+        _measure_sheet(workbook, fmt, mapping, name, sections)
+    workbook.close()
+    return out
+
+
+def main_all() -> None:
     main()
+    mapping = load_mapping(ROOT / "mappings" / "appendix_2.yaml")
+    out = make_appendix_2(mapping, ROOT / mapping.template)
+    print(f"template written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main_all()

@@ -24,7 +24,7 @@ from .sources.base import InputFile, display_path
 from .writers.audit import BuildStamp, write_audit, write_sources
 from .writers.ooxml import WorkbookPackage
 from .measures.mapping import AUDIENCE_NAMES, AUDIENCES
-from .writers.scorecard import ScorecardWriter
+from .writers.scorecard import ScorecardWriter, fill_summary
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,10 +141,18 @@ def build_one(mapping_path: Path, inputs: Path, out_dir: Path, *, root: Path, pe
               built_at: str | None = None, audience: str | None = None) -> BuildResult:
     started = time.perf_counter()
     p = plan(mapping_path, inputs, root, period=period, audience=audience)
+    return write(p, out_dir, root=root, period=period, built_at=built_at, audience=audience, started=started)
+
+
+def write(p: Plan, out_dir: Path, *, root: Path, period: str | None = None, built_at: str | None = None,
+          audience: str | None = None, started: float | None = None) -> BuildResult:
+    """Fill a copy of the plan's template and write it into ``out_dir`` (temporary file, then moved into place)."""
+    started = time.perf_counter() if started is None else started
     stamp = BuildStamp(built_at=build_time(built_at), version=__version__)
     package = WorkbookPackage.open(p.template)
     writer = ScorecardWriter(package, p.mapping)
     writer.fill(p.resolved, hide_others=audience is not None)
+    fill_summary(package, p.mapping, writer, p.resolved)
 
     sample_files = [f for f in p.files if f.sample]
     extra = _reference_files(p, root)
@@ -157,7 +165,7 @@ def build_one(mapping_path: Path, inputs: Path, out_dir: Path, *, root: Path, pe
     if audience:
         output = output.with_name(f"{output.stem} ({AUDIENCE_NAMES[audience].replace('/', ' and ')}){output.suffix}")
     package.save(output, refuse_paths=[p.template])
-    filled = sum(1 for row in writer.audit if row.series not in ("RAG", "Direction", "Target"))
+    filled = sum(1 for row in writer.audit if row.series not in ("RAG", "Direction", "Target", "Evidence"))
     return BuildResult(workbook=p.mapping.workbook, output=output, measures=len(p.resolved), values_filled=filled,
                        audit_rows=audit_rows, sources=p.files, sample=bool(sample_files),
                        seconds=time.perf_counter() - started,
@@ -186,11 +194,33 @@ def write_info(package: WorkbookPackage, p: Plan, stamp: BuildStamp, sample_file
     if "scorecardinfo" in targets:
         sheet, ref = targets["scorecardinfo"]
         package.worksheet(sheet).set_value(ref, info)
+    if "datacurrency" in targets:
+        sheet_name, ref = targets["datacurrency"]
+        sheet = package.worksheet(sheet_name)
+        col, row = _split_ref(ref)
+        for offset, f in enumerate(sorted(p.files, key=lambda f: f.source_id)):
+            cells = [f.description or f.source_id, f.display_path, ", ".join(sorted(f.periods)) or "—", "Yes" if f.sample else "No"]
+            for c, value in enumerate(cells):
+                sheet.set_value(f"{_col_letter(col + c)}{row + offset}", value)
     if "sampledatanote" in targets and sample_files:
         sheet, ref = targets["sampledatanote"]
         note = (f"CONTAINS SAMPLE DATA: {len(sample_files)} of {len(p.files)} input files are sample or synthetic "
                 f"(marked on the Sources sheet). Do not publish these figures as Shropshire's.")
         package.worksheet(sheet).set_value(ref, note)
+
+
+def _split_ref(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return col, int(ref[len(letters):])
+
+
+def _col_letter(index: int) -> str:
+    from .sources.tables import column_letter
+
+    return column_letter(index)
 
 
 def _named_cells(package: WorkbookPackage) -> dict[str, tuple[str, str]]:
@@ -217,8 +247,11 @@ def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out
     root = root or project_root()
     inputs = Path(inputs) if inputs else root / "inputs" / "sample"
     out_dir = Path(out_dir) if out_dir else root / "outputs"
-    return [build_one(path, inputs, out_dir, root=root, period=period, built_at=built_at, audience=audience)
-            for path in select_mappings(root, workbooks)]
+    started = time.perf_counter()
+    # Resolve every workbook before writing any, so that a bad input leaves nothing half-built.
+    plans = [plan(path, inputs, root, period=period, audience=audience) for path in select_mappings(root, workbooks)]
+    return [write(p, out_dir, root=root, period=period, built_at=built_at, audience=audience,
+                  started=started if i == 0 else None) for i, p in enumerate(plans)]
 
 
 @dataclass

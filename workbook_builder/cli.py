@@ -45,13 +45,10 @@ def cli() -> None:
 def build_command(workbooks, inputs, out, period, built_at, audience) -> None:
     """Build workbooks from the inputs into the output folder."""
     results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at, audience=audience)
-    table = Table(title="Built", show_lines=False)
-    for column in ("workbook", "measures", "values", "audit rows", "inputs", "sample data", "seconds", "output"):
-        table.add_column(column)
     for r in results:
-        table.add_row(r.workbook, str(r.measures), str(r.values_filled), str(r.audit_rows), str(len(r.sources)),
-                      "yes" if r.sample else "no", f"{r.seconds:.2f}", _shown(r.output))
-    console.print(table)
+        sample = " [bold red](contains sample data)[/bold red]" if r.sample else ""
+        console.print(f"[bold]{r.workbook}[/bold]: {r.measures} measures, {r.values_filled} values, {r.audit_rows} audit rows, "
+                      f"{len(r.sources)} input files{sample}, {r.seconds:.2f} s\n  -> {_shown(r.output)}")
     for r in results:
         for warning in r.warnings:
             errors.print(f"warning: {r.workbook}: {warning}")

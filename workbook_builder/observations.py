@@ -26,6 +26,7 @@ SYMBOLS: dict[str, str] = {
 
 NO_DATA = "No data"
 NOT_AVAILABLE = "Not yet available"
+IN_DEVELOPMENT = "In development"
 
 
 def is_number(value: object) -> bool:
@@ -81,6 +82,11 @@ class Observation:
 def unavailable(reason: str, *, mapping_ref: str = "", label: str = NOT_AVAILABLE) -> Observation:
     """A value that is not yet available: shown as such, with the reason, never as 0."""
     return Observation(value=label, provenance=None, note=reason)
+
+
+def is_symbol(value: object) -> bool:
+    """True for DfE symbols and for the words that stand for a missing value ('No data', 'Not yet available', 'In development')."""
+    return isinstance(value, str) and (value.strip().lower() in SYMBOLS or value in (NO_DATA, NOT_AVAILABLE, IN_DEVELOPMENT))
 
 
 def describe_symbol(symbol: str) -> str:

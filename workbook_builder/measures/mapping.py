@@ -142,9 +142,8 @@ class Measure(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Measure":
-        missing = [s for s in ("la", "sn", "england") if s not in self.series]
-        if missing:
-            raise ValueError(f"series needs la, sn and england (each a locator or not_available); missing {', '.join(missing)}")
+        if "la" not in self.series:
+            raise ValueError("series needs `la` (a locator, a value, or not_available with the reason)")
         if self.rag.rule == "target" and self.target is None:
             raise ValueError("rag rule 'target' needs a numeric `target`")
         if self.rag.rule != "none" and self.polarity == "context":
@@ -182,6 +181,17 @@ DEFAULT_COLUMNS = {
 }
 
 
+class Theme(Strict):
+    """A row of the Key Issues for Scrutiny table, with the measures whose latest figures evidence it."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    theme: str
+    position: str
+    risk: str
+    focus: str
+    evidence: list[str] = Field(default_factory=list)
+
+
 class Mapping(Strict):
     workbook: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
@@ -193,6 +203,7 @@ class Mapping(Strict):
     columns: dict[str, str] = Field(default_factory=dict)
     sources: dict[str, Source]
     sections: list[Section]
+    summary: list[Theme] = Field(default_factory=list)
     path: Path = Path()
 
     def measures(self) -> list[Measure]:
@@ -213,6 +224,9 @@ class Mapping(Strict):
             if unknown:
                 raise ValueError(f"measure '{measure.id}': series {', '.join(unknown)} has no column; add it under `columns:`")
         ids = [m.id for m in self.measures()]
+        unknown = sorted({e for t in self.summary for e in t.evidence} - set(ids))
+        if unknown:
+            raise ValueError(f"summary evidence names unknown measure id(s): {', '.join(unknown)}")
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"measure ids must be unique; repeated: {', '.join(duplicates)}")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
-from ..observations import NO_DATA, Observation, Provenance, describe_symbol, file_sha256, is_number, unavailable
+from ..observations import NO_DATA, is_symbol, Observation, Provenance, describe_symbol, file_sha256, is_number, unavailable
 from ..sources.base import InputFile, display_path, require_file
 from ..sources.chat import chat_period
 from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value
@@ -115,24 +115,28 @@ class Resolver:
             transformation=spec.note or "stated in the mapping", mapping_ref=mapping_ref(self.mapping, spec.line or measure.line)))
 
     def locate(self, locator: Locator, series: str, measure: Measure) -> Observation:
+        """The observation a locator points at; any problem names the measure, series and mapping line."""
         ref = mapping_ref(self.mapping, locator.line or measure.line)
         try:
-            kind = self.mapping.sources[locator.source].kind
-            if kind == "dfe_csv":
-                area = locator.area or ("la" if series in ("la", "previous") else series)
-                observation = self._dfe_value(locator, area, ref)
-            elif kind == "survey":
-                observation = self._survey_value(locator, ref)
-            elif locator.row is not None:
-                observation = self._table_cell(locator, ref)
-            else:
-                observation = self._long_table_value(locator, ref)
-            if locator.divide_by is not None:
-                observation = self._divide(observation, self.locate(locator.divide_by, series, measure), locator, ref)
-            elif locator.scale is not None or locator.round is not None:
-                observation = self._scale(observation, locator)
+            return self._locate(locator, series, measure, ref)
         except UserError as exc:
             raise UserError(f"measure '{measure.id}' ({series}, {ref}): {exc.message}", hint=exc.hint) from None
+
+    def _locate(self, locator: Locator, series: str, measure: Measure, ref: str) -> Observation:
+        kind = self.mapping.sources[locator.source].kind
+        if kind == "dfe_csv":
+            area = locator.area or ("la" if series in ("la", "previous") else series)
+            observation = self._dfe_value(locator, area, ref)
+        elif kind == "survey":
+            observation = self._survey_value(locator, ref)
+        elif locator.row is not None:
+            observation = self._table_cell(locator, ref)
+        else:
+            observation = self._long_table_value(locator, ref)
+        if locator.divide_by is not None:
+            observation = self._divide(observation, self._locate(locator.divide_by, series, measure, ref), locator, ref)
+        elif locator.scale is not None or locator.round is not None:
+            observation = self._scale(observation, locator)
         return observation
 
     # --- DfE open data --------------------------------------------------------------------
@@ -245,8 +249,8 @@ class Resolver:
             return Observation(value=NO_DATA, note=f"empty cell {place} in source", provenance=provenance)
         if isinstance(raw, str):
             value = parse_number(raw)
-            if isinstance(value, str):
-                return Observation(value=value, note=describe_symbol(value), provenance=provenance)
+            if isinstance(value, str):  # a suppression symbol gets its meaning; other text (a position, a date) is plain text
+                return Observation(value=value, note=describe_symbol(value) if is_symbol(value) else "", provenance=provenance)
             raw = value
         return Observation(value=raw, provenance=provenance)
 

@@ -18,7 +18,7 @@ from ..judgements import direction as travel
 from ..judgements import rag as rag_rules
 from ..measures.mapping import SERIES_LABELS, Mapping, Measure, display_name
 from ..measures.resolve import ResolvedMeasure
-from ..observations import Observation, is_number
+from ..observations import Observation, is_number, is_symbol
 from ..sources.tables import column_letter, norm
 from .formats import number_format
 from .ooxml import CFRule, Formula, Worksheet, WorkbookPackage
@@ -73,13 +73,17 @@ def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure]) -> 
     if header_row is None:
         raise UserError(f"{where}: no header row with '{headers['key']}' and '{headers['measure']}' columns",
                         hint="The builder finds rows by the measure id in the Key column; regenerate the template or restore the header row.")
-    needed = {"la"} | {s for m in measures for s in m.series if s in ("sn", "england")}
-    if any(m.rag.rule != "none" for m in measures):
-        needed.add("rag")
+    needed = {"la"} | ({"rag"} if any(m.rag.rule != "none" for m in measures) else set())
     missing = [headers[r] for r in sorted(needed) if r not in columns]
     if missing:
         raise UserError(f"{where}: header row {header_row} has no column {', '.join(repr(m) for m in missing)}",
                         hint="Column headers must match the mapping's `columns:` section.")
+    for measure in measures:  # a benchmark column is never silently blank: each measure says what goes there
+        silent = [headers[s] for s in ("sn", "england") if s in columns and s not in measure.series]
+        if silent:
+            raise UserError(f"mapping {mapping.path}:{measure.line}: measure '{measure.id}' is on sheet '{sheet.name}', which has "
+                            f"column(s) {', '.join(repr(h) for h in silent)}, but gives no series for them",
+                            hint="Add a locator, or `not_available: <reason>`, for each.")
     key_col = columns["key"]
     known = {m.id for m in measures}
     rows: dict[str, int] = {}
@@ -158,8 +162,10 @@ class ScorecardWriter:
         value = observation.value
         if is_number(value):
             sheet.set_value(ref, value, style=self._style(sheet, ref, number_format(unit, value)))
-        else:
+        elif is_symbol(value):  # 'c', 'No data', 'Not yet available': quiet, so real figures stand out
             sheet.set_value(ref, str(value), style=self._style(sheet, ref, None))
+        else:
+            sheet.set_value(ref, str(value))
 
     def _audit(self, layout: Layout, ref: str, item: ResolvedMeasure, series: str, observation: Observation,
                *, transformation: str | None = None) -> None:
@@ -260,6 +266,51 @@ class ScorecardWriter:
             if formulas:
                 sqref = " ".join(f"{dir_col}{r}" for r in polarity_rows)
                 sheet.add_conditional_format(sqref, [CFRule(formulas["good"], good), CFRule(formulas["bad"], bad)])
+
+
+def _shown(value: object, unit: str) -> str:
+    """A value as a member reads it in a sentence."""
+    if not is_number(value):
+        return str(value)
+    text = f"{value:,}" if float(value).is_integer() else f"{value:,.1f}"
+    return {"percent": f"{text}%", "rate_per_10k": f"{text} per 10,000", "days": f"{text} days", "gbp": f"£{text}",
+            "gbp_m": f"£{text}m"}.get(unit, text)
+
+
+def fill_summary(package: WorkbookPackage, mapping: Mapping, writer: "ScorecardWriter", resolved: list[ResolvedMeasure],
+                 sheet_name: str = "Summary") -> None:
+    """Fill the Evidence column of the Key Issues table with the latest figures of each theme's measures."""
+    if not mapping.summary or sheet_name not in package.sheet_names:
+        return
+    sheet = package.worksheet(sheet_name)
+    values = sheet.values()
+    header = next(((r, c) for (r, c), v in values.items() if isinstance(v, str) and norm(v) == norm("Evidence (latest figures)")), None)
+    key_col = next((c for (r, c), v in values.items() if header and r == header[0] and isinstance(v, str) and norm(v) == "key"), None)
+    if header is None or key_col is None:
+        raise UserError(f"template sheet '{sheet_name}': no 'Evidence (latest figures)' and 'Key' headers for the Key Issues table")
+    rows = {v[len("theme:"):]: r for (r, c), v in values.items() if c == key_col and isinstance(v, str) and v.startswith("theme:")}
+    by_id = {item.id: item for item in resolved}
+    cells = {(a.measure_id): a.cell for a in writer.audit if a.series == mapping.local_authority.name}
+    for theme in mapping.summary:
+        if theme.id not in rows:
+            raise UserError(f"template sheet '{sheet_name}': no row for theme '{theme.id}' (Key theme:{theme.id})")
+        parts, sources = [], []
+        for measure_id in theme.evidence:
+            item = by_id.get(measure_id)
+            if item is None:
+                continue  # not reported to this audience
+            la = item.values["la"]
+            label = _plain(item.measure.label).split(" (")[0].split(" — ")[0]
+            parts.append(f"{label}: {_shown(la.value, item.measure.unit)}")
+            sources.append(f"{measure_id} ({cells.get(measure_id, 'not filled')})")
+        text = "; ".join(parts) or "No figures reported to this audience"
+        ref = f"{column_letter(header[1])}{rows[theme.id]}"
+        sheet.set_value(ref, text)
+        writer.audit.append(AuditRow(
+            cell=f"'{sheet_name}'!{ref}", sheet=sheet_name, ref=ref, measure_id=f"theme:{theme.id}", label=theme.theme,
+            series="Evidence", value=text, unit="text", period="", source="workbook", source_file="", sha256="",
+            locator="; ".join(sources), transformation="latest Shropshire value of each evidence measure; see their own Audit rows",
+            mapping=display_name(mapping.path)))
 
 
 def _plain(label: str) -> str:

@@ -1,0 +1,116 @@
+"""Appendix 2 built from the sample inputs: statutory indicators, demand, SEND trajectory, summary, audiences."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from workbook_builder.build import build
+from workbook_builder.measures.mapping import load_mapping
+
+from .conftest import FIXED_BUILT_AT, ROOT
+from .helpers import Scorecard, sha256
+
+SAMPLE = ROOT / "inputs" / "sample"
+MAPPING = load_mapping(ROOT / "mappings" / "appendix_2.yaml")
+SHEETS = sorted({MAPPING.sheet_of(s) for s in MAPPING.sections})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("a2")
+    [result] = build(["appendix_2"], inputs=SAMPLE, out_dir=out, built_at=FIXED_BUILT_AT, root=ROOT)
+    return result
+
+
+def sheet(built, name) -> Scorecard:
+    return Scorecard(built.output, sheet=name)
+
+
+def test_all_23_chat_comparison_rows_with_published_values(built):
+    card = sheet(built, "Statutory indicators")
+    statutory = [m.id for s in MAPPING.sections if s.id == "statutory" for m in s.measures]
+    assert len(statutory) == 23 and set(statutory) <= set(card.rows)
+    row = "assessments_45_days_pct"
+    assert [card.value(row, c) for c in ("Shropshire (latest)", "LA published", "Stat Neighbours", "England",
+                                         "LA vs mid-50% of all LAs", "Published", "RAG")] == [87, 68, 81, 86, "Lower", "2024-25", "G"]
+    assert card.value(row, "Direction") == "▲ Up"  # 87% against 68% published: up, and higher is better
+    assert card.value("icpc_15_days_pct", "RAG") == "R"  # 77% against England 81%, tolerance 2
+    assert card.value("a10_days", "RAG") == "R" and card.value("a10_days", "Direction") == "▲ Up"  # 654 days against 475
+    assert card.value("referrals_rate", "RAG") == "Not rated"  # demand is context, not judged
+
+
+def test_demand_counts_and_annualised_rates(built):
+    card = sheet(built, "Demand")
+    assert card.value("referrals_6m", "Shropshire (latest)") == 633
+    assert card.value("referrals_annual_rate", "Shropshire (latest)") == round(633 * 2 / 60200 * 10000)  # 210, as ChAT
+    assert card.value("referrals_annual_rate", "Stat Neighbours") == 477
+    assert card.value("contacts_6m", "Stat Neighbours") == "Not yet available"
+    audit = next(a for a in card.audit() if a["Measure id"] == "referrals_annual_rate" and a["Series"] == "Shropshire")
+    assert audit["Transformation"].startswith("633 ÷ 60200 × 20000, rounded to 0 dp")
+
+
+def test_send_reform_plan_baselines_targets_and_trajectory_rag(built):
+    card = sheet(built, "SEND")
+    row = "ehcp_20_weeks_pct"
+    assert [card.value(row, c) for c in ("Baseline", "Shropshire (latest)", "Target 2026/27", "Target 2027/28", "Target 2028/29")] == \
+        [20, 38, 65, "Improving in line with target metrics", 90]
+    assert card.value(row, "RAG") == "R"  # 38% against the 2026/27 trajectory of 65%, tolerance 10
+    assert card.value("eaho_ep_count", "RAG") == "A"  # 1,102 against 1,150, tolerance 60
+    assert card.value("inmss_pct", "RAG") == "A"  # 9.3% against 9%, lower is better, tolerance 0.5
+    baseline = next(a for a in card.audit() if a["Measure id"] == row and a["Series"] == "Baseline")
+    assert baseline["Source"] == "mapping" and baseline["Mapping"].startswith("mappings/appendix_2.yaml:")
+    assert baseline["SHA-256"] == sha256(ROOT / "mappings" / "appendix_2.yaml")
+
+
+def test_workforce_rows_are_marked_in_development(built):
+    card = sheet(built, "Workforce")
+    for measure in ("sw_caseload", "agency_sw_pct", "sw_vacancy_pct", "sw_turnover_pct", "supervision_in_time_pct"):
+        assert card.value(measure, "Shropshire (latest)") == "In development"
+    assert "Workforce data definitions" in card.value("sw_caseload", "Notes")
+
+
+def test_summary_carries_the_headline_figures_for_each_theme(built):
+    ws = openpyxl.load_workbook(built.output, data_only=True)["Summary"]
+    rows = {ws.cell(r, 1).value: ws.cell(r, 5).value for r in range(5, 14)}
+    assert rows["Demand (Front Door)"].startswith("Contacts in the last 6 months: 6,491; Referrals in the last 6 months: 633")
+    assert "Children looked after who had their annual health assessment: 65%" in rows["Health & Compliance (CLA)"]
+    assert rows["Workforce & Capacity"].endswith("In development")
+
+
+def test_cover_lists_data_currency_and_sample_warning(built):
+    ws = openpyxl.load_workbook(built.output, data_only=True)["Cover"]
+    cells = [[ws.cell(r, c).value for c in range(1, 5)] for r in range(1, ws.max_row + 1)]
+    assert ["Children's Services Analysis Tool export (Annex A), 18 June 2026", "inputs/sample/chat/ChAT_Shropshire_2026-06-18.xlsx",
+            "ChAT 18/06/2026", "Yes"] in cells
+    assert ws["A5"].value.startswith("CONTAINS SAMPLE DATA")
+
+
+def test_every_number_on_every_sheet_has_a_matching_audit_row(built):
+    audit = {a["Cell"]: a for a in sheet(built, "Statutory indicators").audit()}
+    checked = 0
+    for name in SHEETS:
+        card = sheet(built, name)
+        for measure, row in card.rows.items():
+            if measure.startswith("section:"):
+                continue
+            for column in ("Shropshire (latest)", "LA published", "Stat Neighbours", "England", "Baseline"):
+                if column not in card.cols:
+                    continue
+                value = card.value(measure, column)
+                if isinstance(value, (int, float)):
+                    entry = audit[f"'{name}'!{card.ref(measure, column)}"]
+                    assert entry["Value"] == value and entry["SHA-256"] == sha256(ROOT / entry["Source file"])
+                    checked += 1
+    assert checked > 200
+
+
+def test_scrutiny_audience_builds_the_member_facing_subset(tmp_path):
+    [result] = build(["appendix_2"], inputs=SAMPLE, out_dir=tmp_path, built_at=FIXED_BUILT_AT, root=ROOT, audience="scrutiny")
+    assert result.output.name == "Appendix 2 - Children's Services Performance Scorecard Workbook (Scrutiny and Cabinet).xlsx"
+    card = Scorecard(result.output, sheet="Statutory indicators")
+    hidden = {m for m, r in card.rows.items() if card.ws.row_dimensions[r].hidden}
+    assert "assessments_rate" in hidden and card.value("assessments_rate", "Shropshire (latest)") is None
+    assert "rereferrals_pct" not in hidden and card.value("rereferrals_pct", "Shropshire (latest)") == 7
+    scrutiny = {m.id for m in MAPPING.measures() if "scrutiny" in m.audiences}
+    assert result.measures == len(scrutiny) < len(MAPPING.measures())
