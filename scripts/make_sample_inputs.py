@@ -444,6 +444,24 @@ def make_survey(out: Path) -> None:
                ["response_id", "date", "respondent_type", "outcome", "question", "score"], rows)
 
 
+MONTHLY = {  # SEND dashboard measures with a local monthly extract: April to June 2026 reported so far (synthetic)
+    "ehcp_issued": [31, 28, 35], "ehcna_requests": [64, 71, 58], "decisions_to_assess": [41, 47, 39],
+    "ehcp_20_weeks_pct": [31.0, 34.5, 38.0], "ehcna_overdue_30_weeks": [52, 47, 41], "ehcna_overdue_52_weeks": [12, 11, 9],
+    "tribunals": [4, 6, 5], "mediations": [9, 7, 8], "ehcp_total": [3105, 3121, 3140],
+    "suspensions_send": [212, 198, 176], "topup_no_ehcp": [1204, 1218, 1236], "no_school_place_15_days": [14, 12, 11],
+    "ehe_ehcp": [55, 57, 58], "eotas_packages": [38, 39, 41], "ehcp_mainstream_pct": [41.2, 41.0, 40.8],
+    "ehcp_special_pct": [38.9, 39.1, 39.4], "ehcp_inmss_pct": [9.2, 9.3, 9.3], "transport_ehcp": [1562, 1571, 1580],
+    "ar_due": [260, 244, 281], "ar_completed_in_month_pct": [44.0, 47.5, 52.0], "ar_within_12_months_pct": [58.0, 60.5, 61.0],
+    "pep_good_quality_pct": [78.0, 81.0, 83.0], "short_breaks": [612, 618, 625], "health_seen_18_weeks_pct": [61.0, 62.0, 63.0],
+    "birth_visits_14_days_pct": [89.0, 91.0, 90.0],
+}
+
+
+def make_send_monthly(out: Path) -> None:
+    rows = [[measure, f"2026-{month:02d}", _num(value)] for measure, values in MONTHLY.items() for month, value in zip((4, 5, 6), values)]
+    _write_csv(out / "local" / "send_monthly.csv", ["measure", "month", "value"], rows)
+
+
 MANIFEST = """\
 # Sample inputs for the scorecard build. Written by scripts/make_sample_inputs.py; do not edit by hand.
 # `sample: true` marks made-up or modelled data; the built workbooks say so on the cover and Sources sheet.
@@ -481,6 +499,9 @@ files:
   survey/send_annual_review_responses.csv:
     sample: true
     note: Synthetic responses to the SEND annual-review survey questions of the SEND and AP Outcomes Framework (1-5 scale), two terms.
+  local/send_monthly.csv:
+    sample: true
+    note: Synthetic monthly SEND figures for April to June 2026.
   reference/statistical_neighbours.csv:
     sample: false
     note: Shropshire's ten statistical neighbours as published in the LA benchmarking neighbour table, with DfE LA codes.
@@ -494,6 +515,7 @@ def main(out: Path = OUT) -> Path:
     make_local(out)
     make_neighbours(out)
     make_survey(out)
+    make_send_monthly(out)
     (out / "MANIFEST.yaml").write_text(MANIFEST, encoding="utf-8")
     return out
 

@@ -344,6 +344,72 @@ def main_all() -> None:
     mapping = load_mapping(ROOT / "mappings" / "appendix_2.yaml")
     out = make_appendix_2(mapping, ROOT / mapping.template)
     print(f"template written to {out.relative_to(ROOT)}")
+    mapping = load_mapping(ROOT / "mappings" / "send_dashboard.yaml")
+    out = make_send_dashboard(mapping, ROOT / mapping.template)
+    print(f"template written to {out.relative_to(ROOT)}")
+
+
+# --- SEND data dashboard (seed 004) ------------------------------------------------------------
+
+DASHBOARD = ["measure", "metric", "good", "updated", "reporting_period", "frequency", "england", "target",
+             "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar",
+             "previous", "la", "direction", "notes", "key"]
+DASH_WIDTHS = {"measure": 34, "metric": 26, "good": 22, "updated": 10, "reporting_period": 12, "frequency": 9,
+               "england": 9, "target": 14, "previous": 9, "la": 9, "direction": 9, "notes": 30, "key": 14}
+
+
+def make_send_dashboard(mapping: Mapping, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(out))
+    workbook.set_properties({"title": mapping.title, "author": "scorecard", "created": FIXED_TIME})
+    fmt = _formats(workbook)
+    headers = mapping.headers()
+    cols = {role: i for i, role in enumerate(DASHBOARD)}
+    sheet = workbook.add_worksheet(mapping.sheet)
+    for role, index in cols.items():
+        sheet.set_column(index, index, DASH_WIDTHS.get(role, 7), None, {"hidden": role == "key"})
+    last = cols["notes"]
+    sheet.merge_range(0, 0, 0, last, mapping.title, fmt["title"])
+    sheet.merge_range(1, 0, 1, last, "Reporting period: (filled by the build)", fmt["info"])
+    sheet.merge_range(2, 0, 2, last, "", fmt["sample"])
+    workbook.define_name("ScorecardInfo", f"='{mapping.sheet}'!$A$2")
+    workbook.define_name("SampleDataNote", f"='{mapping.sheet}'!$A$3")
+    header_row = 4
+    for role, index in cols.items():
+        sheet.write_string(header_row, index, headers[role], fmt["header"])
+    sheet.set_row(header_row, 42)
+    row = header_row + 1
+    for section in mapping.sections:
+        sheet.write_string(row, 0, section.title, fmt["section"])
+        for index in range(1, len(cols)):
+            sheet.write_blank(row, index, None, fmt["section"])
+        sheet.write_string(row, cols["key"], f"section:{section.id}", fmt["key"])
+        row += 1
+        for measure in section.measures:
+            sheet.write_string(row, cols["measure"], measure.label, fmt["text"])
+            sheet.write_string(row, cols["metric"], measure.metric, fmt["small"])
+            sheet.write_string(row, cols["good"], measure.good, fmt["small"])
+            sheet.write_string(row, cols["reporting_period"], measure.reporting_period, fmt["small"])
+            sheet.write_string(row, cols["frequency"], measure.frequency, fmt["centre"])
+            sheet.write_string(row, cols["target"], measure.target_text, fmt["small"])
+            for role in ("updated", "england", *DASHBOARD[8:20], "previous", "la", "direction"):
+                sheet.write_blank(row, cols[role], None, fmt["value"] if role == "la" else fmt["centre"])
+            sheet.write_blank(row, cols["notes"], None, fmt["small"])
+            sheet.write_string(row, cols["key"], measure.id, fmt["key"])
+            sheet.set_row(row, 36)
+            row += 1
+    sheet.write_string(row + 1, 0, "Months not yet reported are blank by design; the Audit sheet records why each blank is blank. "
+                                   "Direction compares the latest month with the month before: green = the better way, red = the worse way.", fmt["info"])
+    sheet.freeze_panes(header_row + 1, 1)
+    sheet.set_landscape()
+    sheet.set_paper(8)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)
+    sheet.set_footer("&L&8SEND data dashboard&R&8Page &P of &N")
+    sheet.hide_gridlines(2)
+    workbook.close()
+    return out
 
 
 if __name__ == "__main__":

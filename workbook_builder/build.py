@@ -273,7 +273,7 @@ def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, 
     for path in select_mappings(root, workbooks):
         p = plan(path, inputs, root, period=period)
         writer = ScorecardWriter(WorkbookPackage.open(p.template), p.mapping)
-        values = [o for m in p.resolved for s, o in m.values.items() if s in ("la", "sn", "england", "previous")]
+        values = [o for m in p.resolved for s, o in m.values.items() if s in ("la", "sn", "england") or s in m.measure.series]
         located = sum(1 for o in values if o.provenance is not None)
         reports.append(ValidationReport(workbook=p.mapping.workbook, measures=len(p.resolved), located=located,
                                         not_available=len(values) - located, files=p.files,

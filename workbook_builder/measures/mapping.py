@@ -124,12 +124,16 @@ class Measure(Strict):
     unit: Literal["percent", "rate_per_10k", "count", "days", "score", "minutes", "gbp", "gbp_m"]
     polarity: Literal["higher_is_better", "lower_is_better", "context"]
     target_text: str = ""
+    metric: str = ""  # SEND dashboard: how the indicator is measured
+    good: str = ""  # SEND dashboard: what good performance looks like
+    reporting_period: str = ""
     target: Optional[float] = None
     target_note: str = ""
     lead: str = ""
     rag: Rag = Rag(rule="none")
     audiences: list[Literal["operational", "clt", "improvement_board", "scrutiny"]] = list(AUDIENCES)
     series: dict[str, Series]
+    monthly: Optional[Locator] = None  # one value per month of the financial year, into columns apr … mar
     line: int = 0  # set by the loader
 
     @field_validator("series")
@@ -178,6 +182,7 @@ DEFAULT_COLUMNS = {
     "key": "Key", "measure": "Outcome / Measure", "source": "Source (Benchmark / Local)", "frequency": "Freq",
     "la": "Shropshire", "sn": "Stat Neighbours", "england": "England", "target": "Target / Trajectory",
     "lead": "Lead (owner)", "rag": "RAG", "direction": "Direction", "previous": "Previous", "notes": "Notes",
+    **{m: m.capitalize() for m in ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")},
 }
 
 
@@ -204,6 +209,7 @@ class Mapping(Strict):
     sources: dict[str, Source]
     sections: list[Section]
     summary: list[Theme] = Field(default_factory=list)
+    financial_year: Optional[str] = Field(default=None, pattern=r"^20\d\d-\d\d$")  # e.g. 2026-27, for monthly series
     path: Path = Path()
 
     def measures(self) -> list[Measure]:
@@ -223,6 +229,8 @@ class Mapping(Strict):
             unknown = [k for k in measure.series if k not in headers]
             if unknown:
                 raise ValueError(f"measure '{measure.id}': series {', '.join(unknown)} has no column; add it under `columns:`")
+        if any(m.monthly for m in self.measures()) and not self.financial_year:
+            raise ValueError("measures with `monthly:` need the mapping's `financial_year` (e.g. 2026-27)")
         ids = [m.id for m in self.measures()]
         unknown = sorted({e for t in self.summary for e in t.evidence} - set(ids))
         if unknown:

@@ -23,6 +23,7 @@ from ..sources.tables import Table, find_table, norm, read_grid
 from .mapping import Constant, Locator, Mapping, Measure, Section, Unavailable, mapping_ref
 
 SN_ROUND = 1  # decimal places of a statistical-neighbour mean
+MONTH_KEYS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
 
 
 @dataclass
@@ -87,22 +88,47 @@ class Resolver:
 
     def resolve(self, section: Section, measure: Measure) -> ResolvedMeasure:
         values: dict[str, Observation] = {}
-        names = list(dict.fromkeys(["la", "sn", "england", "previous", *measure.series]))
+        names = list(dict.fromkeys(["la", "previous", *measure.series]))
         for series in names:
             spec = measure.series.get(series)
-            if spec is None:
-                values[series] = unavailable("no previous period in the mapping")
+            if spec is None:  # only `previous` can be missing: then there is no direction of travel
+                values[series] = unavailable("no previous period for this measure")
             elif isinstance(spec, Unavailable):
                 values[series] = unavailable(spec.reason, label=spec.label)
             elif isinstance(spec, Constant):
                 values[series] = self._constant(spec, measure)
             else:
                 values[series] = self.locate(spec, series, measure)
+        if measure.monthly is not None:
+            values.update(self._months(measure))
         if measure.target is not None:
             values["target"] = self._constant(
                 Constant(value=measure.target, note=measure.target_note or measure.target_text, line=measure.line), measure,
                 where=f"measure {measure.id}: target")
         return ResolvedMeasure(section=section, measure=measure, values=values)
+
+    def _months(self, measure: Measure) -> dict[str, Observation]:
+        """April to March of the mapping's financial year; a month not yet in the extract is blank by design."""
+        start = int(self.mapping.financial_year[:4])
+        months = [f"{start}-{m:02d}" for m in range(4, 13)] + [f"{start + 1}-{m:02d}" for m in range(1, 4)]
+        locator = measure.monthly
+        reported = set(self._periods_of(locator))
+        latest = max((m for m in reported if not self.as_of or m <= self.as_of), default="")
+        values = {}
+        for key, month in zip(MONTH_KEYS, months):
+            if month in reported and month <= latest:
+                values[key] = self.locate(locator.model_copy(update={"period": month}), key, measure)
+            else:
+                why = "not yet reported: after the latest month in the extract" if month > latest else "no value for this month in the extract"
+                values[key] = Observation(value=None, provenance=None, note=f"{month} {why} ({latest or 'no months'})")
+        return values
+
+    def _periods_of(self, locator: Locator) -> list[str]:
+        table, _ = self._table(locator)
+        pcol = table.column(locator.period_column or "period")
+        filters = {norm(k): norm(v) for k, v in locator.filters.items()}
+        return [str(rec[norm(locator.period_column or "period")]) for _, rec in table.records()
+                if all(norm(rec.get(k)) == v for k, v in filters.items()) and table.value(_, pcol) is not None]
 
     def _constant(self, spec: Constant, measure: Measure, where: str | None = None) -> Observation:
         """A value stated in the mapping (a plan's baseline or target), with the mapping as its source."""

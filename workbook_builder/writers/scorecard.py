@@ -23,10 +23,11 @@ from ..sources.tables import column_letter, norm
 from .formats import number_format
 from .ooxml import CFRule, Formula, Worksheet, WorkbookPackage
 
+MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
 #: Columns the writer fills with judgements or notes rather than a series.
 JUDGED = ("rag", "direction", "notes")
 #: Columns that belong to the template (text written when it was made), never filled.
-STATIC = ("key", "measure", "source", "frequency", "target", "lead", "audiences")
+STATIC = ("key", "measure", "source", "frequency", "target", "lead", "audiences", "metric", "good", "reporting_period", "updated")
 
 
 @dataclass
@@ -195,8 +196,17 @@ class ScorecardWriter:
             if series == "target" or series not in layout.columns or series in JUDGED or series in STATIC:
                 continue
             ref = self._ref(layout, series, row)
+            if observation.value is None:  # a month not yet reported: blank by design, and the Audit says why
+                self._audit(layout, ref, item, self._series_label(series), observation.with_(value=""))
+                continue
             self._put(sheet, ref, observation, measure.unit)
             self._audit(layout, ref, item, self._series_label(series), observation)
+        if "updated" in layout.columns:
+            la = values["la"].provenance
+            ref = self._ref(layout, "updated", row)
+            sheet.set_value(ref, la.period if la and la.period else "—")
+            self._audit(layout, ref, item, "Measure updated", Observation(la.period if la else "—", la),
+                        transformation="period of the latest value")
         if "target" in values and "target" in layout.columns:
             self._audit(layout, self._ref(layout, "target", row), item, "Target", values["target"],
                         transformation=f"numeric target used for the RAG; the cell shows the trajectory text. {measure.target_note}".strip())
@@ -222,8 +232,9 @@ class ScorecardWriter:
 
     def _notes(self, item: ResolvedMeasure) -> str:
         by_note: dict[str, list[str]] = {}
+        months = [s for s, o in item.values.items() if s in MONTHS and o.value is None]
         for series, observation in item.values.items():
-            if series == "target" or not observation.note:
+            if series == "target" or not observation.note or series in MONTHS:
                 continue
             if series == "previous" and observation.provenance is None and "previous" not in item.measure.series:
                 continue
@@ -236,6 +247,8 @@ class ScorecardWriter:
         la = item.values["la"].provenance
         if la and la.period:
             parts.insert(0, f"Latest: {la.period}")
+        if months:
+            parts.append(f"{months[0].capitalize()}–{months[-1].capitalize()}: not yet reported")
         return ". ".join(parts)
 
     def _conditional_formats(self, sheet: Worksheet, layout: Layout, items: list[ResolvedMeasure]) -> None:
