@@ -24,5 +24,6 @@ def convert(workbook: Path, fmt: str, outdir: Path, *, recalc: bool = False) -> 
     result = subprocess.run([binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
                              "--outdir", str(outdir), str(workbook)], capture_output=True, text=True, timeout=240)
     produced = outdir / f"{workbook.stem}.{fmt.split(':')[0]}"
-    assert result.returncode == 0 and produced.is_file(), f"LibreOffice failed on {workbook.name}: {result.stdout} {result.stderr}"
+    per_sheet = list(outdir.glob(f"{workbook.stem}-*.{fmt.split(':')[0]}"))  # CSV of every sheet (filter option -1)
+    assert result.returncode == 0 and (produced.is_file() or per_sheet), f"LibreOffice failed on {workbook.name}: {result.stdout} {result.stderr}"
     return produced

@@ -42,3 +42,44 @@ def test_an_edited_value_changes_its_rag_and_direction_live(sample_build, tmp_pa
     rules = {(str(cf.sqref), rule.formula[0]) for cf in card.ws.conditional_formatting for rule in cf.rules}
     assert any(f"I{min(card.rows[m] for m in card.rows if not m.startswith('section:'))}=\"R\"" in formula
                and f"D" in sqref for sqref, formula in rules)
+
+
+def test_cached_rag_and_direction_equal_what_libreoffice_recalculates(tmp_path):
+    """Every judgement written with the workbook is what a spreadsheet computes from the live formula."""
+    from workbook_builder.build import build
+
+    from .conftest import FIXED_BUILT_AT, ROOT
+
+    results = build(["appendix_x", "appendix_2"], inputs=ROOT / "inputs" / "sample", out_dir=tmp_path / "out",
+                    built_at=FIXED_BUILT_AT, root=ROOT)
+    compared = 0
+    for result in results:
+        export = tmp_path / result.workbook
+        export.mkdir()
+        convert(result.output, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", export, recalc=True)
+        import openpyxl
+
+        for audit_sheet in openpyxl.load_workbook(result.output, read_only=True).sheetnames:
+            if audit_sheet in ("Cover", "Summary", "Audit", "Sources"):
+                continue
+            card = Scorecard(result.output, sheet=audit_sheet)
+            if "RAG" not in card.cols:
+                continue
+            csv_path = export / f"{result.output.stem}-{audit_sheet}.csv"
+            with csv_path.open(encoding="utf-8") as handle:
+                cells = list(csv.reader(handle))
+            for measure, row in card.rows.items():
+                if measure.startswith("section:"):
+                    continue
+                for column in ("RAG", "Direction"):
+                    if column in card.cols:
+                        col = openpyxl_index(card.cols[column]) - 1
+                        assert cells[row - 1][col] == (card.value(measure, column) or ""), (audit_sheet, measure, column)
+                        compared += 1
+    assert compared > 150
+
+
+def openpyxl_index(letter: str) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    return column_index_from_string(letter)

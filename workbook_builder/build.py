@@ -84,8 +84,11 @@ def read_manifest(inputs: Path) -> dict[str, dict]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"{path}: not valid YAML ({exc})") from None
-    files = data.get("files", {}) if isinstance(data, dict) else {}
-    return {str(k): (v or {}) for k, v in files.items()}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
+        raise UserError(f"{path}: expected `files:` mapping each input path to {{sample: true|false, note: ...}}",
+                        hint="Without a readable manifest the build cannot say which inputs are sample data.")
+    return {str(k): v for k, v in files.items()}
 
 
 @dataclass
@@ -160,7 +163,10 @@ def write(p: Plan, out_dir: Path, *, root: Path, period: str | None = None, buil
     audit_rows = write_audit(package, writer.audit, stamp)
     write_sources(package, p.files + extra)
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}", hint="Pass --out with a folder you can write to.") from None
     output = out_dir / p.mapping.output
     if audience:
         output = output.with_name(f"{output.stem} ({AUDIENCE_NAMES[audience].replace('/', ' and ')}){output.suffix}")

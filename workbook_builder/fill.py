@@ -37,8 +37,11 @@ class Change:
 
 
 def _number(text: str) -> float | int | None:
+    text = text.strip()
+    if "," in text and not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", text):
+        return None  # commas only as thousands separators: 1,234.5 is a number, 1,2,3 is not
     try:
-        number = float(text.replace(",", "")) if text.strip() else None
+        number = float(text.replace(",", "")) if text else None
     except ValueError:
         return None
     if number is None or not math.isfinite(number):
@@ -64,7 +67,12 @@ def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
         with values_csv.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             header = [h.strip().lower() for h in (reader.fieldnames or [])]
-            rows = [(index, {k.strip().lower(): (v or "") for k, v in row.items() if k}) for index, row in enumerate(reader, 2)]
+            rows = []
+            for index, row in enumerate(reader, 2):
+                if None in row:  # more fields than the header names: a stray comma, e.g. 3,5 for 3.5
+                    raise UserError(f"{values_csv}:{index}: more fields than the header has ({', '.join(row[None])} left over)",
+                                    hint="Quote values that contain commas, e.g. \"3,5\".")
+                rows.append((index, {k.strip().lower(): (v or "") for k, v in row.items() if k}))
     except UnicodeDecodeError:
         raise UserError(f"{values_csv}: not a UTF-8 CSV", hint="Save it from Excel as 'CSV UTF-8'.") from None
     missing = [c for c in ("sheet", "cell", "value") if c not in header]

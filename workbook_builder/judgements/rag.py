@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import UserError
 from ..measures.mapping import Measure
 from ..observations import Observation, is_number
 
@@ -35,7 +36,9 @@ class Judgement:
 
 
 def _fmt(number: float) -> str:
-    return f"{number:g}"
+    """A constant for a formula at full precision (Excel keeps 15 significant digits)."""
+    text = format(float(number), ".15g")
+    return text if "e" not in text else repr(float(number))
 
 
 def judge(measure: Measure, values: dict[str, Observation], cells: dict[str, str]) -> Judgement:
@@ -46,6 +49,10 @@ def judge(measure: Measure, values: dict[str, Observation], cells: dict[str, str
     value = values["la"].value
     if rule == "target":
         comparator, comparator_ref = measure.target, _fmt(measure.target)
+    elif rule not in cells:
+        raise UserError(f"measure '{measure.id}': its RAG is judged against {COMPARATOR_NAMES[rule]}, "
+                        f"but its sheet has no column for that series",
+                        hint="Restore the column header in the template, or change the measure's `rag` rule in the mapping.")
     else:
         comparator, comparator_ref = values[rule].value, cells[rule]
     formula = excel_formula(cells["la"], comparator_ref, measure.polarity, tolerance, constant=rule == "target")
@@ -62,12 +69,19 @@ def judge(measure: Measure, values: dict[str, Observation], cells: dict[str, str
 
 def evaluate(value: float, comparator: float, polarity: str, tolerance: float) -> str:
     """The Python twin of :func:`excel_formula`."""
-    gap = value - comparator if polarity == "higher_is_better" else comparator - value
-    if gap >= 0:
+    # The same comparisons as the formula, with the threshold rounded as Excel's 15-digit arithmetic rounds it,
+    # so that the cached text always equals what Excel or LibreOffice recalculates (1.2 >= 2.2-1 is true there).
+    if polarity == "higher_is_better":
+        if value >= comparator:
+            return GREEN
+        return AMBER if value >= _excel(comparator - tolerance) else RED
+    if value <= comparator:
         return GREEN
-    if gap >= -tolerance:
-        return AMBER
-    return RED
+    return AMBER if value <= _excel(comparator + tolerance) else RED
+
+
+def _excel(number: float) -> float:
+    return float(format(number, ".15g"))
 
 
 def excel_formula(value_ref: str, comparator_ref: str, polarity: str, tolerance: float, *, constant: bool = False) -> str:

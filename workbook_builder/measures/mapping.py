@@ -263,7 +263,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise UserError(f"duplicate key '{key}' at line {key_node.start_mark.line + 1}")
+            raise UserError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'")
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[str(key)] = key_node.start_mark.line + 1
     return result
@@ -307,9 +307,14 @@ def load_mapping(path: Path) -> Mapping:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"mapping file not found: {path}", hint="Mappings live in mappings/*.yaml.")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})", hint="Save the mapping as UTF-8.") from None
     try:
         raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except UserError as exc:
+        raise UserError(f"{path}: {exc.message}", hint="Each key may appear once in a mapping.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import UserError
 from ..observations import NO_DATA, is_symbol, Observation, Provenance, describe_symbol, file_sha256, is_number, unavailable
+from ..periods import ordered, up_to
 from ..sources.base import InputFile, display_path, require_file
 from ..sources.chat import chat_period
 from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value
@@ -58,7 +59,7 @@ class Resolver:
                 source_id=source_id,
                 kind=source.kind,
                 path=path,
-                display_path=display_path(path, self.project_root),
+                display_path=display_path(path, self.project_root, self.inputs),
                 description=source.description,
             )
         return self.files[source_id]
@@ -69,7 +70,7 @@ class Resolver:
             path = require_file(self.inputs / rel, "statistical neighbour table")
             la = self.mapping.local_authority
             self._neighbours = read_neighbours(path, {la.new_la_code, la.old_la_code})
-            record = InputFile("statistical_neighbours", "reference", path, display_path(path, self.project_root),
+            record = InputFile("statistical_neighbours", "reference", path, display_path(path, self.project_root, self.inputs),
                                description=f"Statistical neighbours of {la.name}, by LA code")
             record.rows_read = len(self._neighbours)
             self.files["statistical_neighbours"] = record
@@ -113,7 +114,8 @@ class Resolver:
         months = [f"{start}-{m:02d}" for m in range(4, 13)] + [f"{start + 1}-{m:02d}" for m in range(1, 4)]
         locator = measure.monthly
         reported = set(self._periods_of(locator))
-        latest = max((m for m in reported if not self.as_of or m <= self.as_of), default="")
+        latest = ordered(up_to(ordered(reported), self.as_of, str(locator.source)) if self.as_of and reported else reported)
+        latest = latest[-1] if latest else ""
         values = {}
         for key, month in zip(MONTH_KEYS, months):
             if month in reported and month <= latest:
@@ -151,7 +153,7 @@ class Resolver:
     def _locate(self, locator: Locator, series: str, measure: Measure, ref: str) -> Observation:
         kind = self.mapping.sources[locator.source].kind
         if kind == "dfe_csv":
-            area = locator.area or ("la" if series in ("la", "previous") else series)
+            area = locator.area or (series if series in ("sn", "england") else "la")
             observation = self._dfe_value(locator, area, ref)
         elif kind == "survey":
             observation = self._survey_value(locator, ref)
@@ -235,10 +237,12 @@ class Resolver:
         return Observation(value=mean, note=note, provenance=Provenance(**provenance, locator=locator_text, transformation=transformation))
 
     def _pick_period(self, periods: list[str], wanted: str, path: Path, *, dfe: bool = False) -> str:
-        if not dfe and self.as_of:
-            periods = [p for p in periods if str(p) <= self.as_of] or periods
+        """'latest', 'previous' or a named period, ordered by when periods end; ``--period`` caps local data (not DfE's)."""
+        periods = ordered(periods)
         if not periods:
             raise UserError(f"{path}: no periods found for this locator")
+        if not dfe and self.as_of:
+            periods = up_to(periods, self.as_of, str(path))
         if wanted == "latest":
             return periods[-1]
         if wanted == "previous":
@@ -320,7 +324,7 @@ class Resolver:
         for name, wanted in locator.filters.items():
             if name.lower() not in table.columns:
                 raise UserError(f"{record.path}: survey results have no column '{name}'", hint=f"Columns: {', '.join(table.columns)}")
-            mask &= table[name.lower()].str.casefold() == str(wanted).casefold()
+            mask &= table[name.lower()].astype(str).str.casefold() == str(wanted).casefold()
         rows = table[mask]
         if rows.empty:
             raise UserError(f"{record.path}: no survey results match {dict(locator.filters)}", hint="Check outcome, question and respondent_type.")
@@ -368,11 +372,15 @@ class Resolver:
         if not observation.is_number or observation.provenance is None:
             return observation
         value = observation.value * (locator.scale or 1)
-        steps = f"× {locator.scale:g}" if locator.scale else ""
+        steps = [f"× {locator.scale:g}"] if locator.scale else []
         if locator.round is not None:
             value = round(value, locator.round)
-            steps = f"{steps}, rounded to {locator.round} dp".lstrip(", ")
-        return observation.with_(value=value, provenance=_replace(observation.provenance, transformation=steps))
+            steps.append(f"rounded to {locator.round} dp")
+        value = int(value) if float(value).is_integer() else round(value, 10)
+        before = observation.provenance.transformation
+        parts = ([before] if before not in ("as recorded", "as published") else []) + [", ".join(steps)]
+        transformation = "; ".join(p for p in parts if p)
+        return observation.with_(value=value, provenance=_replace(observation.provenance, transformation=transformation))
 
 
 def _replace(provenance: Provenance, **changes) -> Provenance:

@@ -6,7 +6,6 @@ collects what the Sources sheet reports: rows read and periods covered.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,18 +13,16 @@ from ..errors import UserError
 from ..observations import file_sha256
 
 
-def display_path(path: Path, root: Path | None = None) -> str:
-    """A path as people should see it: relative to ``root`` (the project) when inside it, POSIX style."""
-    path = path.resolve()
-    for base in filter(None, [root, Path.cwd()]):
+def display_path(path: Path, root: Path | None = None, inputs: Path | None = None) -> str:
+    """A path as people should see it, the same whatever the current folder: relative to the project
+    ``root`` when inside it, else to the parent of the ``inputs`` folder, else just the file name."""
+    path = Path(path).resolve()
+    for base in filter(None, [root, inputs.resolve().parent if inputs else None]):
         try:
-            return path.relative_to(base.resolve()).as_posix()
+            return path.relative_to(Path(base).resolve()).as_posix()
         except ValueError:
             continue
-    try:
-        return Path(os.path.relpath(path, (root or Path.cwd()).resolve())).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.name
+    return path.name
 
 
 @dataclass

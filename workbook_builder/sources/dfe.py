@@ -29,7 +29,7 @@ def parse_number(text: str) -> float | int | str:
     """A DfE cell as a number, or the symbol itself (stripped) when it is not a number."""
     text = (text or "").strip()
     if not text:
-        return "x"
+        return "No data"  # an empty cell: never 0, and not DfE's 'x' either
     try:
         number = float(text.replace(",", ""))
     except ValueError:
