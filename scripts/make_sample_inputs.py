@@ -12,7 +12,7 @@
 * ``reference/statistical_neighbours.csv`` — Shropshire's ten neighbours, by LA code.
 * ``MANIFEST.yaml`` — one entry per file: what it is and whether it is sample data.
 
-Run: ``python scripts/make_sample_inputs.py`` (``scorecard build`` runs it when the folder is empty).
+Run: ``python scripts/make_sample_inputs.py``; the files it writes are committed.
 """
 
 from __future__ import annotations

@@ -19,10 +19,10 @@ from . import __version__
 from .errors import UserError
 from .measures.mapping import Mapping, load_mapping
 from .measures.resolve import ResolvedMeasure, Resolver
-from .observations import file_sha256
 from .sources.base import InputFile, display_path
-from .writers.audit import BuildStamp, write_audit, write_sources
+from .writers.audit import AUDIT_COLUMNS, BuildStamp, write_audit, write_sources
 from .writers.ooxml import WorkbookPackage
+from .writers.ooxml.refs import col_letters, parse_cell
 from .measures.mapping import AUDIENCE_NAMES, AUDIENCES
 from .writers.scorecard import ScorecardWriter, fill_summary
 
@@ -207,7 +207,7 @@ def write_info(package: WorkbookPackage, p: Plan, stamp: BuildStamp, sample_file
         for offset, f in enumerate(sorted(p.files, key=lambda f: f.source_id)):
             cells = [f.description or f.source_id, f.display_path, ", ".join(sorted(f.periods)) or "—", "Yes" if f.sample else "No"]
             for c, value in enumerate(cells):
-                sheet.set_value(f"{_col_letter(col + c)}{row + offset}", value)
+                sheet.set_value(f"{col_letters(col + c)}{row + offset}", value)
     if "sampledatanote" in targets and sample_files:
         sheet, ref = targets["sampledatanote"]
         note = (f"CONTAINS SAMPLE DATA: {len(sample_files)} of {len(p.files)} input files are sample or synthetic "
@@ -216,17 +216,8 @@ def write_info(package: WorkbookPackage, p: Plan, stamp: BuildStamp, sample_file
 
 
 def _split_ref(ref: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in ref if ch.isalpha())
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return col, int(ref[len(letters):])
-
-
-def _col_letter(index: int) -> str:
-    from .sources.tables import column_letter
-
-    return column_letter(index)
+    row, col = parse_cell(ref)
+    return col, row
 
 
 def _named_cells(package: WorkbookPackage) -> dict[str, tuple[str, str]]:
@@ -287,8 +278,7 @@ def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, 
     return reports
 
 
-AUDIT_FIELDS = ["Cell", "Measure id", "Label", "Series", "Value", "Unit", "Period", "Source", "Source file", "SHA-256",
-                "Locator", "Transformation", "Mapping", "Built at", "Tool version"]
+AUDIT_FIELDS = [title for title, _width in AUDIT_COLUMNS]
 
 
 def trace(workbook: Path, cell: str) -> list[dict[str, object]]:
@@ -318,6 +308,3 @@ def _normalise_cell(text: str) -> tuple[str, str]:
         return sheet.strip("'").replace("''", "'").casefold(), ref.replace("$", "").upper()
     return "", text.replace("$", "").upper()
 
-
-def sha256_of(path: Path) -> str:
-    return file_sha256(Path(path))

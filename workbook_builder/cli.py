@@ -15,6 +15,7 @@ from rich.table import Table
 
 from . import __version__, build as library
 from .errors import UserError
+from .measures.mapping import AUDIENCES
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -40,7 +41,7 @@ def cli() -> None:
 @period_option
 @click.option("--built-at", default=None, metavar="TEXT",
               help="Build time to show in the workbook (default: SOURCE_DATE_EPOCH, else now). Fix it for byte-identical rebuilds.")
-@click.option("--audience", default=None, type=click.Choice(["operational", "clt", "improvement_board", "scrutiny"]),
+@click.option("--audience", default=None, type=click.Choice(AUDIENCES),
               help="Build only the measures reported to this audience (other rows hidden), e.g. scrutiny for members.")
 def build_command(workbooks, inputs, out, period, built_at, audience) -> None:
     """Build workbooks from the inputs into the output folder."""

@@ -21,6 +21,7 @@ from .errors import UserError
 from .observations import file_sha256
 from .sources.base import display_path
 from .writers.ooxml import Formula, WorkbookPackage
+from .writers.ooxml.refs import col_letters, parse_cell
 
 TYPES = ("number", "text", "date", "formula", "blank")
 CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
@@ -141,11 +142,7 @@ def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = 
 
 
 def _rowcol(ref: str) -> tuple[int, int]:
-    letters, digits = CELL.match(ref).groups()
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return int(digits), col
+    return parse_cell(ref)
 
 
 def _write_audit(package: WorkbookPackage, changes: list[Change], values_csv: Path, built_at: str, root: Path) -> None:
@@ -159,7 +156,7 @@ def _write_audit(package: WorkbookPackage, changes: list[Change], values_csv: Pa
     columns = [("Cell", 18), ("Type", 9), ("Value written", 18), ("Value before", 18), ("Values file", 36), ("Row", 6),
                ("SHA-256", 20), ("Built at", 22), ("Tool version", 12)]
     for c, (title, width) in enumerate(columns, 1):
-        sheet.set_value(f"{chr(64 + c)}1", title, style=header)
+        sheet.set_value(f"{col_letters(c)}1", title, style=header)
         sheet.set_column_width(c, c, width)
     sha, shown = file_sha256(values_csv), display_path(values_csv, root)
     for r, ch in enumerate(changes, 2):
@@ -169,6 +166,6 @@ def _write_audit(package: WorkbookPackage, changes: list[Change], values_csv: Pa
             written = "=" + written
         for c, value in enumerate([target, ch.kind, written, ch.before, shown, ch.row, sha, built_at, __version__], 1):
             if value not in (None, ""):
-                sheet.set_value(f"{chr(64 + c)}{r}", value, style=link if c == 1 else None)
+                sheet.set_value(f"{col_letters(c)}{r}", value, style=link if c == 1 else None)
         sheet.add_hyperlink(f"A{r}", location=target)
     sheet.freeze_panes(2, 1)

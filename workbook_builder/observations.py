@@ -79,7 +79,7 @@ class Observation:
         return replace(self, **changes)
 
 
-def unavailable(reason: str, *, mapping_ref: str = "", label: str = NOT_AVAILABLE) -> Observation:
+def unavailable(reason: str, *, label: str = NOT_AVAILABLE) -> Observation:
     """A value that is not yet available: shown as such, with the reason, never as 0."""
     return Observation(value=label, provenance=None, note=reason)
 

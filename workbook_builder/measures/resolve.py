@@ -8,7 +8,7 @@ are left out and named, and the count used is recorded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -357,7 +357,7 @@ class Resolver:
         if not (numerator.is_number and denominator.is_number) or denominator.value == 0:
             reason = "numerator or denominator not a number" if denominator.value != 0 else "denominator is 0"
             return Observation(value=NO_DATA, note=f"cannot compute ratio: {reason}",
-                               provenance=_replace(provenance, locator=locator_text, transformation=f"ratio not computed ({reason})"),
+                               provenance=replace(provenance, locator=locator_text, transformation=f"ratio not computed ({reason})"),
                                parts=(numerator, denominator))
         value = numerator.value / denominator.value * scale
         steps = f"{numerator.value} ÷ {denominator.value}" + (f" × {locator.scale:g}" if locator.scale else "")
@@ -365,7 +365,7 @@ class Resolver:
             value = round(value, locator.round)
             steps += f", rounded to {locator.round} dp"
         value = int(value) if float(value).is_integer() else value
-        return Observation(value=value, provenance=_replace(provenance, locator=locator_text, transformation=steps),
+        return Observation(value=value, provenance=replace(provenance, locator=locator_text, transformation=steps),
                            parts=(numerator, denominator))
 
     def _scale(self, observation: Observation, locator: Locator) -> Observation:
@@ -380,10 +380,5 @@ class Resolver:
         before = observation.provenance.transformation
         parts = ([before] if before not in ("as recorded", "as published") else []) + [", ".join(steps)]
         transformation = "; ".join(p for p in parts if p)
-        return observation.with_(value=value, provenance=_replace(observation.provenance, transformation=transformation))
+        return observation.with_(value=value, provenance=replace(observation.provenance, transformation=transformation))
 
-
-def _replace(provenance: Provenance, **changes) -> Provenance:
-    from dataclasses import replace
-
-    return replace(provenance, **changes)

@@ -22,9 +22,6 @@ import pandas as pd
 from ..errors import UserError
 from ..observations import SYMBOLS
 
-GEOGRAPHY_COLUMNS = ("time_period", "time_identifier", "geographic_level", "new_la_code", "old_la_code", "la_name")
-
-
 def parse_number(text: str) -> float | int | str:
     """A DfE cell as a number, or the symbol itself (stripped) when it is not a number."""
     text = (text or "").strip()

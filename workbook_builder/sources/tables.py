@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UserError
+from ..writers.ooxml.refs import col_letters as column_letter  # 1-based column index -> Excel letters
 
 
 def norm(text: object) -> str:
@@ -27,13 +28,6 @@ def norm(text: object) -> str:
     return re.sub(r"\s+", " ", value).strip().casefold()
 
 
-def column_letter(index: int) -> str:
-    """1-based column index -> Excel letters."""
-    letters = ""
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def cell_ref(sheet: str, row: int, col: int) -> str:

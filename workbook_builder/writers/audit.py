@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..sources.base import InputFile
 from .ooxml import WorkbookPackage
+from .ooxml.refs import col_letters
 from .scorecard import AuditRow
 
 NAVY = "1F3864"
@@ -43,9 +44,7 @@ def _header(package: WorkbookPackage, sheet, columns) -> None:
 
 
 def _col(index: int) -> str:
-    from ..sources.tables import column_letter
-
-    return column_letter(index)
+    return col_letters(index)
 
 
 def write_audit(package: WorkbookPackage, rows: list[AuditRow], stamp: BuildStamp) -> int:

@@ -14,9 +14,6 @@ FORMATS = {
     "gbp_m": ('"£"#,##0.0"m"', '"£"#,##0.0"m"'),
 }
 
-UNIT_NAMES = {"percent": "%", "rate_per_10k": "rate per 10,000 children", "count": "count", "days": "days",
-              "minutes": "minutes", "score": "score", "gbp": "£", "gbp_m": "£ million"}
-
 
 def number_format(unit: str, value: float) -> str:
     whole, fractional = FORMATS[unit]

@@ -79,6 +79,12 @@ def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure]) -> 
     if missing:
         raise UserError(f"{where}: header row {header_row} has no column {', '.join(repr(m) for m in missing)}",
                         hint="Column headers must match the mapping's `columns:` section.")
+    for measure in measures:  # every mapped series lands somewhere: a value with no column would vanish unaudited
+        homeless = [s for s in measure.series if s not in columns]
+        if homeless:
+            raise UserError(f"mapping {mapping.path}:{measure.line}: measure '{measure.id}' maps series {', '.join(homeless)}, "
+                            f"but sheet '{sheet.name}' has no column headed {', '.join(repr(headers[s]) for s in homeless)}",
+                            hint="Add the column to the template, or remove the series from the mapping.")
     for measure in measures:  # a benchmark column is never silently blank: each measure says what goes there
         silent = [headers[s] for s in ("sn", "england") if s in columns and s not in measure.series]
         if silent:
