@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.utility
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -178,11 +179,12 @@ def main() -> None:
 PROFILES = {  # sheet -> columns (roles), left to right
     "Statutory indicators": ["measure", "audiences", "la", "direction", "previous", "sn", "england", "position", "date", "rag", "notes", "key"],
     "SEND": ["measure", "audiences", "baseline", "la", "target_2026_27", "target_2027_28", "target_2028_29", "rag", "previous", "direction", "notes", "key"],
+    "Survey": ["measure", "audiences", "la", "previous", "direction", "mean_score", "responses", "rag", "notes", "key"],
 }
 STANDARD = ["measure", "audiences", "la", "previous", "direction", "sn", "england", "rag", "notes", "key"]
 A2_WIDTHS = {"measure": 52, "audiences": 16, "la": 12, "direction": 10, "previous": 11, "sn": 11, "england": 11,
              "position": 13, "date": 10, "rag": 10, "notes": 44, "key": 14, "baseline": 14, "target_2026_27": 13,
-             "target_2027_28": 16, "target_2028_29": 16}
+             "target_2027_28": 16, "target_2028_29": 16, "mean_score": 11, "responses": 11}
 AUDIENCE_SHORT = {"operational": "Ops", "clt": "CLT", "improvement_board": "IB", "scrutiny": "Scrutiny"}
 
 
@@ -238,6 +240,7 @@ def _measure_sheet(workbook, fmt, mapping, name, sections):
         sheet.write_string(header_row, index, headers[role], fmt["header"])
     sheet.set_row(header_row, 30)
     row = header_row + 1
+    rows = {}
     for section in sections:
         sheet.write_string(row, 0, section.title, fmt["section"])
         for role, index in cols.items():
@@ -255,6 +258,7 @@ def _measure_sheet(workbook, fmt, mapping, name, sections):
                 sheet.write_blank(row, index, None, style)
             sheet.write_string(row, cols["key"], measure.id, fmt["key"])
             sheet.set_row(row, round(max(_lines(measure.label, A2_WIDTHS["measure"], 10), 3) * 12.75 + 3, 2))
+            rows[measure.id] = row
             row += 1
     _key_block(sheet, fmt, workbook, row + 1, 0, cols["rag"])
     sheet.freeze_panes(header_row + 1, 1)
@@ -265,7 +269,7 @@ def _measure_sheet(workbook, fmt, mapping, name, sections):
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     sheet.set_footer(f"&L&8Appendix 2 — {name}&R&8Page &P of &N")
     sheet.hide_gridlines(2)
-    return sheet
+    return rows, cols
 
 
 def make_appendix_2(mapping: Mapping, out: Path) -> Path:
@@ -333,10 +337,51 @@ def make_appendix_2(mapping: Mapping, out: Path) -> Path:
     by_sheet: dict[str, list] = {}
     for section in mapping.sections:
         by_sheet.setdefault(mapping.sheet_of(section), []).append(section)
-    for name, sections in by_sheet.items():
-        _measure_sheet(workbook, fmt, mapping, name, sections)
+    placed = {name: _measure_sheet(workbook, fmt, mapping, name, sections) for name, sections in by_sheet.items()}
+    _charts(workbook, fmt, mapping, placed)
     workbook.close()
     return out
+
+
+def _charts(workbook, fmt, mapping, placed) -> None:
+    """LA vs statistical neighbours vs England for each group of statutory indicators, drawn from the filled cells."""
+    rows, cols = placed["Statutory indicators"]
+    sheet = workbook.add_worksheet("Charts")
+    sheet.write_string(0, 0, "Statutory indicators: Shropshire (latest) against statistical neighbours and England (published 2024-25)", fmt["title"])
+    caption = workbook.add_format({**fmt["base"], "font_size": 9, "italic": True, "text_wrap": False})
+    sheet.write_string(1, 0, "The charts read the Statutory indicators sheet, so they redraw when a value there changes.", caption)
+    quoted = "'Statutory indicators'"
+    anchor = 3
+    for section in mapping.sections:
+        if not section.id.startswith("statutory"):
+            continue
+        ids = [m.id for m in section.measures]
+        first, last = rows[ids[0]], rows[ids[-1]]
+        chart = workbook.add_chart({"type": "bar"})
+        for role, colour in (("la", NAVY), ("sn", "#8EA9DB"), ("england", "#A5A5A5")):
+            col = cols[role]
+            chart.add_series({
+                "name": [ "Statutory indicators", 3, col],
+                "categories": f"={quoted}!$A${first + 1}:$A${last + 1}",
+                "values": f"={quoted}!${_letter(col)}${first + 1}:${_letter(col)}${last + 1}",
+                "fill": {"color": colour}, "gap": 60,
+            })
+        chart.set_title({"name": section.title.split(" — ")[0], "name_font": {"size": 11}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        chart.set_x_axis({"num_font": {"size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.set_legend({"position": "bottom"})
+        height = max(260, 38 * len(ids) + 90)
+        chart.set_size({"width": 1100, "height": height})
+        sheet.insert_chart(anchor, 0, chart)
+        anchor += int(height / 20) + 2
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.hide_gridlines(2)
+
+
+def _letter(index: int) -> str:
+    return xlsxwriter.utility.xl_col_to_name(index)
 
 
 def main_all() -> None:
@@ -379,6 +424,7 @@ def make_send_dashboard(mapping: Mapping, out: Path) -> Path:
         sheet.write_string(header_row, index, headers[role], fmt["header"])
     sheet.set_row(header_row, 42)
     row = header_row + 1
+    placed = {}
     for section in mapping.sections:
         sheet.write_string(row, 0, section.title, fmt["section"])
         for index in range(1, len(cols)):
@@ -386,6 +432,7 @@ def make_send_dashboard(mapping: Mapping, out: Path) -> Path:
         sheet.write_string(row, cols["key"], f"section:{section.id}", fmt["key"])
         row += 1
         for measure in section.measures:
+            placed[measure.id] = row
             sheet.write_string(row, cols["measure"], measure.label, fmt["text"])
             sheet.write_string(row, cols["metric"], measure.metric, fmt["small"])
             sheet.write_string(row, cols["good"], measure.good, fmt["small"])
@@ -408,8 +455,37 @@ def make_send_dashboard(mapping: Mapping, out: Path) -> Path:
     sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)
     sheet.set_footer("&L&8SEND data dashboard&R&8Page &P of &N")
     sheet.hide_gridlines(2)
+    _trends(workbook, fmt, mapping, placed, cols, header_row)
     workbook.close()
     return out
+
+
+def _trends(workbook, fmt, mapping, placed, cols, header_row) -> None:
+    """A line chart per indicator with monthly data, drawn from its Apr-Mar cells (blank months are gaps)."""
+    trends = workbook.add_worksheet("Trends")
+    trends.write_string(0, 0, "Monthly trends, April to March", fmt["title"])
+    caption = workbook.add_format({**fmt["base"], "font_size": 9, "italic": True, "text_wrap": False})
+    trends.write_string(1, 0, "Each chart reads its row of the dashboard; months not yet reported are gaps.", caption)
+    quoted = "'" + mapping.sheet.replace("'", "''") + "'"
+    first, last = _letter(cols["apr"]), _letter(cols["mar"])
+    monthly = [m for m in mapping.measures() if m.monthly is not None]
+    for n, measure in enumerate(monthly):
+        r = placed[measure.id] + 1
+        chart = workbook.add_chart({"type": "line"})
+        chart.add_series({"name": measure.label, "categories": f"={quoted}!${first}${header_row + 1}:${last}${header_row + 1}",
+                          "values": f"={quoted}!${first}${r}:${last}${r}", "marker": {"type": "circle", "size": 5},
+                          "line": {"color": NAVY, "width": 2}})
+        chart.set_title({"name": measure.label, "name_font": {"size": 9}})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"num_font": {"size": 7}})
+        chart.set_y_axis({"num_font": {"size": 7}, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.show_blanks_as("gap")
+        chart.set_size({"width": 360, "height": 200})
+        trends.insert_chart(3 + (n // 3) * 11, (n % 3) * 6, chart)
+    trends.set_landscape()
+    trends.set_paper(9)
+    trends.fit_to_pages(1, 0)
+    trends.hide_gridlines(2)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ def sha256(path: Path) -> str:
 
 class Scorecard:
     def __init__(self, path: Path, sheet: str = "Scorecard"):
+        self.path = path
         self.book = openpyxl.load_workbook(path)  # formulas as written, cached values via data_only below
         self.values = openpyxl.load_workbook(path, data_only=True)
         self.ws = self.book[sheet]

@@ -29,10 +29,10 @@ def sheet(built, name) -> Scorecard:
 
 def test_all_23_chat_comparison_rows_with_published_values(built):
     card = sheet(built, "Statutory indicators")
-    statutory = [m.id for s in MAPPING.sections if s.id == "statutory" for m in s.measures]
+    statutory = [m.id for s in MAPPING.sections if s.id.startswith("statutory") for m in s.measures]
     assert len(statutory) == 23 and set(statutory) <= set(card.rows)
     row = "assessments_45_days_pct"
-    assert [card.value(row, c) for c in ("Shropshire (latest)", "LA published", "Stat Neighbours", "England",
+    assert [card.value(row, c) for c in ("Shropshire (latest)", "Previous", "Stat Neighbours", "England",
                                          "LA vs mid-50% of all LAs", "Published", "RAG")] == [87, 68, 81, 86, "Lower", "2024-25", "G"]
     assert card.value(row, "Direction") == "▲ Up"  # 87% against 68% published: up, and higher is better
     assert card.value("icpc_15_days_pct", "RAG") == "R"  # 77% against England 81%, tolerance 2
@@ -94,7 +94,7 @@ def test_every_number_on_every_sheet_has_a_matching_audit_row(built):
         for measure, row in card.rows.items():
             if measure.startswith("section:"):
                 continue
-            for column in ("Shropshire (latest)", "LA published", "Stat Neighbours", "England", "Baseline"):
+            for column in ("Shropshire (latest)", "Previous", "Stat Neighbours", "England", "Baseline", "Mean score (1–5)", "Responses"):
                 if column not in card.cols:
                     continue
                 value = card.value(measure, column)
@@ -114,3 +114,33 @@ def test_scrutiny_audience_builds_the_member_facing_subset(tmp_path):
     assert "rereferrals_pct" not in hidden and card.value("rereferrals_pct", "Shropshire (latest)") == 7
     scrutiny = {m.id for m in MAPPING.measures() if "scrutiny" in m.audiences}
     assert result.measures == len(scrutiny) < len(MAPPING.measures())
+
+
+def _chart_ranges(path):
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        charts = sorted(n for n in package.namelist() if n.startswith("xl/charts/chart"))
+        return [re.findall(r"<c:f>([^<]+)</c:f>", package.read(n).decode()) for n in charts]
+
+
+def test_statutory_charts_draw_la_sn_and_england_from_the_filled_cells(built):
+    card = sheet(built, "Statutory indicators")
+    charts = _chart_ranges(built.output)
+    assert len(charts) == 3  # percentages, rates, adoption days
+    for formulas in charts:
+        values = [f for f in formulas if "$A$" not in f and not f.endswith("$4")]
+        columns = {f.split("!")[1].split("$")[1] for f in values}
+        assert columns == {card.cols["Shropshire (latest)"], card.cols["Stat Neighbours"], card.cols["England"]}
+        first, last = (int(x) for x in values[0].split("!")[1].replace("$", "")[1:].split(":" + values[0].split("!")[1].split("$")[1]))
+        keys = {card.ws[f"{card.cols['Key']}{r}"].value for r in range(first, last + 1)}
+        assert keys and all(m in {x.id for x in MAPPING.measures()} for m in keys)  # every charted row is a measure row
+
+
+def test_survey_sheet_reports_each_outcome_by_respondent(built):
+    card = sheet(built, "Survey")
+    assert len([k for k in card.rows if not k.startswith("section:")]) == 18  # six outcomes x all / CYP / parent carers
+    row = "survey_voice_is_heard_all"
+    assert card.value(row, "Shropshire (latest)") == 55.8 and card.value(row, "Previous") == 55.7  # the term before
+    assert 1 <= card.value(row, "Mean score (1–5)") <= 5 and card.value(row, "Responses") == 197

@@ -46,3 +46,17 @@ def test_rows_without_data_are_present_and_marked(card):
         assert card.value(row, "Latest Position") == "Not yet available"
         assert "No local monthly extract" in card.value(row, "Notes")
     assert len([k for k in card.rows if not k.startswith("section:")]) == 47
+
+
+def test_trend_chart_for_every_indicator_with_monthly_data(card):
+    import re
+    import zipfile
+
+    from workbook_builder.measures.mapping import load_mapping
+
+    monthly = [m.id for m in load_mapping(ROOT / "mappings" / "send_dashboard.yaml").measures() if m.monthly]
+    with zipfile.ZipFile(card.path) as package:
+        charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == len(monthly) == 25
+    rows = sorted(int(re.search(r"\$X?[A-Z]+\$(\d+):", re.findall(r"<c:val>.*?<c:f>([^<]+)</c:f>", c, re.S)[0]).group(1)) for c in charts)
+    assert rows == sorted(card.rows[m] for m in monthly)

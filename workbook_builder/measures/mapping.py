@@ -205,6 +205,7 @@ class Mapping(Strict):
     local_authority: Area
     statistical_neighbours: str  # source id of the neighbour table (or a path relative to inputs)
     columns: dict[str, str] = Field(default_factory=dict)
+    units: dict[str, Literal["percent", "rate_per_10k", "count", "days", "score", "minutes", "gbp", "gbp_m"]] = Field(default_factory=dict)
     sources: dict[str, Source]
     sections: list[Section]
     summary: list[Theme] = Field(default_factory=list)

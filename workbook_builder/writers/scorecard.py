@@ -205,7 +205,7 @@ class ScorecardWriter:
             if observation.value is None:  # a month not yet reported: blank by design, and the Audit says why
                 self._audit(layout, ref, item, self._series_label(series), observation.with_(value=""))
                 continue
-            self._put(sheet, ref, observation, measure.unit)
+            self._put(sheet, ref, observation, self.mapping.units.get(series, measure.unit))
             self._audit(layout, ref, item, self._series_label(series), observation)
         if "updated" in layout.columns:
             la = values["la"].provenance
