@@ -697,14 +697,12 @@ class Worksheet:
             if len(tooltip) > 255:
                 raise UserError(f"{self._where}: hyperlink tooltip on {ref} is longer than Excel's limit of 255 characters.")
         links = X.get_or_create(self._root, "hyperlinks", SHEET_ORDER)
-        for old in list(links.iterchildren(q("hyperlink"))):
-            try:
-                same = R.format_range(R.parse_range(old.get("ref", ""))) == ref
-            except UserError:
-                same = False
-            if same:
-                links.remove(old)
+        index = self._link_index(links)
+        old = index.pop(ref, None)
+        if old is not None:
+            links.remove(old)
         h = etree.SubElement(links, q("hyperlink"))
+        index[ref] = h
         h.set("ref", ref)
         h.set("location", location)
         if display is not None:
@@ -712,6 +710,18 @@ class Worksheet:
         if tooltip is not None:
             h.set("tooltip", tooltip)
         self._touch()
+
+    def _link_index(self, links) -> dict:
+        """Existing hyperlinks by normalised ref, built once per sheet (adding links stays linear)."""
+        if getattr(self, "_links", None) is None or self._links[0] is not links:
+            index = {}
+            for old in links.iterchildren(q("hyperlink")):
+                try:
+                    index[R.format_range(R.parse_range(old.get("ref", "")))] = old
+                except UserError:
+                    continue
+            self._links = (links, index)
+        return self._links[1]
 
     def add_conditional_format(self, sqref: str, rules: list[CFRule]) -> None:
         """Add expression rules for sqref; priorities continue after the sheet's highest."""
