@@ -199,7 +199,7 @@ def _formats(workbook):
         "info": f({**base, "font_size": 9, "italic": True}),
         "sample": f({**base, "bold": True, "font_color": "#C00000"}),
         "header": f({**base, **border, "bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "valign": "vcenter", "align": "center"}),
-        "section": f({**base, **border, "bold": True, "bg_color": SECTION, "valign": "vcenter"}),
+        "section": f({**base, **border, "bold": True, "bg_color": SECTION, "valign": "vcenter", "text_wrap": False}),
         "text": f({**base, **border}),
         "small": f({**base, **border, "font_size": 8}),
         "centre": f({**base, **border, "align": "center"}),
@@ -219,7 +219,7 @@ def _key_block(sheet, fmt, workbook, row, col_text, col_swatch):
     ]
     for label, fill, font, meaning in swatches:
         row += 1
-        sheet.write_string(row, col_text, meaning, workbook.add_format({**fmt["base"], "font_size": 9}))
+        sheet.write_string(row, col_text, meaning, workbook.add_format({**fmt["base"], "font_size": 9, "text_wrap": False}))
         sheet.write_string(row, col_swatch, label, workbook.add_format({**fmt["base"], "bold": True, "align": "center", "bg_color": fill,
                                                                         "font_color": font, "border": 1, "border_color": GRID}))
     return row
@@ -246,6 +246,7 @@ def _measure_sheet(workbook, fmt, mapping, name, sections):
         for role, index in cols.items():
             if index:
                 sheet.write_blank(row, index, None, fmt["section"])
+        sheet.set_row(row, 18)
         sheet.write_string(row, cols["key"], f"section:{section.id}", fmt["key"])
         row += 1
         for measure in section.measures:

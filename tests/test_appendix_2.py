@@ -144,3 +144,34 @@ def test_survey_sheet_reports_each_outcome_by_respondent(built):
     row = "survey_voice_is_heard_all"
     assert card.value(row, "Shropshire (latest)") == 55.8 and card.value(row, "Previous") == 55.7  # the term before
     assert 1 <= card.value(row, "Mean score (1–5)") <= 5 and card.value(row, "Responses") == 197
+
+
+def _seed_comparison_table():
+    """The 23 rows of the ChAT comparison table as printed in the committee paper (seed 002)."""
+    seed = next((ROOT.parent / "shared" / "seeds").glob("002_*.txt"))
+    rows = {}
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 8 and cells[-1].strip() == "2024-25":
+            label, latest, direction, _, la, sn, eng, position = [c.strip() for c in cells[:8]]
+            rows[label] = (int(latest), int(la), int(sn), int(eng), position)
+    return rows
+
+
+def test_statutory_rows_equal_the_papers_table_exactly(built, shared_data):
+    seed = _seed_comparison_table()
+    assert len(seed) == 23
+    card = sheet(built, "Statutory indicators")
+    by_label = {m.label: m.id for s in MAPPING.sections if s.id.startswith("statutory") for m in s.measures}
+    for label, (latest, la, sn, eng, position) in seed.items():
+        measure = by_label[label]
+        assert [card.value(measure, c) for c in ("Shropshire (latest)", "Previous", "Stat Neighbours", "England",
+                                                 "LA vs mid-50% of all LAs")] == [latest, la, sn, eng, position], label
+
+
+def test_headline_figures_of_the_paper_appear_in_their_rows(built):
+    expected = {("Demand", "contacts_6m"): 6491, ("Demand", "referrals_6m"): 633, ("Demand", "assessments_total_6m"): 1193,
+                ("Demand", "assessments_6m"): 920, ("Demand", "s47_6m"): 436, ("Demand", "icpcs_6m"): 154,
+                ("Cohorts", "cin_count"): 1360, ("Cohorts", "cp_count"): 224, ("Cohorts", "cla_count"): 666}
+    for (name, measure), figure in expected.items():
+        assert sheet(built, name).value(measure, "Shropshire (latest)") == figure, measure
