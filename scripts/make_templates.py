@@ -177,11 +177,11 @@ def main() -> None:
 # --- Appendix 2: Children's Services Performance Scorecard Workbook ---------------------------
 
 PROFILES = {  # sheet -> columns (roles), left to right
-    "Statutory indicators": ["measure", "audiences", "la", "direction", "previous", "sn", "england", "position", "date", "rag", "notes", "key"],
+    "Statutory indicators": ["measure", "audiences", "previous", "la", "direction", "sn", "england", "position", "date", "rag", "notes", "key"],
     "SEND": ["measure", "audiences", "baseline", "la", "target_2026_27", "target_2027_28", "target_2028_29", "rag", "previous", "direction", "notes", "key"],
-    "Survey": ["measure", "audiences", "la", "previous", "direction", "mean_score", "responses", "rag", "notes", "key"],
+    "Survey": ["measure", "audiences", "previous", "la", "direction", "mean_score", "responses", "rag", "notes", "key"],
 }
-STANDARD = ["measure", "audiences", "la", "previous", "direction", "sn", "england", "rag", "notes", "key"]
+STANDARD = ["measure", "audiences", "previous", "la", "direction", "sn", "england", "rag", "notes", "key"]  # previous, then latest: a time line
 A2_WIDTHS = {"measure": 52, "audiences": 16, "la": 12, "direction": 10, "previous": 11, "sn": 11, "england": 11,
              "position": 13, "date": 10, "rag": 10, "notes": 44, "key": 14, "baseline": 14, "target_2026_27": 13,
              "target_2027_28": 16, "target_2028_29": 16, "mean_score": 11, "responses": 11}
@@ -340,6 +340,7 @@ def make_appendix_2(mapping: Mapping, out: Path) -> Path:
         by_sheet.setdefault(mapping.sheet_of(section), []).append(section)
     placed = {name: _measure_sheet(workbook, fmt, mapping, name, sections) for name, sections in by_sheet.items()}
     _charts(workbook, fmt, mapping, placed)
+    _a2_trends(workbook, fmt, mapping, placed)
     workbook.close()
     return out
 
@@ -375,6 +376,44 @@ def _charts(workbook, fmt, mapping, placed) -> None:
         chart.set_size({"width": 1100, "height": height})
         sheet.insert_chart(anchor, 0, chart)
         anchor += int(height / 20) + 2
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.hide_gridlines(2)
+
+
+def _a2_trends(workbook, fmt, mapping, placed) -> None:
+    """A line from the previous value to the latest for every measure whose inputs hold both periods."""
+    from workbook_builder.measures.mapping import Locator
+
+    sheet = workbook.add_worksheet("Trends")
+    sheet.write_string(0, 0, "Trends: previous period to latest", fmt["title"])
+    caption = workbook.add_format({**fmt["base"], "font_size": 9, "italic": True, "text_wrap": False})
+    sheet.write_string(1, 0, "One chart per measure with a previous value in its source; each reads its row of the measure sheet.", caption)
+    n = 0
+    for section in mapping.sections:
+        name = mapping.sheet_of(section)
+        rows, cols = placed[name]
+        if "previous" not in cols or cols.get("la") != cols["previous"] + 1:
+            continue
+        quoted = "'" + name.replace("'", "''") + "'"
+        first, last = _letter(cols["previous"]), _letter(cols["la"])
+        for measure in section.measures:
+            if not isinstance(measure.series.get("previous"), Locator):
+                continue
+            r = rows[measure.id] + 1
+            chart = workbook.add_chart({"type": "line"})
+            chart.add_series({"name": re.sub(r"</?i>", "", measure.label), "categories": f"={quoted}!${first}$4:${last}$4",
+                              "values": f"={quoted}!${first}${r}:${last}${r}", "marker": {"type": "circle", "size": 6},
+                              "line": {"color": NAVY, "width": 2.25}, "data_labels": {"value": True, "font": {"size": 7}}})
+            title = re.sub(r"</?i>", "", measure.label)
+            chart.set_title({"name": title if len(title) <= 70 else title[:67] + "…", "name_font": {"size": 8}})
+            chart.set_legend({"none": True})
+            chart.set_x_axis({"num_font": {"size": 7}})
+            chart.set_y_axis({"num_font": {"size": 7}, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+            chart.set_size({"width": 300, "height": 190})
+            sheet.insert_chart(3 + (n // 4) * 10, (n % 4) * 5, chart)
+            n += 1
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)

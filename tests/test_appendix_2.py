@@ -127,8 +127,9 @@ def _chart_ranges(path):
 
 def test_statutory_charts_draw_la_sn_and_england_from_the_filled_cells(built):
     card = sheet(built, "Statutory indicators")
-    charts = _chart_ranges(built.output)
-    assert len(charts) == 3  # percentages, rates, adoption days
+    every = _chart_ranges(built.output)
+    charts = [f for f in every if len([x for x in f if "$A$" not in x and not x.endswith("$4")]) == 3]
+    assert len(charts) == 3  # percentages, rates, adoption days: three series each
     for formulas in charts:
         values = [f for f in formulas if "$A$" not in f and not f.endswith("$4")]
         columns = {f.split("!")[1].split("$")[1] for f in values}
@@ -175,3 +176,16 @@ def test_headline_figures_of_the_paper_appear_in_their_rows(built):
                 ("Cohorts", "cin_count"): 1360, ("Cohorts", "cp_count"): 224, ("Cohorts", "cla_count"): 666}
     for (name, measure), figure in expected.items():
         assert sheet(built, name).value(measure, "Shropshire (latest)") == figure, measure
+
+
+def test_a_trend_line_for_every_measure_with_a_previous_value_in_its_source(built):
+    from workbook_builder.measures.mapping import Locator
+
+    with_previous = [m for s in MAPPING.sections if MAPPING.sheet_of(s) != "SEND" for m in s.measures
+                     if isinstance(m.series.get("previous"), Locator)]
+    lines = [f for f in _chart_ranges(built.output) if len(f) == 2]  # categories, values (the name is text)
+    assert len(lines) == len(with_previous) > 40
+    card = sheet(built, "Statutory indicators")
+    values = next(f[1] for f in lines if f[1].startswith("'Statutory indicators'!"))
+    row = int(values.split("$")[-1])
+    assert values == f"'Statutory indicators'!${card.cols['Previous']}${row}:${card.cols['Shropshire (latest)']}${row}"

@@ -15,12 +15,18 @@ from .libreoffice import convert
 pytestmark = pytest.mark.libreoffice
 
 
-def test_opens_in_libreoffice_and_converts_to_pdf(sample_build, tmp_path):
-    pdf = convert(sample_build.output, "pdf", tmp_path)
+@pytest.mark.parametrize("workbook, min_pages", [("appendix_x", 4), ("appendix_2", 15), ("send_dashboard", 5)])
+def test_every_workbook_opens_in_libreoffice_and_converts_to_pdf(tmp_path, workbook, min_pages):
+    from workbook_builder.build import build
+
+    from .conftest import FIXED_BUILT_AT, ROOT
+
+    [result] = build([workbook], inputs=ROOT / "inputs" / "sample", out_dir=tmp_path / "out", built_at=FIXED_BUILT_AT, root=ROOT)
+    pdf = convert(result.output, "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    assert pages >= 4  # the scorecard (A3, two pages), then Audit and Sources
+    assert pages >= min_pages  # every sheet printed: measure sheets, charts, Audit, Sources
 
 
 def test_an_edited_value_changes_its_rag_and_direction_live(sample_build, tmp_path):

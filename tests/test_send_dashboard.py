@@ -60,3 +60,20 @@ def test_trend_chart_for_every_indicator_with_monthly_data(card):
     assert len(charts) == len(monthly) == 25
     rows = sorted(int(re.search(r"\$X?[A-Z]+\$(\d+):", re.findall(r"<c:val>.*?<c:f>([^<]+)</c:f>", c, re.S)[0]).group(1)) for c in charts)
     assert rows == sorted(card.rows[m] for m in monthly)
+
+
+def test_every_number_has_a_matching_audit_row(card):
+    from .helpers import sha256
+
+    audit = {a["Cell"]: a for a in card.audit()}
+    checked = 0
+    for measure, row in card.rows.items():
+        if measure.startswith("section:"):
+            continue
+        for column in ("Apr", "May", "Jun", "Previous Position", "Latest Position", "England Average"):
+            value = card.value(measure, column)
+            if isinstance(value, (int, float)):
+                entry = audit[f"'SEND dashboard'!{card.ref(measure, column)}"]
+                assert entry["Value"] == value and entry["SHA-256"] == sha256(ROOT / entry["Source file"])
+                checked += 1
+    assert checked == 25 * 5 + 2 * 2 + 3  # monthly rows: 3 months + latest + previous; attendance: latest + previous; England
