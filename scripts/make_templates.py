@@ -136,21 +136,7 @@ def make_appendix_x(mapping: Mapping, out: Path) -> Path:
             sheet.write_string(row, cols["key"], measure.id, key_cell)
             row += 1
 
-    row += 1
-    key_title = f({**base, "bold": True, "font_color": NAVY})
-    sheet.write_string(row, 0, "Key", key_title)
-    swatches = [
-        ("G", "#C6EFCE", "#006100", "Green: meets the target, or at least as good as the comparator named in Notes"),
-        ("A", "#FFEB9C", "#9C5700", "Amber: short of the target or comparator, but within the tolerance set for the measure"),
-        ("R", "#FFC7CE", "#9C0006", "Red: short of the target or comparator by more than the tolerance"),
-        ("▲ / ▼", "#FFFFFF", "#006100", "Direction since the previous period: the arrow shows which way the number moved; green = the better way, red = the worse way, grey = no judgement"),
-        ("c", "#FFFFFF", "#000000", "Suppressed in the published source to protect confidentiality (never shown as 0); 'No data' and 'Not yet available' give the reason in Notes"),
-        ("Not rated", "#FFFFFF", "#000000", "No target or comparator to judge against yet; 'No comparator' means the comparator is not available"),
-    ]
-    for label, fill, font, meaning in swatches:
-        row += 1
-        sheet.write_string(row, 0, meaning, f({**base, "font_size": 9}))
-        sheet.write_string(row, cols["rag"], label, f({**base, "bold": True, "align": "center", "bg_color": fill, "font_color": font, "border": 1, "border_color": GRID}))
+    row = _key_block(sheet, _formats(workbook), workbook, row + 1, 0, cols["rag"])
     row += 1
     sheet.write_string(row + 1, 0, "Every number on this sheet is explained on the Audit sheet (source file, SHA-256, cell or filters, period, transformation).", info)
 
@@ -208,15 +194,20 @@ def _formats(workbook):
     }
 
 
+KEY = [
+    ("G", "#C6EFCE", "#006100", "Green: meets the target, or at least as good as the comparator named in Notes"),
+    ("A", "#FFEB9C", "#9C5700", "Amber: short of the target or comparator, but within the tolerance set for the measure"),
+    ("R", "#FFC7CE", "#9C0006", "Red: short of the target or comparator by more than the tolerance"),
+    ("▲ / ▼", "#FFFFFF", "#006100", "Direction since the previous period: the arrow shows which way the number moved; green = the better way, red = the worse way, grey = no judgement"),
+    ("c", "#FFFFFF", "#000000", "Suppressed in the published source (never shown as 0); 'No data', 'Not yet available' and 'In development' give the reason in Notes"),
+    ("Not rated", "#FFFFFF", "#000000", "No target or comparator to judge against yet; 'No comparator' means the comparator is not available"),
+]
+
+
 def _key_block(sheet, fmt, workbook, row, col_text, col_swatch):
+    """The RAG and arrow key, the same on every sheet that judges."""
     sheet.write_string(row, col_text, "Key", workbook.add_format({**fmt["base"], "bold": True, "font_color": NAVY}))
-    swatches = [
-        ("G", "#C6EFCE", "#006100", "Green: meets the target, or at least as good as the comparator named in Notes"),
-        ("A", "#FFEB9C", "#9C5700", "Amber: short of the target or comparator, but within the measure's tolerance"),
-        ("R", "#FFC7CE", "#9C0006", "Red: short of the target or comparator by more than the tolerance"),
-        ("▲ / ▼", "#FFFFFF", "#006100", "Direction against the previous (published) value: green = the better way, red = the worse way"),
-        ("c", "#FFFFFF", "#000000", "Suppressed in the published source (never shown as 0); 'Not yet available' and 'In development' give the reason in Notes"),
-    ]
+    swatches = KEY
     for label, fill, font, meaning in swatches:
         row += 1
         sheet.write_string(row, col_text, meaning, workbook.add_format({**fmt["base"], "font_size": 9, "text_wrap": False}))

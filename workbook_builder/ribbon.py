@@ -29,14 +29,21 @@ def _project(book) -> Path:
     return library.project_root(Path(book.fullname).parent)
 
 
+def _attempt(book, title: str, call):
+    """Run a library call; a UserError becomes a message box (the CLI's message), never a traceback."""
+    try:
+        return call()
+    except UserError as exc:
+        _alert(book, f"{exc.message}\n\n{exc.hint or ''}", title)
+        return None
+
+
 def build_scorecard() -> None:
     """Build every workbook from the project's inputs and open the results."""
     xw = _xw()
     book = xw.Book.caller()
-    try:
-        results = library.build(root=_project(book))
-    except UserError as exc:
-        _alert(book, f"{exc.message}\n\n{exc.hint or ''}", "Scorecard: could not build")
+    results = _attempt(book, "Scorecard: could not build", lambda: library.build(root=_project(book)))
+    if results is None:
         return
     for result in results:
         xw.Book(str(result.output))
@@ -47,10 +54,8 @@ def validate_inputs() -> None:
     """Check mappings, inputs and templates without building."""
     xw = _xw()
     book = xw.Book.caller()
-    try:
-        reports = library.validate(root=_project(book))
-    except UserError as exc:
-        _alert(book, f"{exc.message}\n\n{exc.hint or ''}", "Scorecard: validation failed")
+    reports = _attempt(book, "Scorecard: validation failed", lambda: library.validate(root=_project(book)))
+    if reports is None:
         return
     _alert(book, "\n".join(f"{r.workbook}: {r.measures} measures, {r.located} values located, {r.not_available} not available"
                            for r in reports), "Scorecard: inputs OK")
@@ -62,10 +67,8 @@ def trace_this_cell() -> None:
     book = xw.Book.caller()
     cell = book.app.selection
     ref = f"'{cell.sheet.name}'!{cell.get_address(False, False)}"
-    try:
-        rows = library.trace(Path(book.fullname), ref)
-    except UserError as exc:
-        _alert(book, f"{exc.message}\n\n{exc.hint or ''}", "Scorecard: trace")
+    rows = _attempt(book, "Scorecard: trace", lambda: library.trace(Path(book.fullname), ref))
+    if rows is None:
         return
     lines = [f"{k}: {v}" for k, v in rows[0].items() if v not in (None, "")]
     _alert(book, "\n".join(lines), f"Where {ref} came from")
