@@ -70,6 +70,21 @@ def _row_height(measure) -> float:
     return round(lines * 12.75 + 3, 2)
 
 
+def _print_ready(sheet, *, paper: int = 9, tall: bool = True, header_row: int | None = None, footer: str | None = None,
+                 margin: float = 0.4) -> None:
+    """Landscape, fit to the page width (and height too when not ``tall``), header row repeated, no gridlines."""
+    sheet.set_landscape()
+    sheet.set_paper(paper)  # 9 = A4, 8 = A3
+    sheet.fit_to_pages(1, 0 if tall else 1)
+    if header_row is not None:
+        sheet.freeze_panes(header_row + 1, 1)
+        sheet.repeat_rows(header_row)
+    if footer:
+        sheet.set_margins(left=margin, right=margin, top=0.5, bottom=0.6)
+        sheet.set_footer(f"&L&8{footer}&R&8Page &P of &N")
+    sheet.hide_gridlines(2)
+
+
 def make_appendix_x(mapping: Mapping, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(str(out))
@@ -140,14 +155,8 @@ def make_appendix_x(mapping: Mapping, out: Path) -> Path:
     row += 1
     sheet.write_string(row + 1, 0, "Every number on this sheet is explained on the Audit sheet (source file, SHA-256, cell or filters, period, transformation).", info)
 
-    sheet.freeze_panes(header_row + 1, 1)
-    sheet.set_landscape()
-    sheet.set_paper(8)  # A3: a committee scorecard is read across the page
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(header_row)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.set_footer("&L&8Appendix X — Children's Transformation Outcomes Scorecard&R&8Page &P of &N")
-    sheet.hide_gridlines(2)
+    # A3: a committee scorecard is read across the page
+    _print_ready(sheet, paper=8, header_row=header_row, footer="Appendix X — Children's Transformation Outcomes Scorecard")
     workbook.close()
     return out
 
@@ -253,14 +262,7 @@ def _measure_sheet(workbook, fmt, mapping, name, sections):
             rows[measure.id] = row
             row += 1
     _key_block(sheet, fmt, workbook, row + 1, 0, cols["rag"])
-    sheet.freeze_panes(header_row + 1, 1)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(header_row)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.set_footer(f"&L&8Appendix 2 — {name}&R&8Page &P of &N")
-    sheet.hide_gridlines(2)
+    _print_ready(sheet, header_row=header_row, footer=f"Appendix 2 — {name}")
     return rows, cols
 
 
@@ -299,10 +301,7 @@ def make_appendix_2(mapping: Mapping, out: Path) -> Path:
     _key_block(cover, fmt, workbook, row + 18, 1, 3)
     cover.write_string(row + 26, 0, "Audiences: Ops = operational management; CLT = Children's Leadership Team; "
                                     "IB = Improvement Board; Scrutiny = Scrutiny/Cabinet.", fmt["info"])
-    cover.set_landscape()
-    cover.set_paper(9)
-    cover.fit_to_pages(1, 1)
-    cover.hide_gridlines(2)
+    _print_ready(cover, tall=False)
 
     summary = workbook.add_worksheet("Summary")
     widths = [24, 34, 30, 38, 56, 14]
@@ -320,11 +319,7 @@ def make_appendix_2(mapping: Mapping, out: Path) -> Path:
         summary.write_blank(r, 4, None, fmt["text"])
         summary.write_string(r, 5, f"theme:{theme.id}", fmt["key"])
         summary.set_row(r, 54)
-    summary.freeze_panes(4, 1)
-    summary.set_landscape()
-    summary.set_paper(9)
-    summary.fit_to_pages(1, 1)
-    summary.hide_gridlines(2)
+    _print_ready(summary, tall=False, header_row=3)
 
     by_sheet: dict[str, list] = {}
     for section in mapping.sections:
@@ -367,10 +362,7 @@ def _charts(workbook, fmt, mapping, placed) -> None:
         chart.set_size({"width": 1100, "height": height})
         sheet.insert_chart(anchor, 0, chart)
         anchor += int(height / 20) + 2
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.hide_gridlines(2)
+    _print_ready(sheet)
 
 
 def _a2_trends(workbook, fmt, mapping, placed) -> None:
@@ -405,10 +397,7 @@ def _a2_trends(workbook, fmt, mapping, placed) -> None:
             chart.set_size({"width": 300, "height": 190})
             sheet.insert_chart(3 + (n // 4) * 10, (n % 4) * 5, chart)
             n += 1
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.hide_gridlines(2)
+    _print_ready(sheet)
 
 
 def _letter(index: int) -> str:
@@ -478,14 +467,7 @@ def make_send_dashboard(mapping: Mapping, out: Path) -> Path:
             row += 1
     sheet.write_string(row + 1, 0, "Months not yet reported are blank by design; the Audit sheet records why each blank is blank. "
                                    "Direction compares the latest month with the month before: green = the better way, red = the worse way.", fmt["info"])
-    sheet.freeze_panes(header_row + 1, 1)
-    sheet.set_landscape()
-    sheet.set_paper(8)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(header_row)
-    sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)
-    sheet.set_footer("&L&8SEND data dashboard&R&8Page &P of &N")
-    sheet.hide_gridlines(2)
+    _print_ready(sheet, paper=8, header_row=header_row, footer="SEND data dashboard", margin=0.3)
     _trends(workbook, fmt, mapping, placed, cols, header_row)
     workbook.close()
     return out
@@ -513,10 +495,7 @@ def _trends(workbook, fmt, mapping, placed, cols, header_row) -> None:
         chart.show_blanks_as("gap")
         chart.set_size({"width": 360, "height": 200})
         trends.insert_chart(3 + (n // 3) * 11, (n % 3) * 6, chart)
-    trends.set_landscape()
-    trends.set_paper(9)
-    trends.fit_to_pages(1, 0)
-    trends.hide_gridlines(2)
+    _print_ready(trends)
 
 
 if __name__ == "__main__":
