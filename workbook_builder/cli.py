@@ -99,6 +99,37 @@ def fill_command(template, values_csv, out, audit, built_at) -> None:
     console.print(f"{len(changes)} cell(s) filled; written to {_shown(out)}")
 
 
+@cli.command("reconcile")
+@click.option("--la", "la", required=True, metavar="CODE", help="LA code, new (E06000051) or old (893).")
+@click.option("--period", required=True, metavar="PERIOD", help="DfE time_period, e.g. 2024.")
+@click.option("--local", "local_csv", required=True, type=click.Path(path_type=Path, dir_okay=False), help="CSV: measure_id,period,value[,numerator,denominator].")
+@click.option("--published", "published_dir", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder of DfE open-data CSVs.")
+@click.option("--tolerance", default=0.0, show_default=True, type=float, help="Absolute difference accepted beyond DfE's rounding.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the results as JSON here.")
+@click.option("--fail-on-mismatch", is_flag=True, help="Exit with status 1 when any measure mismatches.")
+def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path, fail_on_mismatch) -> None:
+    """Line local figures up against DfE's published data, measure by measure."""
+    from .reconcile import reconcile, write_json
+
+    report = reconcile(la, period, local_csv, published_dir, tolerance=tolerance)
+    console.print(f"[bold]Reconciliation: {la}, {period}[/bold]  (local / published / SN mean (n) / England / quartile)")
+    for r in report["results"]:
+        console.print(f"{r['status']:<18} {r['measure_id']:<46} {_text(r['local']):>7} / {_text(r['published']):>5} / "
+                      f"{_text(r['sn_average'])} ({r['sn_count']}) / {_text(r['england'])} / Q{_text(r['quartile']) or '-'}  {r['explanation']}",
+                      markup=False)
+    if json_path:
+        write_json(report, json_path)
+        console.print(f"JSON written to {_shown(json_path)}")
+    mismatches = [r["measure_id"] for r in report["results"] if r["status"] == "mismatch"]
+    if mismatches and fail_on_mismatch:
+        errors.print(f"{len(mismatches)} mismatch(es): {', '.join(mismatches)}")
+        sys.exit(1)
+
+
+def _text(value) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _shown(path: Path | None) -> str:
     """A path relative to the current folder when it is inside it."""
     if path is None:

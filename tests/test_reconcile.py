@@ -1,0 +1,107 @@
+"""`scorecard reconcile` on the real DfE files: match, rounding, mismatch, suppressed, missing."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from workbook_builder.measures.published import load_published
+from workbook_builder.reconcile import reconcile
+
+from .conftest import ROOT
+from .test_mapping_and_cli import run
+
+PUBLISHED = load_published(ROOT / "mappings" / "published.yaml")
+
+
+def published_values(shared_data, la_code, period="2024"):
+    """DfE's figures for one LA, read independently with the csv module."""
+    values = {}
+    for measure_id, measure in PUBLISHED.items():
+        with (shared_data / "dfe" / measure.file).open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                row = {k.lower(): v for k, v in row.items()}
+                if (row["time_period"] == period and row["new_la_code"] == la_code
+                        and all(row[k.lower()] == v for k, v in measure.filters.items())):
+                    values[measure_id] = row[measure.column]
+    return values
+
+
+def write_local(path, values, period="2024"):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["measure_id", "period", "value"])
+        for measure_id, value in values.items():
+            writer.writerow([measure_id, period, value])
+    return path
+
+
+def statuses(report):
+    return {r["measure_id"]: r["status"] for r in report["results"]}
+
+
+def test_local_equal_to_published_matches_everywhere(shared_data, tmp_path):
+    values = published_values(shared_data, "E06000051")
+    assert len(values) == 12
+    report = reconcile("E06000051", "2024", write_local(tmp_path / "local.csv", values), shared_data / "dfe", root=ROOT)
+    assert set(statuses(report).values()) == {"match"}
+    cla = next(r for r in report["results"] if r["measure_id"] == "cla_rate_per_10k")
+    assert (cla["local"], cla["published"], cla["england"], cla["sn_count"]) == (121, 121, 70, 10)
+
+
+def test_suppressed_published_figure_is_reported_as_suppressed(shared_data, tmp_path):
+    values = published_values(shared_data, "E06000001")  # Hartlepool: away from placement is 'c' in 2024
+    assert values["cla_away_pct"] == "c"
+    numbers = {k: v for k, v in values.items() if v not in ("c", "z", "x")}
+    report = reconcile("E06000001", "2024", write_local(tmp_path / "local.csv", numbers), shared_data / "dfe", root=ROOT)
+    result = statuses(report)
+    assert result.pop("cla_away_pct") == "suppressed"
+    assert set(result.values()) == {"match"}
+
+
+def test_changed_dropped_and_rounded_values(shared_data, tmp_path):
+    values = published_values(shared_data, "E06000051")
+    values["cla_missing_pct"] = str(float(values["cla_missing_pct"]) + 5)  # a real difference
+    values["care_leavers_19_21_eet_pct"] = str(float(values["care_leavers_19_21_eet_pct"]) + 0.4)  # DfE rounds to whole %
+    del values["cla_dental_check_pct"]
+    local = write_local(tmp_path / "local.csv", values)
+    report = reconcile("893", "2024", local, shared_data / "dfe", root=ROOT)  # old-style code works too
+    result = statuses(report)
+    assert result["cla_missing_pct"] == "mismatch"
+    assert result["care_leavers_19_21_eet_pct"] == "within_tolerance"
+    assert result["cla_dental_check_pct"] == "missing_local"
+    assert report["la"] == "893" and report["period"] == "2024"
+    with_tolerance = reconcile("893", "2024", local, shared_data / "dfe", root=ROOT, tolerance=5)
+    assert statuses(with_tolerance)["cla_missing_pct"] == "within_tolerance"
+
+
+def test_cli_writes_json_and_exits_1_on_mismatch(shared_data, tmp_path):
+    values = published_values(shared_data, "E06000051")
+    values["cla_rate_per_10k"] = "130"
+    local = write_local(tmp_path / "local.csv", values)
+    out = tmp_path / "report.json"
+    result = run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published",
+                 str(shared_data / "dfe"), "--json", str(out), "--fail-on-mismatch")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(out.read_text())
+    assert set(report) == {"la", "period", "results"}
+    row = next(r for r in report["results"] if r["measure_id"] == "cla_rate_per_10k")
+    assert set(row) == {"measure_id", "local", "published", "difference", "status", "sn_average", "sn_count", "england",
+                        "quartile", "explanation"}
+    assert (row["status"], row["difference"]) == ("mismatch", 9.0)
+    assert run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published",
+               str(shared_data / "dfe")).returncode == 0  # without --fail-on-mismatch
+
+
+@pytest.mark.parametrize("content, message", [
+    ("measure_id,period,value\nnot_a_measure,2024,1\n", "local.csv:2: unknown measure_id 'not_a_measure'"),
+    ("measure_id,period,value\ncla_rate_per_10k,2024,lots\n", "local.csv:2: 'lots' is not a number"),
+    ("measure,period,value\n", "missing column(s) measure_id"),
+])
+def test_bad_local_files_exit_2_naming_the_line(shared_data, tmp_path, content, message):
+    local = tmp_path / "local.csv"
+    local.write_text(content, encoding="utf-8")
+    result = run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published", str(shared_data / "dfe"))
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,139 @@
+"""``scorecard reconcile``: line local figures up against DfE's published data, measure by measure.
+
+For each measure of ``mappings/published.yaml`` the local value (from a CSV with columns
+``measure_id, period, value`` and optionally ``numerator, denominator``) is compared with the
+LA's published value in the DfE files, with the statistical-neighbour average, England and
+the LA's position among all LAs alongside. Status, one of:
+
+``match``              equal;
+``within_tolerance``   explained by DfE's rounding (percentages and rates are published as whole
+                       numbers, so a local 54.4 published as 54 agrees) or within ``--tolerance``;
+``mismatch``           anything else — the explanation says by how much;
+``suppressed``         DfE publishes a symbol (``c``, ``z``, …) instead of a number;
+``missing_local``      no local figure for the period;
+``missing_published``  no published row for the LA and period.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import UserError
+from .measures.published import Benchmark, PublishedMeasure, benchmark, load_published
+from .observations import NO_DATA, SYMBOLS, is_number
+from .sources.dfe import DfeTable
+from .sources.neighbours import read_neighbours
+
+STATUSES = ("match", "within_tolerance", "mismatch", "suppressed", "missing_local", "missing_published")
+WHOLE_NUMBERS = ("percent", "rate_per_10k")  # DfE rounds these to whole numbers in LA tables
+
+
+@dataclass
+class Result:
+    measure_id: str
+    local: float | None
+    published: object
+    difference: float | None
+    status: str
+    sn_average: object
+    sn_count: int
+    england: object
+    quartile: int | None
+    explanation: str
+
+
+def read_local(path: Path, period: str, known: set[str]) -> dict[str, float]:
+    """Local values for ``period`` by measure id; a percentage from numerator/denominator when value is blank."""
+    if not Path(path).is_file():
+        raise UserError(f"local figures not found: {path}", hint="Pass --local with a CSV of measure_id,period,value.")
+    values: dict[str, float] = {}
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = [c for c in ("measure_id", "period", "value") if c not in header]
+        if missing:
+            raise UserError(f"{path}: missing column(s) {', '.join(missing)}", hint="Columns: measure_id,period,value[,numerator,denominator].")
+        for line, row in enumerate(reader, 2):
+            row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            if row["period"] != period:
+                continue
+            if row["measure_id"] not in known:
+                raise UserError(f"{path}:{line}: unknown measure_id '{row['measure_id']}'", hint=f"Known: {', '.join(sorted(known))}.")
+            try:
+                if row["value"]:
+                    value = float(row["value"])
+                elif row.get("numerator") and row.get("denominator"):
+                    value = 100 * float(row["numerator"]) / float(row["denominator"])
+                else:
+                    continue  # no local figure: reported as missing_local
+            except (ValueError, ZeroDivisionError):
+                raise UserError(f"{path}:{line}: '{row['value'] or row.get('numerator')}' is not a number") from None
+            if not math.isfinite(value):
+                raise UserError(f"{path}:{line}: value is not a finite number")
+            if row["measure_id"] in values:
+                raise UserError(f"{path}:{line}: a second row for {row['measure_id']} in {period}")
+            values[row["measure_id"]] = value
+    return values
+
+
+def judge(local: float | None, bench: Benchmark, measure: PublishedMeasure, tolerance: float) -> tuple[str, float | None, str]:
+    published = bench.la
+    if published == NO_DATA:
+        return "missing_published", None, f"no published row for this LA in {bench.period}"
+    if isinstance(published, str):
+        return "suppressed", None, f"DfE publishes '{published}' ({SYMBOLS.get(published.lower(), 'a symbol')}), not a number"
+    if local is None:
+        return "missing_local", None, f"no local figure for {bench.period}; DfE publishes {published}"
+    difference = round(local - published, 10)
+    if difference == 0:
+        return "match", 0.0, "equal to the published figure"
+    if measure.unit in WHOLE_NUMBERS and math.floor(local + 0.5) == published:
+        return "within_tolerance", difference, f"DfE publishes whole numbers: local {local:g} rounds to {published}"
+    if abs(difference) <= tolerance:
+        return "within_tolerance", difference, f"differs by {difference:+g}, within the tolerance of {tolerance:g}"
+    return "mismatch", difference, f"local {local:g} against published {published}: {difference:+g}"
+
+
+def reconcile(la: str, period: str, local_csv: Path, published_dir: Path, *, tolerance: float = 0.0,
+              root: Path | None = None) -> dict:
+    """Every published measure for one LA and period: local against published, with SN, England and quartile."""
+    root = root or Path(__file__).resolve().parents[1]
+    measures = load_published(root / "mappings" / "published.yaml")
+    local = read_local(Path(local_csv), period, set(measures))
+    tables: dict[str, DfeTable] = {}
+    la_codes = _codes(la, Path(published_dir), measures)
+    neighbours = read_neighbours(root / "mappings" / "statistical_neighbours.csv", la_codes)
+    results = []
+    for measure_id, measure in measures.items():
+        path = Path(published_dir) / measure.file
+        if not path.is_file():
+            raise UserError(f"published file not found: {path}", hint="Pass --published with the folder of DfE open-data CSVs.")
+        table = tables.setdefault(measure.file, DfeTable.read(path))
+        bench = benchmark(measure_id, measure, table, la_codes, period, neighbours)
+        status, difference, why = judge(local.get(measure_id), bench, measure, tolerance)
+        if bench.sn_left_out:
+            why += f"; SN mean of {bench.sn_count} of {len(neighbours)} ({'; '.join(bench.sn_left_out)} left out)"
+        results.append(Result(measure_id=measure_id, local=local.get(measure_id), published=bench.la, difference=difference,
+                              status=status, sn_average=bench.sn_average, sn_count=bench.sn_count, england=bench.england,
+                              quartile=bench.quartile, explanation=why))
+    return {"la": la, "period": period, "results": [asdict(r) for r in results]}
+
+
+def _codes(la: str, published_dir: Path, measures: dict[str, PublishedMeasure]) -> set[str]:
+    """The LA's new and old codes, whichever was given."""
+    first = next(iter(measures.values()))
+    table = DfeTable.read(published_dir / first.file) if (published_dir / first.file).is_file() else None
+    if table is None:
+        return {la}
+    rows = table.frame[(table.frame["new_la_code"] == la) | (table.frame["old_la_code"] == la)]
+    if rows.empty:
+        raise UserError(f"LA code '{la}' is not in {published_dir / first.file}", hint="Use a new-style code such as E06000051 or an old one such as 893.")
+    return {la, *rows["new_la_code"], *rows["old_la_code"]} - {""}
+
+
+def write_json(report: dict, path: Path) -> None:
+    Path(path).write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
