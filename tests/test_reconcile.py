@@ -105,3 +105,29 @@ def test_bad_local_files_exit_2_naming_the_line(shared_data, tmp_path, content, 
     local.write_text(content, encoding="utf-8")
     result = run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published", str(shared_data / "dfe"))
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_xlsx_report_is_judged_by_conditional_formatting_and_audited(shared_data, tmp_path):
+    import hashlib
+
+    import openpyxl
+
+    values = published_values(shared_data, "E06000051")
+    values["cla_rate_per_10k"] = "130"
+    local = write_local(tmp_path / "local.csv", values)
+    out = tmp_path / "reconciliation.xlsx"
+    result = run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published",
+                 str(shared_data / "dfe"), "--xlsx", str(out), "--built-at", "2026-07-01 09:00 UTC")
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Reconciliation", "Audit", "Sources"]
+    ws = book["Reconciliation"]
+    rows = {ws.cell(r, 2).value: r for r in range(5, 17)}
+    assert ws.cell(rows["cla_rate_per_10k"], 6).value == "mismatch" and ws.cell(rows["cla_rate_per_10k"], 4).value == 121
+    rules = {rule.formula[0] for cf in ws.conditional_formatting for rule in cf.rules}
+    assert {'"match"', '"mismatch"', '"suppressed"'} <= rules
+    audit = [dict(zip([c.value for c in book["Audit"][1]], [c.value for c in row])) for row in book["Audit"].iter_rows(min_row=2)]
+    published = next(a for a in audit if a["Measure id"] == "cla_rate_per_10k" and a["Series"] == "Published")
+    cell = published["Cell"].split("!")[1]
+    assert published["Value"] == ws[cell].value == 121
+    assert published["SHA-256"] == hashlib.sha256((shared_data / "dfe" / "cla_number_and_rate_per_10k_children.csv").read_bytes()).hexdigest()

@@ -106,8 +106,10 @@ def fill_command(template, values_csv, out, audit, built_at) -> None:
 @click.option("--published", "published_dir", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder of DfE open-data CSVs.")
 @click.option("--tolerance", default=0.0, show_default=True, type=float, help="Absolute difference accepted beyond DfE's rounding.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the results as JSON here.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a report workbook (Reconciliation, Audit, Sources).")
+@click.option("--built-at", default=None, metavar="TEXT", help="Time shown in the report (default: SOURCE_DATE_EPOCH, else now).")
 @click.option("--fail-on-mismatch", is_flag=True, help="Exit with status 1 when any measure mismatches.")
-def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path, fail_on_mismatch) -> None:
+def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path, xlsx_path, built_at, fail_on_mismatch) -> None:
     """Line local figures up against DfE's published data, measure by measure."""
     from .reconcile import reconcile, write_json
 
@@ -120,6 +122,12 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
     if json_path:
         write_json(report, json_path)
         console.print(f"JSON written to {_shown(json_path)}")
+    if xlsx_path:
+        from .build import build_time
+        from .reconcile import write_xlsx
+
+        write_xlsx(report, xlsx_path, local_csv=local_csv, published_dir=published_dir, built_at=build_time(built_at))
+        console.print(f"Report written to {_shown(xlsx_path)}")
     mismatches = [r["measure_id"] for r in report["results"] if r["status"] == "mismatch"]
     if mismatches and fail_on_mismatch:
         errors.print(f"{len(mismatches)} mismatch(es): {', '.join(mismatches)}")

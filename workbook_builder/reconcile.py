@@ -137,3 +137,97 @@ def _codes(la: str, published_dir: Path, measures: dict[str, PublishedMeasure]) 
 
 def write_json(report: dict, path: Path) -> None:
     Path(path).write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+STATUS_COLOURS = {"match": ("#C6EFCE", "#006100"), "within_tolerance": ("#E2EFDA", "#375623"), "mismatch": ("#FFC7CE", "#9C0006"),
+                  "suppressed": ("#EDEDED", "#404040"), "missing_local": ("#FFEB9C", "#9C5700"), "missing_published": ("#FFEB9C", "#9C5700")}
+
+
+def write_xlsx(report: dict, path: Path, *, local_csv: Path, published_dir: Path, built_at: str, root: Path | None = None) -> None:
+    """The reconciliation as a workbook: a Reconciliation sheet judged by conditional formatting, Audit and Sources."""
+    import datetime as dt
+    import tempfile
+
+    import xlsxwriter
+
+    from . import __version__
+    from .observations import file_sha256
+    from .sources.base import display_path
+
+    root = root or Path(__file__).resolve().parents[1]
+    measures = load_published(root / "mappings" / "published.yaml")
+    path = Path(path)
+    tmp = tempfile.NamedTemporaryFile(dir=path.parent, prefix=".~rec-", suffix=".xlsx", delete=False)
+    tmp.close()
+    try:
+        book = xlsxwriter.Workbook(tmp.name)
+        book.set_properties({"title": f"Reconciliation {report['la']} {report['period']}", "created": dt.datetime(2000, 1, 1)})
+        head = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864", "text_wrap": True, "valign": "vcenter"})
+        wrap = book.add_format({"text_wrap": True, "valign": "top", "font_size": 9})
+        sheet = book.add_worksheet("Reconciliation")
+        sheet.write(0, 0, f"Reconciliation with DfE published data — LA {report['la']}, {report['period']}",
+                    book.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}))
+        sheet.write(1, 0, f"Built {built_at} by scorecard {__version__}. Local: {display_path(local_csv, root)}. "
+                          f"Published: {display_path(published_dir, root)}. Each figure's source is on the Audit sheet.")
+        columns = [("Measure", 44), ("Measure id", 30), ("Local", 9), ("Published", 10), ("Difference", 10), ("Status", 16),
+                   ("SN average", 10), ("SN count", 8), ("England", 9), ("Quartile", 8), ("Explanation", 60)]
+        for c, (title, width) in enumerate(columns):
+            sheet.write(3, c, title, head)
+            sheet.set_column(c, c, width)
+        for r, row in enumerate(report["results"], 4):
+            values = [measures[row["measure_id"]].label, row["measure_id"], row["local"], row["published"], row["difference"],
+                      row["status"], row["sn_average"], row["sn_count"], row["england"], row["quartile"], row["explanation"]]
+            sheet.set_row(r, 26)
+            for c, value in enumerate(values):
+                if value is None:
+                    continue
+                sheet.write(r, c, value, wrap if c in (0, 10) else None)
+        last = 4 + len(report["results"]) - 1
+        for status, (fill, font) in STATUS_COLOURS.items():
+            sheet.conditional_format(4, 5, last, 5, {"type": "cell", "criteria": "==", "value": f'"{status}"',
+                                                     "format": book.add_format({"bg_color": fill, "font_color": font})})
+        sheet.freeze_panes(4, 1)
+        sheet.autofilter(3, 0, last, len(columns) - 1)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+
+        audit = book.add_worksheet("Audit")
+        audit_columns = ["Cell", "Measure id", "Series", "Value", "Period", "Source file", "SHA-256", "Locator", "Built at", "Tool version"]
+        for c, title in enumerate(audit_columns):
+            audit.write(0, c, title, head)
+        a = 1
+        for r, row in enumerate(report["results"], 4):
+            measure = measures[row["measure_id"]]
+            source = published_dir / measure.file
+            filters = ", ".join(f"{k}={v}" for k, v in measure.filters.items())
+            for c, series, where in [(2, "Local", None), (3, "Published", f"LA {report['la']}"), (6, "SN average", "statistical neighbours by code"),
+                                     (8, "England", "geographic_level=National")]:
+                file = local_csv if where is None else source
+                locator = (f"measure_id={row['measure_id']}, period={report['period']}, column value" if where is None
+                           else f"{where}; {filters}; time_period={report['period']}; column {measure.column}")
+                cell = f"'Reconciliation'!{xlsxwriter.utility.xl_rowcol_to_cell(r, c)}"
+                audit.write_url(a, 0, f"internal:{cell}", string=cell)
+                for k, value in enumerate([row["measure_id"], series, row[{2: "local", 3: "published", 6: "sn_average", 8: "england"}[c]],
+                                           report["period"], display_path(file, root), file_sha256(file), locator, built_at, __version__], 1):
+                    if value is not None:
+                        audit.write(a, k, value)
+                a += 1
+        audit.set_column(0, 9, 18)
+        audit.freeze_panes(1, 1)
+        audit.set_landscape()
+        audit.fit_to_pages(1, 0)
+        sources = book.add_worksheet("Sources")
+        for c, title in enumerate(["Path", "SHA-256", "Size (bytes)"]):
+            sources.write(0, c, title, head)
+        files = [local_csv] + sorted({published_dir / m.file for m in measures.values()}) + [root / "mappings" / "published.yaml",
+                                                                                             root / "mappings" / "statistical_neighbours.csv"]
+        for r, file in enumerate(files, 1):
+            sources.write_row(r, 0, [display_path(file, root), file_sha256(file), file.stat().st_size])
+        sources.set_column(0, 1, 50)
+        book.close()
+        import os
+
+        os.replace(tmp.name, path)
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
