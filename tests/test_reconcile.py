@@ -131,3 +131,21 @@ def test_xlsx_report_is_judged_by_conditional_formatting_and_audited(shared_data
     cell = published["Cell"].split("!")[1]
     assert published["Value"] == ws[cell].value == 121
     assert published["SHA-256"] == hashlib.sha256((shared_data / "dfe" / "cla_number_and_rate_per_10k_children.csv").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("la_code, name", [("E06000064", "Westmorland and Furness"), ("E09000002", "Barking and Dagenham"),
+                                           ("E08000025", "Birmingham"), ("E06000019", "Herefordshire, County of"),
+                                           ("E10000032", "West Sussex")])
+def test_any_la_reconciles_against_its_own_neighbours(shared_data, tmp_path, la_code, name):
+    from workbook_builder.sources.neighbours import read_neighbours
+
+    values = published_values(shared_data, la_code)
+    numbers = {k: v for k, v in values.items() if v not in ("c", "z", "x", "k", "low", "u", ":")}
+    report = reconcile(la_code, "2024", write_local(tmp_path / "local.csv", numbers), shared_data / "dfe", root=ROOT)
+    result = statuses(report)
+    assert {m for m, s in result.items() if s == "match"} == set(numbers)
+    assert all(result[m] == "suppressed" for m in values if m not in numbers)
+    own = {n.code for n in read_neighbours(ROOT / "mappings" / "statistical_neighbours.csv", {la_code})}
+    cla = next(r for r in report["results"] if r["measure_id"] == "cla_rate_per_10k")
+    rates = [float(v) for v in (published_values(shared_data, code).get("cla_rate_per_10k") for code in own) if v and v[0].isdigit()]
+    assert cla["sn_count"] == len(rates) and cla["sn_average"] == pytest.approx(round(sum(rates) / len(rates), 1))

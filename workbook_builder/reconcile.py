@@ -112,7 +112,9 @@ def reconcile(la: str, period: str, local_csv: Path, published_dir: Path, *, tol
         path = Path(published_dir) / measure.file
         if not path.is_file():
             raise UserError(f"published file not found: {path}", hint="Pass --published with the folder of DfE open-data CSVs.")
-        table = tables.setdefault(measure.file, DfeTable.read(path))
+        if measure.file not in tables:
+            tables[measure.file] = DfeTable.read(path)
+        table = tables[measure.file]
         bench = benchmark(measure_id, measure, table, la_codes, period, neighbours)
         status, difference, why = judge(local.get(measure_id), bench, measure, tolerance)
         if bench.sn_left_out:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import UserError
 from ..observations import NO_DATA, is_number
-from ..sources.dfe import DfeTable, area_filter, parse_number, unique_value
+from ..sources.dfe import DfeTable, parse_number, values_by_code
 from ..sources.neighbours import Neighbour
 
 
@@ -69,19 +69,19 @@ def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_co
     """LA, SN average, England and position among all LAs for one measure and period, from per-LA rows."""
     rows = table.select({**measure.filters, "time_period": period})
     column = table.column(measure.column)
-    where = f"{measure_id} {period}"
+    by_code = values_by_code(rows, column)
 
-    def one(selected):
-        if selected.empty:
-            return NO_DATA
-        text, _dropped = unique_value(selected, column, describe=where, path=table.path)
-        return parse_number(text)
+    def value_of(texts: set[str], who: str):
+        if len(texts) > 1:
+            raise UserError(f"{table.path}: {who} has {len(texts)} different values for {measure_id} {period}",
+                            hint="Add filters in published.yaml so each area has one row.")
+        return parse_number(next(iter(texts))) if texts else NO_DATA
 
-    la = one(rows[area_filter(rows, level="la", codes=la_codes)])
-    england = one(rows[area_filter(rows, level="national")])
+    la = value_of(set().union(*(by_code.get(c, set()) for c in la_codes)), "the LA")
+    england = value_of({t.strip() for t in rows.loc[rows["geographic_level"] == "national", column]}, "England")
     used, left_out = [], []
     for n in neighbours:
-        value = one(rows[area_filter(rows, level="la", codes={n.code})])
+        value = value_of(by_code.get(n.code, set()), n.name)
         (used.append(value) if is_number(value) else left_out.append(f"{n.name}: {value}"))
     sn = round(sum(used) / len(used), 1) if used else NO_DATA
     las = rows[rows["geographic_level"] == "local authority"].drop_duplicates(subset=["new_la_code"])

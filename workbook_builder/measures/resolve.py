@@ -18,7 +18,7 @@ from ..observations import NO_DATA, is_symbol, Observation, Provenance, describe
 from ..periods import ordered, up_to
 from ..sources.base import InputFile, display_path, require_file
 from ..sources.chat import chat_period
-from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value
+from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value, values_by_code
 from ..sources.neighbours import Neighbour, read_neighbours
 from ..sources.tables import Table, find_table, norm, read_grid
 from .mapping import Constant, Locator, Mapping, Measure, Section, Unavailable, mapping_ref
@@ -206,10 +206,7 @@ class Resolver:
         neighbours = self.neighbours()
         selected = in_period[area_filter(in_period, level="la", codes={n.code for n in neighbours})]
         record.rows_read += len(selected)
-        by_code: dict[str, set[str]] = {}
-        for new, old, text in selected[["new_la_code", "old_la_code", column]].itertuples(index=False):
-            for code in (new, old):
-                by_code.setdefault(code, set()).add(text)
+        by_code = values_by_code(selected, column)
         used, left_out = [], []
         for neighbour in neighbours:
             texts = by_code.get(neighbour.code, set())

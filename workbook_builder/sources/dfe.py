@@ -14,7 +14,7 @@ The whole file is read once as text (``dtype=str``) and filtered with vectorised
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -44,10 +44,15 @@ def format_period(time_period: str) -> str:
 
 @dataclass
 class DfeTable:
-    """One DfE open-data CSV, headers lower-cased, every cell as text."""
+    """One DfE open-data CSV, headers lower-cased, every cell as text.
+
+    Geography columns are stripped when the file is read; any other column is stripped and
+    case-folded the first time a filter uses it (not every column of a 24,000-row file up front).
+    """
 
     path: Path
     frame: pd.DataFrame
+    _folded: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, path: Path) -> "DfeTable":
@@ -64,12 +69,12 @@ class DfeTable:
                 f"{path}: not a DfE open-data CSV (no column {', '.join(missing)})",
                 hint="Expected the 'explore education statistics' format: time_period, time_identifier, geographic_level, ...",
             )
-        for column in frame.columns:
-            frame[column] = frame[column].str.strip()
         for column in ("new_la_code", "old_la_code"):
             if column not in frame.columns:
                 frame[column] = ""
-        frame["geographic_level"] = frame["geographic_level"].str.casefold()
+        for column in ("time_period", "new_la_code", "old_la_code"):
+            frame[column] = frame[column].str.strip()
+        frame["geographic_level"] = frame["geographic_level"].str.strip().str.casefold()
         return cls(path=path, frame=frame)
 
     def column(self, name: str) -> str:
@@ -85,9 +90,14 @@ class DfeTable:
         """Rows matching every filter (column names case-insensitive, values compared case-insensitively)."""
         mask = pd.Series(True, index=self.frame.index)
         for name, wanted in filters.items():
-            column = self.column(name)
-            mask &= self.frame[column].str.casefold() == str(wanted).strip().casefold()
+            mask &= self.folded(self.column(name)) == str(wanted).strip().casefold()
         return self.frame[mask]
+
+    def folded(self, column: str) -> pd.Series:
+        """A column stripped and case-folded, for matching; computed once per column."""
+        if column not in self._folded:
+            self._folded[column] = self.frame[column].str.strip().str.casefold()
+        return self._folded[column]
 
     def periods(self, rows: pd.DataFrame) -> list[str]:
         """Time periods present in ``rows``, oldest first."""
@@ -102,19 +112,30 @@ def area_filter(frame: pd.DataFrame, *, level: str, codes: set[str] | None = Non
     return (frame["geographic_level"] == "local authority") & (frame["new_la_code"].isin(codes) | frame["old_la_code"].isin(codes))
 
 
+def values_by_code(rows: pd.DataFrame, column: str) -> dict[str, set[str]]:
+    """LA-level rows' values of ``column`` by LA code (new and old), exact duplicates counting once."""
+    las = rows[rows["geographic_level"] == "local authority"]
+    found: dict[str, set[str]] = {}
+    for new, old, text in las[["new_la_code", "old_la_code", column]].itertuples(index=False):
+        for code in (new, old):
+            if code:
+                found.setdefault(code, set()).add(text.strip())
+    return found
+
+
 def unique_value(rows: pd.DataFrame, column: str, *, describe: str, path: Path) -> tuple[str, int]:
     """The one value in ``column`` across ``rows``, tolerating exact duplicate rows.
 
     Returns the text and the number of duplicate rows dropped. Raises if rows disagree.
     """
     distinct = rows.drop_duplicates()
-    values = set(distinct[column])
+    values = set(distinct[column].str.strip())
     if len(values) > 1:
         raise UserError(
             f"{path}: {describe} matches {len(distinct)} different rows ({', '.join(sorted(values))})",
             hint="Add filters in the mapping so the locator picks exactly one row.",
         )
-    return distinct[column].iloc[0], len(rows) - len(distinct)
+    return distinct[column].iloc[0].strip(), len(rows) - len(distinct)
 
 
 __all__ = ["DfeTable", "SYMBOLS", "parse_number", "format_period", "area_filter", "unique_value"]
