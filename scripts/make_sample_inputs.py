@@ -93,7 +93,6 @@ def dfe_rows(periods: dict[str, dict], identifier: str, filters: list[str], valu
 
 def make_dfe(out: Path) -> None:
     # CLA number and rate per 10,000 (format of the DfE file of the same name).
-    pop = {"England": 12_170_000, "Shropshire": 59_650}
     cla = {
         "2025": {"Children looked after at 31 March each year": (119, 68, 67, 3),
                  "Children starting to be looked after each year": (33, 27, 25, 1)},

@@ -225,6 +225,23 @@ def _key_block(sheet, fmt, workbook, row, col_text, col_swatch):
     return row
 
 
+def _header_row(sheet, fmt, cols, headers, row, height) -> None:
+    """The column headers, by role: the builder finds every column by this text."""
+    for role, index in cols.items():
+        sheet.write_string(row, index, headers[role], fmt["header"])
+    sheet.set_row(row, height)
+
+
+def _section_row(sheet, fmt, cols, row, section, height=None) -> None:
+    """A shaded row with the section's title, keyed 'section:<id>' so the builder skips it."""
+    sheet.write_string(row, 0, section.title, fmt["section"])
+    for index in range(1, len(cols)):
+        sheet.write_blank(row, index, None, fmt["section"])
+    sheet.write_string(row, cols["key"], f"section:{section.id}", fmt["key"])
+    if height:
+        sheet.set_row(row, height)
+
+
 def _measure_sheet(workbook, fmt, mapping, name, sections):
     headers = mapping.headers()
     roles = PROFILES.get(name, STANDARD)
@@ -236,18 +253,11 @@ def _measure_sheet(workbook, fmt, mapping, name, sections):
     sheet.merge_range(0, 0, 0, last, f"{name}", fmt["title"])
     sheet.merge_range(1, 0, 1, last, "Filled by the scorecard tool from source extracts; every figure is explained on the Audit sheet.", fmt["info"])
     header_row = 3
-    for role, index in cols.items():
-        sheet.write_string(header_row, index, headers[role], fmt["header"])
-    sheet.set_row(header_row, 30)
+    _header_row(sheet, fmt, cols, headers, header_row, 30)
     row = header_row + 1
     rows = {}
     for section in sections:
-        sheet.write_string(row, 0, section.title, fmt["section"])
-        for role, index in cols.items():
-            if index:
-                sheet.write_blank(row, index, None, fmt["section"])
-        sheet.set_row(row, 18)
-        sheet.write_string(row, cols["key"], f"section:{section.id}", fmt["key"])
+        _section_row(sheet, fmt, cols, row, section, height=18)
         row += 1
         for measure in section.measures:
             sheet.write_string(row, cols["measure"], re.sub(r"</?i>", "", measure.label), fmt["text"])
@@ -440,16 +450,11 @@ def make_send_dashboard(mapping: Mapping, out: Path) -> Path:
     workbook.define_name("ScorecardInfo", f"='{mapping.sheet}'!$A$2")
     workbook.define_name("SampleDataNote", f"='{mapping.sheet}'!$A$3")
     header_row = 4
-    for role, index in cols.items():
-        sheet.write_string(header_row, index, headers[role], fmt["header"])
-    sheet.set_row(header_row, 42)
+    _header_row(sheet, fmt, cols, headers, header_row, 42)
     row = header_row + 1
     placed = {}
     for section in mapping.sections:
-        sheet.write_string(row, 0, section.title, fmt["section"])
-        for index in range(1, len(cols)):
-            sheet.write_blank(row, index, None, fmt["section"])
-        sheet.write_string(row, cols["key"], f"section:{section.id}", fmt["key"])
+        _section_row(sheet, fmt, cols, row, section)
         row += 1
         for measure in section.measures:
             placed[measure.id] = row

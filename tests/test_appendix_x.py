@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from workbook_builder.measures.mapping import load_mapping
@@ -12,6 +10,9 @@ from .conftest import FIXED_BUILT_AT, ROOT
 from .helpers import Scorecard, sha256
 
 SAMPLE = ROOT / "inputs" / "sample"
+
+
+MEASURES = {m.id: m for m in load_mapping(ROOT / "mappings" / "appendix_x.yaml").measures()}
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +82,12 @@ def test_suppressed_neighbour_is_left_out_and_counted(card):
 
 def test_every_numeric_value_has_a_matching_audit_row(card):
     audit = {(a["Cell"]): a for a in card.audit() if a["Series"] in ("Shropshire", "SN", "England", "Previous")}
+    periods = {"chat": {"ChAT 18/06/2026"}, "survey": {"2025-26 Summer", "2025-26 Spring"}}
     checked = 0
     for measure in card.rows:
         if measure.startswith("section:"):
             continue
-        for column in ("Shropshire", "Stat Neighbours", "England"):
+        for column in ("Shropshire", "Stat Neighbours", "England", "Previous"):
             value = card.value(measure, column)
             entry = audit[f"'Scorecard'!{card.ref(measure, column)}"]
             assert entry["Value"] == value
@@ -93,16 +95,28 @@ def test_every_numeric_value_has_a_matching_audit_row(card):
                 assert entry["SHA-256"] == sha256(ROOT / entry["Source file"])
                 assert entry["Mapping"].startswith("mappings/appendix_x.yaml:")
                 assert entry["Built at"] == FIXED_BUILT_AT
+                if entry["Source"].startswith("dfe_"):  # published data: the latest year, unless the mapping asks for the one before
+                    series = {"Shropshire": "la", "Stat Neighbours": "sn", "England": "england", "Previous": "previous"}[column]
+                    wanted = MEASURES[measure].series[series].period
+                    assert entry["Period"] in ({"2024", "2023-24"} if wanted == "previous" else {"2025", "2024-25"}), \
+                        (measure, column, entry["Period"])
+                elif entry["Source"] in periods:
+                    assert entry["Period"] in periods[entry["Source"]], (measure, column, entry["Period"])
+                else:
+                    assert entry["Period"], (measure, column)
                 checked += 1
-    assert checked == 40  # 22 Shropshire values + 9 SN + 9 England are numbers in the sample build
+    assert checked == 61  # 22 Shropshire + 9 SN + 9 England + 21 previous values are numbers in the sample build
 
 
 def test_audit_cells_link_to_the_cells_they_explain(sample_build):
     import openpyxl
 
     ws = openpyxl.load_workbook(sample_build.output)["Audit"]
+    card = Scorecard(sample_build.output)
     links = {c.hyperlink.location for c in ws["A"][1:] if c.hyperlink}
-    assert "'Scorecard'!D34" in links or any(l.startswith("'Scorecard'!D") for l in links)
+    for measure in ("repeat_referrals_pct", "cla_rate_per_10k"):
+        for column in ("Shropshire", "Stat Neighbours", "England", "RAG"):
+            assert f"'Scorecard'!{card.ref(measure, column)}" in links
     assert all(ws[f"A{c.row}"].value == c.hyperlink.location for c in ws["A"][1:] if c.hyperlink)
     assert len(links) == ws.max_row - 1
 

@@ -45,9 +45,10 @@ def test_an_edited_value_changes_its_rag_and_direction_live(sample_build, tmp_pa
     assert cells[row - 1][8] == "R"  # 30% against England 21%, lower is better, tolerance 2: red
     assert cells[row - 1][9].startswith("▲")  # up from 13%
     # the colour follows the text: the red rule covers this cell and keys on the RAG text
+    measure_rows = [r for m, r in card.rows.items() if not m.startswith("section:")]
+    first, last = min(measure_rows), max(measure_rows)
     rules = {(str(cf.sqref), rule.formula[0]) for cf in card.ws.conditional_formatting for rule in cf.rules}
-    assert any(f"I{min(card.rows[m] for m in card.rows if not m.startswith('section:'))}=\"R\"" in formula
-               and f"D" in sqref for sqref, formula in rules)
+    assert (f"D{first}:D{last} I{first}:I{last}", f'$I{first}="R"') in rules and first <= row <= last
 
 
 def test_cached_rag_and_direction_equal_what_libreoffice_recalculates(tmp_path):

@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from .conftest import FIXED_BUILT_AT, ROOT
 
 MAPPING = ROOT / "mappings" / "appendix_x.yaml"

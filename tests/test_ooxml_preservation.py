@@ -15,7 +15,6 @@ Plus a LibreOffice round trip of five representative filled workbooks to PDF.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path

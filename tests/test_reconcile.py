@@ -38,6 +38,11 @@ def write_local(path, values, period="2024"):
     return path
 
 
+def reconcile_cli(shared_data, local, *options, la="E06000051"):
+    """`scorecard reconcile` for 2024 on the real DfE files, as a subprocess."""
+    return run("reconcile", "--la", la, "--period", "2024", "--local", str(local), "--published", str(shared_data / "dfe"), *options)
+
+
 def statuses(report):
     return {r["measure_id"]: r["status"] for r in report["results"]}
 
@@ -82,8 +87,7 @@ def test_cli_writes_json_and_exits_1_on_mismatch(shared_data, tmp_path):
     values["cla_rate_per_10k"] = "130"
     local = write_local(tmp_path / "local.csv", values)
     out = tmp_path / "report.json"
-    result = run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published",
-                 str(shared_data / "dfe"), "--json", str(out), "--fail-on-mismatch")
+    result = reconcile_cli(shared_data, local, "--json", str(out), "--fail-on-mismatch")
     assert result.returncode == 1, result.stderr
     report = json.loads(out.read_text())
     assert set(report) == {"la", "period", "results"}
@@ -91,8 +95,7 @@ def test_cli_writes_json_and_exits_1_on_mismatch(shared_data, tmp_path):
     assert set(row) == {"measure_id", "local", "published", "difference", "status", "sn_average", "sn_count", "england",
                         "quartile", "explanation"}
     assert (row["status"], row["difference"]) == ("mismatch", 9.0)
-    assert run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published",
-               str(shared_data / "dfe")).returncode == 0  # without --fail-on-mismatch
+    assert reconcile_cli(shared_data, local).returncode == 0  # without --fail-on-mismatch
 
 
 @pytest.mark.parametrize("content, message", [
@@ -103,7 +106,7 @@ def test_cli_writes_json_and_exits_1_on_mismatch(shared_data, tmp_path):
 def test_bad_local_files_exit_2_naming_the_line(shared_data, tmp_path, content, message):
     local = tmp_path / "local.csv"
     local.write_text(content, encoding="utf-8")
-    result = run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published", str(shared_data / "dfe"))
+    result = reconcile_cli(shared_data, local)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
@@ -116,8 +119,7 @@ def test_xlsx_report_is_judged_by_conditional_formatting_and_audited(shared_data
     values["cla_rate_per_10k"] = "130"
     local = write_local(tmp_path / "local.csv", values)
     out = tmp_path / "reconciliation.xlsx"
-    result = run("reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published",
-                 str(shared_data / "dfe"), "--xlsx", str(out), "--built-at", "2026-07-01 09:00 UTC")
+    result = reconcile_cli(shared_data, local, "--xlsx", str(out), "--built-at", "2026-07-01 09:00 UTC")
     assert result.returncode == 0, result.stderr
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Reconciliation", "Audit", "Sources"]

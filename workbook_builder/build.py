@@ -203,7 +203,7 @@ def write_info(package: WorkbookPackage, p: Plan, stamp: BuildStamp, sample_file
     if "datacurrency" in targets:
         sheet_name, ref = targets["datacurrency"]
         sheet = package.worksheet(sheet_name)
-        col, row = _split_ref(ref)
+        row, col = parse_cell(ref)
         for offset, f in enumerate(sorted(p.files, key=lambda f: f.source_id)):
             cells = [f.description or f.source_id, f.display_path, ", ".join(sorted(f.periods)) or "—", "Yes" if f.sample else "No"]
             for c, value in enumerate(cells):
@@ -213,11 +213,6 @@ def write_info(package: WorkbookPackage, p: Plan, stamp: BuildStamp, sample_file
         note = (f"CONTAINS SAMPLE DATA: {len(sample_files)} of {len(p.files)} input files are sample or synthetic "
                 f"(marked on the Sources sheet). Do not publish these figures as Shropshire's.")
         package.worksheet(sheet).set_value(ref, note)
-
-
-def _split_ref(ref: str) -> tuple[int, int]:
-    row, col = parse_cell(ref)
-    return col, row
 
 
 def _named_cells(package: WorkbookPackage) -> dict[str, tuple[str, str]]:

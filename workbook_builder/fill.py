@@ -126,7 +126,7 @@ def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = 
     done = []
     for change in changes:
         sheet = package.worksheet(change.sheet)
-        before = sheet.values().get(_rowcol(change.cell))
+        before = sheet.values().get(parse_cell(change.cell))
         style = None
         if change.kind == "date" and not sheet.style_of(change.cell):
             base = sheet.style_of(change.cell)
@@ -139,10 +139,6 @@ def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = 
         _write_audit(package, done, values_csv, build_time(built_at), root or Path.cwd())
     package.save(out, refuse_paths=[values_csv])
     return done
-
-
-def _rowcol(ref: str) -> tuple[int, int]:
-    return parse_cell(ref)
 
 
 def _write_audit(package: WorkbookPackage, changes: list[Change], values_csv: Path, built_at: str, root: Path) -> None:

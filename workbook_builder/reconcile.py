@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .measures.published import Benchmark, PublishedMeasure, benchmark, load_published
-from .observations import NO_DATA, SYMBOLS, is_number
+from .observations import NO_DATA, SYMBOLS
 from .sources.dfe import DfeTable
 from .sources.neighbours import read_neighbours
 
@@ -105,15 +105,16 @@ def reconcile(la: str, period: str, local_csv: Path, published_dir: Path, *, tol
     measures = load_published(root / "mappings" / "published.yaml")
     local = read_local(Path(local_csv), period, set(measures))
     tables: dict[str, DfeTable] = {}
-    la_codes = _codes(la, Path(published_dir), measures)
-    neighbours = read_neighbours(root / "mappings" / "statistical_neighbours.csv", la_codes)
-    results = []
-    for measure_id, measure in measures.items():
+    for measure in measures.values():  # each published file read once
         path = Path(published_dir) / measure.file
         if not path.is_file():
             raise UserError(f"published file not found: {path}", hint="Pass --published with the folder of DfE open-data CSVs.")
         if measure.file not in tables:
             tables[measure.file] = DfeTable.read(path)
+    la_codes = _codes(la, tables[next(iter(measures.values())).file])
+    neighbours = read_neighbours(root / "mappings" / "statistical_neighbours.csv", la_codes)
+    results = []
+    for measure_id, measure in measures.items():
         table = tables[measure.file]
         bench = benchmark(measure_id, measure, table, la_codes, period, neighbours)
         status, difference, why = judge(local.get(measure_id), bench, measure, tolerance)
@@ -125,15 +126,11 @@ def reconcile(la: str, period: str, local_csv: Path, published_dir: Path, *, tol
     return {"la": la, "period": period, "results": [asdict(r) for r in results]}
 
 
-def _codes(la: str, published_dir: Path, measures: dict[str, PublishedMeasure]) -> set[str]:
+def _codes(la: str, table: DfeTable) -> set[str]:
     """The LA's new and old codes, whichever was given."""
-    first = next(iter(measures.values()))
-    table = DfeTable.read(published_dir / first.file) if (published_dir / first.file).is_file() else None
-    if table is None:
-        return {la}
     rows = table.frame[(table.frame["new_la_code"] == la) | (table.frame["old_la_code"] == la)]
     if rows.empty:
-        raise UserError(f"LA code '{la}' is not in {published_dir / first.file}", hint="Use a new-style code such as E06000051 or an old one such as 893.")
+        raise UserError(f"LA code '{la}' is not in {table.path}", hint="Use a new-style code such as E06000051 or an old one such as 893.")
     return {la, *rows["new_la_code"], *rows["old_la_code"]} - {""}
 
 

@@ -61,7 +61,6 @@ class Benchmark:
     quartile: int | None = None
     position: str = ""
     all_las: int = 0
-    file: Path | None = None
 
 
 def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_codes: set[str], period: str,
@@ -94,4 +93,4 @@ def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_co
         position = "Lower" if la < q1 else "Higher" if la > q3 else "In range"
     return Benchmark(measure_id=measure_id, period=period, la=la, sn_average=int(sn) if is_number(sn) and float(sn).is_integer() else sn,
                      sn_count=len(used), sn_left_out=left_out, england=england, quartile=quartile, position=position,
-                     all_las=len(numbers), file=table.path)
+                     all_las=len(numbers))

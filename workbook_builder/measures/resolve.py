@@ -128,9 +128,15 @@ class Resolver:
     def _periods_of(self, locator: Locator) -> list[str]:
         table, _ = self._table(locator)
         pcol = table.column(locator.period_column or "period")
+        return [str(table.value(r, pcol)) for r in self._matching_rows(table, locator) if table.value(r, pcol) is not None]
+
+    @staticmethod
+    def _matching_rows(table: Table, locator: Locator) -> list[int]:
+        """Body rows of a long table whose columns match every filter of the locator (case-insensitive)."""
         filters = {norm(k): norm(v) for k, v in locator.filters.items()}
-        return [str(rec[norm(locator.period_column or "period")]) for _, rec in table.records()
-                if all(norm(rec.get(k)) == v for k, v in filters.items()) and table.value(_, pcol) is not None]
+        for key in filters:
+            table.column(key)  # an unknown filter column is an error naming the table's columns
+        return [r for r, rec in table.records() if all(norm(rec.get(k)) == v for k, v in filters.items())]
 
     def _constant(self, spec: Constant, measure: Measure, where: str | None = None) -> Observation:
         """A value stated in the mapping (a plan's baseline or target), with the mapping as its source."""
@@ -290,10 +296,7 @@ class Resolver:
     def _long_table_value(self, locator: Locator, ref: str) -> Observation:
         table, record = self._table(locator)
         col = table.column(locator.column)
-        filters = {norm(k): norm(v) for k, v in locator.filters.items()}
-        for key in filters:
-            table.column(key)
-        rows = [r for r, rec in table.records() if all(norm(rec.get(k)) == v for k, v in filters.items())]
+        rows = self._matching_rows(table, locator)
         if not rows:
             raise UserError(f"{table.grid.where()}: no rows match {dict(locator.filters)}", hint="Check the filter values against the table.")
         filters_text = ", ".join(f"{k}={v}" for k, v in locator.filters.items())

@@ -48,11 +48,10 @@ class InputFile:
         return self.path.stat().st_size
 
 
-def require_file(path: Path, what: str, mapping_ref: str = "") -> Path:
+def require_file(path: Path, what: str) -> Path:
     if not path.is_file():
-        where = f" (asked for by {mapping_ref})" if mapping_ref else ""
         raise UserError(
-            f"{what} not found: {path}{where}",
+            f"{what} not found: {path}",
             hint="Check the path in the mapping's `sources:` section and the --inputs folder.",
         )
     return path

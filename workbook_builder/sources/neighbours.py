@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from .tables import find_table, norm, read_grid
+from .tables import find_table, read_grid
 
 
 @dataclass(frozen=True)

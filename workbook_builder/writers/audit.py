@@ -37,14 +37,10 @@ class BuildStamp:
 def _header(package: WorkbookPackage, sheet, columns) -> None:
     style = package.add_cell_style(bold=True, font_color="FFFFFF", fill_color=NAVY, wrap=True, v_align="center")
     for index, (title, width) in enumerate(columns, 1):
-        sheet.set_value(f"{_col(index)}1", title, style=style)
+        sheet.set_value(f"{col_letters(index)}1", title, style=style)
         sheet.set_column_width(index, index, width)
     sheet.freeze_panes(2, 1)
     sheet.set_print_setup(landscape=True, fit_width=True, repeat_rows=(1, 1))
-
-
-def _col(index: int) -> str:
-    return col_letters(index)
 
 
 def write_audit(package: WorkbookPackage, rows: list[AuditRow], stamp: BuildStamp) -> int:
@@ -57,9 +53,9 @@ def write_audit(package: WorkbookPackage, rows: list[AuditRow], stamp: BuildStam
         for c, value in enumerate(values, 1):
             if value in (None, ""):
                 continue
-            sheet.set_value(f"{_col(c)}{r}", value, style=link if c == 1 else None)
+            sheet.set_value(f"{col_letters(c)}{r}", value, style=link if c == 1 else None)
         sheet.add_hyperlink(f"A{r}", location=row.cell, tooltip=f"Go to {row.cell}")
-    sheet.set_autofilter(f"A1:{_col(len(AUDIT_COLUMNS))}{max(len(rows) + 1, 2)}")
+    sheet.set_autofilter(f"A1:{col_letters(len(AUDIT_COLUMNS))}{max(len(rows) + 1, 2)}")
     return len(rows)
 
 
@@ -73,6 +69,6 @@ def write_sources(package: WorkbookPackage, files: list[InputFile]) -> int:
         for c, value in enumerate(values, 1):
             if value in (None, ""):
                 continue
-            sheet.set_value(f"{_col(c)}{r}", value, style=warn if (c == 9 and f.sample) else None)
-    sheet.set_autofilter(f"A1:{_col(len(SOURCES_COLUMNS))}{max(len(files) + 1, 2)}")
+            sheet.set_value(f"{col_letters(c)}{r}", value, style=warn if (c == 9 and f.sample) else None)
+    sheet.set_autofilter(f"A1:{col_letters(len(SOURCES_COLUMNS))}{max(len(files) + 1, 2)}")
     return len(files)
