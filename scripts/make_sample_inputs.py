@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import random
 from pathlib import Path
 
@@ -92,34 +93,6 @@ def dfe_rows(periods: dict[str, dict], identifier: str, filters: list[str], valu
 
 
 def make_dfe(out: Path) -> None:
-    # CLA number and rate per 10,000 (format of the DfE file of the same name).
-    cla = {
-        "2025": {"Children looked after at 31 March each year": (119, 68, 67, 3),
-                 "Children starting to be looked after each year": (33, 27, 25, 1)},
-        "2024": {"Children looked after at 31 March each year": (121, 66, 70, 3),
-                 "Children starting to be looked after each year": (35, 26, 26, 1)},
-    }
-
-    def cla_value(group, rate, _suppressed):
-        population = 60_000
-        return [group, str(population), str(round(rate * population / 10_000)), _num(rate)]
-
-    rows = dfe_rows(cla, "Reporting year", list(cla["2025"]), cla_value, duplicate_england=True)
-    _write_csv(out / "dfe" / "cla_number_and_rate_per_10k_children.csv",
-               GEO + ["population_count", "population_estimate", "number", "rate_per_10000"], rows, bom=True)
-
-    # Care leavers' activity (19-21 EET printed in the paper: LA 50, SNs 59, England 54).
-    leavers = {
-        "2025": {"Total in education, employment or training": (50, 59, 54, 2)},
-        "2024": {"Total in education, employment or training": (51, 57, 55, 2)},
-    }
-
-    def leavers_value(activity, pct, _s):
-        return ["Aged 19 to 21", activity, str(round(pct * 1.9)), _num(pct)]
-
-    _write_csv(out / "dfe" / "la_care_leavers_activity.csv", GEO + ["age", "activity", "number", "percentage"],
-               dfe_rows(leavers, "Reporting year", list(leavers["2025"]), leavers_value))
-
     # Children in need census indicators (paper's comparison table, 2024-25).
     cin = {
         "2025": {"Re-referrals within 12 months of a previous referral": (13, 18, 21, 1),
@@ -165,6 +138,131 @@ def make_dfe(out: Path) -> None:
             "2025": {"EHC plans issued within 20 weeks excluding exceptions": (20.0, 51.3, 46.4, 3)}}
     _write_csv(out / "dfe" / "ehcp_timeliness.csv", GEO + ["measure", "number", "percentage"],
                dfe_rows(ehcp, "Calendar year", list(ehcp["2025"]), lambda g, v, s: [g, "z", _num(v)]))
+
+
+# DfE's per-LA published measures (mappings/published.yaml) for every LA, so benchmarks, quartiles and
+# `scorecard reconcile` run on the sample: (LA, SN mean, England, ChAT's printed mid-50% position,
+# neighbour offsets, spread). 2025 is the paper's comparison table (2024-25) where it prints the row.
+PUBLISHED_SAMPLE = {
+    "2025": {
+        "cla_rate_per_10k": (119, 68, 67, "Higher", WIDE, 3),
+        "cla_missing_pct": (6, 9, 11, "Lower", NARROW, 1),
+        "cla_away_pct": (0, 1, 3, "In range", NARROW, 0.5),
+        "cla_health_assessment_pct": (81, 89, 90, "Lower", WIDE, 1),
+        "cla_dental_check_pct": (65, 80, 81, "Lower", WIDE, 2),
+        "cla_ceased_adopted_pct": (9, 12, 9, "In range", NARROW, 2),
+        "cla_ceased_sgo_pct": (11, 13, 12, "In range", NARROW, 2),
+        "care_leavers_17_18_eet_pct": (62, 64, 65, "In range", WIDE, 2),
+        "care_leavers_19_21_eet_pct": (50, 59, 54, "In range", WIDE, 2),
+        "care_leavers_19_21_suitable_accommodation_pct": (92, 93, 89, "In range", NARROW, 2),
+        "care_leavers_19_21_in_touch_pct": (93, 92, 93, "In range", NARROW, 2),
+        "cla_3plus_placements_pct": (11, 10, 10, "In range", NARROW, 1),
+    },
+    "2024": {
+        "cla_rate_per_10k": (121, 66, 70, "Higher", WIDE, 3),
+        "cla_missing_pct": (7, 10, 11, "Lower", NARROW, 1),
+        "cla_away_pct": (1, 1, 3, "In range", NARROW, 0.5),
+        "cla_health_assessment_pct": (84, 90, 90, "Lower", WIDE, 1),
+        "cla_dental_check_pct": (70, 79, 80, "Lower", WIDE, 2),
+        "cla_ceased_adopted_pct": (10, 12, 10, "In range", NARROW, 2),
+        "cla_ceased_sgo_pct": (12, 13, 12, "In range", NARROW, 2),
+        "care_leavers_17_18_eet_pct": (60, 63, 64, "In range", WIDE, 2),
+        "care_leavers_19_21_eet_pct": (51, 57, 55, "In range", WIDE, 2),
+        "care_leavers_19_21_suitable_accommodation_pct": (90, 92, 88, "In range", NARROW, 2),
+        "care_leavers_19_21_in_touch_pct": (94, 93, 93, "In range", NARROW, 2),
+        "cla_3plus_placements_pct": (10, 10, 10, "In range", NARROW, 1),
+    },
+}
+SUPPRESSED = {("cla_away_pct", "E06000019"), ("cla_away_pct", "E06000053"), ("cla_3plus_placements_pct", "E06000053")}  # 'c'
+LOCAL_RETURNS = {"cla_dental_check_pct": 66, "care_leavers_19_21_eet_pct": 50.4}  # differ from published, to show the statuses
+
+
+def _quartile_position(value: float, values: list[float]) -> str:
+    """ChAT's position against the middle 50% of LAs (pandas' linear percentiles, as benchmark() computes them)."""
+    ordered = sorted(values)
+
+    def pct(q: float) -> float:
+        at = (len(ordered) - 1) * q
+        low = int(at)
+        return ordered[low] + (ordered[min(low + 1, len(ordered) - 1)] - ordered[low]) * (at - low)
+
+    return "Lower" if value < pct(0.25) else "Higher" if value > pct(0.75) else "In range"
+
+
+def _other_las(measure_id: str, period: str, spec, n: int, fixed: list[float]) -> list[float]:
+    """Synthetic whole-number values for the LAs other than Shropshire and its neighbours, spread around England
+    so that Shropshire's position among all LAs is the one ChAT prints."""
+    la, _sn, eng, position, _pattern, _spread = spec
+    rng = random.Random(f"{measure_id}:{period}")
+    z = [(i + 0.5) / n for i in range(n)]
+    z = [math.copysign(math.sqrt(-2 * math.log(min(p, 1 - p))) - 0.8, p - 0.5) if abs(p - 0.5) > 0.02 else 0.0 for p in z]
+    rng.shuffle(z)
+    gap = max(abs(la - eng), 1)
+    for k in (0.8, 1.0, 1.5, 2, 3, 4, 6) if position != "In range" else (1.5, 2, 3, 4, 6, 8):
+        scale = gap / k if position != "In range" else gap * k / 2
+        values = [min(100.0, max(0.0, round(eng + scale * v))) if "pct" in measure_id else max(1.0, round(eng + scale * v)) for v in z]
+        if _quartile_position(la, values + fixed) == position:
+            return values
+    raise SystemExit(f"cannot place {measure_id} {period} at '{position}'")
+
+
+def make_published(out: Path) -> None:
+    """The DfE files of mappings/published.yaml for every LA, in the real files' shape (BOM and headers as DfE has them)."""
+    import yaml
+
+    measures = yaml.safe_load((ROOT / "mappings" / "published.yaml").read_text(encoding="utf-8"))["measures"]
+    with (ROOT / "mappings" / "local_authorities.csv").open(encoding="utf-8", newline="") as handle:
+        las = [(r["old_la_code"], r["la_name"], r["la_code"], r["region_code"], r["region_name"]) for r in csv.DictReader(handle)]
+    fixed_codes = {LA[2]} | {n[2] for n in NEIGHBOURS}
+    others = [a for a in las if a[2] not in fixed_codes]
+    regions = sorted({(a[3], a[4]) for a in las})
+    files: dict[str, tuple[list[str], list[list[str]]]] = {}
+    returns = []
+    for measure_id, m in measures.items():
+        filters = list(m["filters"].items())
+        column = m["column"]
+        if column == "rate_per_10000":
+            tail = ["population_estimate", "number", "rate_per_10000"]
+        elif column == "percentage":
+            tail = ["number", "percentage"]
+        else:
+            tail = [column]
+        header = GEO + [("CLA_group" if k == "cla_group" and column == "number" else k) for k, _ in filters] + tail
+        _, rows = files.setdefault(m["file"], (header, []))
+        for period in ("2024", "2025"):
+            spec = PUBLISHED_SAMPLE[period][measure_id]
+            la, sn, eng, _position, pattern, spread = spec
+            neighbours = _neighbour_values(sn, spread, pattern)
+            values = {LA[2]: la, **{n[2]: v for n, v in zip(NEIGHBOURS, neighbours)}}
+            fixed = [la] + [v for n, v in zip(NEIGHBOURS, neighbours) if (measure_id, n[2]) not in SUPPRESSED]
+            values.update(zip([a[2] for a in others], _other_las(measure_id, period, spec, len(others), fixed)))
+
+            def cells(value, cohort: int, suppressed: bool = False) -> list[str]:
+                if suppressed:
+                    return ["c"] * len(tail) if column != "rate_per_10000" else [str(cohort), "c", "c"]
+                if column == "rate_per_10000":
+                    return [str(cohort * 100), str(round(value * cohort / 100)), _num(value)]
+                if column == "percentage":
+                    return [str(round(value * cohort / 100)), _num(value)]
+                return [_num(value)]
+
+            keys = [v for _, v in filters]
+            national = _geo(period, "Reporting year", "England") + keys + cells(eng, 60_000 if column != "percentage" else 80_000)
+            rows += [national, list(national)] if m["file"].startswith("cla_number") else [national]  # DfE repeats England rows there
+            for code, name in regions:
+                members = [values[a[2]] for a in las if a[3] == code]
+                mean = round(sum(members) / len(members))
+                rows.append([period, "Reporting year", "Regional", "E92000001", "England", code, name, "", "", ""] + keys + cells(mean, 5_000))
+            cohort = random.Random(f"cohort:{measure_id}")
+            for area in las:
+                size = cohort.randint(60, 900)
+                row = [period, "Reporting year", "Local authority", "E92000001", "England", area[3], area[4], area[0], area[1], area[2]]
+                rows.append(row + keys + cells(values[area[2]], size, (measure_id, area[2]) in SUPPRESSED))
+            if period == "2025":
+                returns.append([measure_id, "2025", _num(LOCAL_RETURNS.get(measure_id, la))])
+    for name, (header, rows) in files.items():
+        _write_csv(out / "dfe" / name, header, rows, bom=name.startswith(("cla_number", "la_children_who_were", "la_cla_placement")))
+    _write_csv(out / "local" / "dfe_returns.csv", ["measure_id", "period", "value"], returns)
 
 
 def make_neighbours(out: Path) -> None:
@@ -468,12 +566,19 @@ files:
   chat/ChAT_Shropshire_2026-06-18.xlsx:
     sample: true
     note: Real figures printed in the committee paper (ChAT dated 18 June 2026); the workbook layout is modelled by this project.
-  dfe/cla_number_and_rate_per_10k_children.csv:
+  dfe/cla_number_and_rate_per_10k_children.csv: &published
     sample: true
-    note: DfE open-data format. LA 119, SN 68, England 67 per 10,000 (2024-25) as printed in the paper; per-neighbour values synthetic, chosen so their mean is the printed SN figure.
-  dfe/la_care_leavers_activity.csv:
+    note: "DfE open-data format, every LA (mappings/local_authorities.csv), 2024 and 2025. For 2025 Shropshire, the SN mean and England are the paper's comparison table (e.g. CLA rate 119, SN 68, England 67) and the other LAs' synthetic values put Shropshire where ChAT's mid-50% position does; per-neighbour values synthetic, chosen so their mean is the printed SN figure."
+  dfe/la_care_leavers_activity.csv: *published
+  dfe/la_care_leavers_accommodation_suitability.csv: *published
+  dfe/la_care_leavers_intouch.csv: *published
+  dfe/la_children_who_ceased_during_the_year.csv: *published
+  dfe/la_children_who_were_missing_or_away_from_placement_without_authorisation.csv: *published
+  dfe/la_cla_placement_stability.csv: *published
+  dfe/la_conviction_health_outcome_cla.csv: *published
+  local/dfe_returns.csv:
     sample: true
-    note: DfE open-data format. 19-21 EET LA 50%, SN 59%, England 54% as printed in the paper; per-neighbour values synthetic.
+    note: Shropshire's own 2025 figures for the published measures, for `scorecard reconcile`; equal to the sample's published figures except dental checks (66, a mismatch) and care leavers 19-21 EET (50.4, within DfE's rounding).
   dfe/cin_referrals_and_plans.csv:
     sample: true
     note: DfE open-data format. LA, SN and England as printed in the paper; per-neighbour values synthetic; Herefordshire suppressed (c) for second plans to show suppression handling.
@@ -511,6 +616,7 @@ def main(out: Path = OUT) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     make_chat(out)
     make_dfe(out)
+    make_published(out)
     make_local(out)
     make_neighbours(out)
     make_survey(out)

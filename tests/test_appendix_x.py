@@ -154,14 +154,14 @@ def test_direction_arrow_and_colour_follow_polarity(card):
 
 def test_sources_sheet_lists_every_input_with_fingerprint_and_sample_flag(card):
     sources = {s["Source"]: s for s in card.sources()}
-    assert set(sources) >= {"chat", "local", "finance", "dfe_cla_rate", "dfe_cin", "statistical_neighbours", "mapping", "template"}
+    assert set(sources) >= {"chat", "local", "finance", "published:cla_number_and_rate_per_10k_children.csv", "dfe_cin", "statistical_neighbours", "mapping", "template"}
     chat = sources["chat"]
     assert chat["SHA-256"] == sha256(SAMPLE / "chat" / "ChAT_Shropshire_2026-06-18.xlsx")
     assert chat["Sample data"] == "Yes" and "committee paper" in chat["Note"]
     assert chat["Periods covered"] == "ChAT 18/06/2026"
-    assert sources["dfe_cla_rate"]["Periods covered"] == "2025"
+    assert sources["published:cla_number_and_rate_per_10k_children.csv"]["Periods covered"] == "2025"
     assert sources["statistical_neighbours"]["Sample data"] == "No"
-    assert sources["dfe_cla_rate"]["Size (bytes)"] == (SAMPLE / "dfe" / "cla_number_and_rate_per_10k_children.csv").stat().st_size
+    assert sources["published:cla_number_and_rate_per_10k_children.csv"]["Size (bytes)"] == (SAMPLE / "dfe" / "cla_number_and_rate_per_10k_children.csv").stat().st_size
 
 
 def test_cover_says_it_contains_sample_data(card):

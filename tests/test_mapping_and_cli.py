@@ -83,7 +83,7 @@ def test_suppressed_la_value_stays_c_with_a_note(tmp_path):
     shutil.copytree(ROOT / "inputs" / "sample", inputs)
     path = inputs / "dfe" / "la_care_leavers_activity.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines = [l.replace('E06000051,Aged 19 to 21,"Total in education, employment or training",95,50', 'E06000051,Aged 19 to 21,"Total in education, employment or training",c,c')
+    lines = [l.replace('E06000051,Aged 19 to 21,"Total in education, employment or training",270,50', 'E06000051,Aged 19 to 21,"Total in education, employment or training",c,c')
              if l.startswith("2025") else l for l in lines]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     from workbook_builder.build import build

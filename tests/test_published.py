@@ -41,7 +41,9 @@ def test_benchmarks_equal_an_independent_reading_of_the_file(shared_data, measur
     column = measure.column
     [la] = {r[column] for r in rows if r["new_la_code"] == "E06000051"}
     [eng] = {r[column] for r in rows if r["geographic_level"] == "National"}
+    [region] = {r[column] for r in rows if r["geographic_level"] == "Regional" and r["region_code"] == "E12000005"}
     assert str(result.la) == la and str(result.england) == eng  # exactly DfE's figures, symbols kept
+    assert str(result.region) == region and result.region_name == "West Midlands" and result.la_name == "Shropshire"
     codes = {n.code for n in NEIGHBOURS}
     values = [r[column] for r in rows if r["new_la_code"] in codes]
     numbers = [float(v) for v in values if v.replace(".", "", 1).isdigit()]
@@ -55,3 +57,15 @@ def test_shropshire_cla_rate_2024_against_neighbours_and_all_las(shared_data):
     result = benchmark("cla_rate_per_10k", measure, DfeTable.read(shared_data / "dfe" / measure.file), SHROPSHIRE, "2024", NEIGHBOURS)
     assert (result.la, result.england, result.sn_count) == (121, 70, 10)
     assert result.position == "Higher" and result.quartile == 4 and result.all_las > 140
+
+
+def test_region_is_the_row_of_the_las_own_region(shared_data):
+    """A London borough's region is Inner or Outer London, as its own row says; the value is that region's row."""
+    measure = PUBLISHED["cla_rate_per_10k"]
+    table = DfeTable.read(shared_data / "dfe" / measure.file)
+    codes = {"E09000002", "301"}  # Barking and Dagenham
+    result = benchmark("cla_rate_per_10k", measure, table, codes, "2024", read_neighbours(ROOT / "mappings" / "statistical_neighbours.csv", codes))
+    rows = list(_csv_rows(shared_data / "dfe" / measure.file, measure))
+    [own] = {r["region_code"] for r in rows if r["new_la_code"] == "E09000002"}
+    [value] = {r["rate_per_10000"] for r in rows if r["geographic_level"] == "Regional" and r["region_code"] == own}
+    assert own == "E13000002" and result.region_name == "Outer London" and str(result.region) == value

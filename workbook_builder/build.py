@@ -120,13 +120,16 @@ def check_audience(audience: str | None) -> None:
         raise UserError(f"unknown audience '{audience}'", hint=f"Audiences: {', '.join(AUDIENCES)}.")
 
 
-def plan(mapping_path: Path, inputs: Path, root: Path, *, period: str | None = None, audience: str | None = None) -> Plan:
+def plan(mapping_path: Path, inputs: Path, root: Path, *, period: str | None = None, audience: str | None = None,
+         published: Path | None = None) -> Plan:
     check_audience(audience)
     mapping = load_mapping(mapping_path)
     inputs = Path(inputs)
     if not inputs.is_dir():
         raise UserError(f"inputs folder not found: {inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and reference/.")
-    resolver = Resolver(mapping=mapping, inputs=inputs, project_root=root, as_of=period)
+    if published is not None and not Path(published).is_dir():
+        raise UserError(f"published-data folder not found: {published}", hint="Pass --published with the folder of DfE open-data CSVs.")
+    resolver = Resolver(mapping=mapping, inputs=inputs, project_root=root, as_of=period, published_dir=published and Path(published))
     resolved = resolver.resolve_all(audience)
     manifest = read_manifest(inputs)
     files = list(resolver.files.values())
@@ -229,11 +232,13 @@ def _named_cells(package: WorkbookPackage) -> dict[str, tuple[str, str]]:
 
 def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out_dir: Path | None = None,
           period: str | None = None, built_at: str | None = None, root: Path | None = None,
-          audience: str | None = None) -> list[BuildResult]:
+          audience: str | None = None, published: Path | None = None) -> list[BuildResult]:
     """Build the named workbooks (default: every workbook with a mapping) into ``out_dir``.
 
     With ``audience`` (operational, clt, improvement_board, scrutiny) only the measures reported
     to that audience are filled; the rows of the others are hidden, and the file name says which audience.
+    ``published`` is the folder of DfE open-data CSVs for measures DfE publishes per LA (default: the
+    inputs' ``dfe/``): their LA, SN, England and position come from it through :mod:`.measures.published`.
     """
     check_audience(audience)
     root = root or project_root()
@@ -241,7 +246,7 @@ def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out
     out_dir = Path(out_dir) if out_dir else root / "outputs"
     started = time.perf_counter()
     # Resolve every workbook before writing any, so that a bad input leaves nothing half-built.
-    plans = [plan(path, inputs, root, period=period, audience=audience) for path in select_mappings(root, workbooks)]
+    plans = [plan(path, inputs, root, period=period, audience=audience, published=published) for path in select_mappings(root, workbooks)]
     return [write(p, out_dir, root=root, period=period, built_at=built_at, audience=audience,
                   started=started if i == 0 else None) for i, p in enumerate(plans)]
 
@@ -257,13 +262,13 @@ class ValidationReport:
 
 
 def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, period: str | None = None,
-             root: Path | None = None) -> list[ValidationReport]:
+             root: Path | None = None, published: Path | None = None) -> list[ValidationReport]:
     """Check mapping, inputs and template without writing anything: every row resolvable, every locator one value."""
     root = root or project_root()
     inputs = Path(inputs) if inputs else root / "inputs" / "sample"
     reports = []
     for path in select_mappings(root, workbooks):
-        p = plan(path, inputs, root, period=period)
+        p = plan(path, inputs, root, period=period, published=published)
         writer = ScorecardWriter(WorkbookPackage.open(p.template), p.mapping)
         values = [o for m in p.resolved for s, o in m.values.items() if s in ("la", "sn", "england") or s in m.measure.series]
         located = sum(1 for o in values if o.provenance is not None)

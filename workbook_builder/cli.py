@@ -24,6 +24,9 @@ inputs_option = click.option("--inputs", type=click.Path(path_type=Path, file_ok
                              help="Folder of input extracts (chat/, dfe/, local/, reference/). Default: inputs/sample.")
 workbook_option = click.option("--workbook", "workbooks", multiple=True, metavar="NAME",
                                help="Workbook id from mappings/ (e.g. appendix_x). Repeatable. Default: all.")
+published_option = click.option("--published", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
+                                 help="Folder of DfE open-data CSVs for the measures DfE publishes per LA (mappings/published.yaml): "
+                                      "their SN, England and position come from it. Default: the inputs' dfe/ folder.")
 period_option = click.option("--period", default=None, metavar="LABEL",
                              help="Reporting period, e.g. '2026-27 Q1': shown on the scorecard, and the latest local period used.")
 
@@ -39,13 +42,15 @@ def cli() -> None:
 @inputs_option
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, help="Output folder. Default: outputs/.")
 @period_option
+@published_option
 @click.option("--built-at", default=None, metavar="TEXT",
               help="Build time to show in the workbook (default: SOURCE_DATE_EPOCH, else now). Fix it for byte-identical rebuilds.")
 @click.option("--audience", default=None, type=click.Choice(AUDIENCES),
               help="Build only the measures reported to this audience (other rows hidden), e.g. scrutiny for members.")
-def build_command(workbooks, inputs, out, period, built_at, audience) -> None:
+def build_command(workbooks, inputs, out, period, published, built_at, audience) -> None:
     """Build workbooks from the inputs into the output folder."""
-    results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at, audience=audience)
+    results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at, audience=audience,
+                            published=published)
     for r in results:
         sample = " [bold red](contains sample data)[/bold red]" if r.sample else ""
         console.print(f"[bold]{r.workbook}[/bold]: {r.measures} measures, {r.values_filled} values, {r.audit_rows} audit rows, "
@@ -59,9 +64,10 @@ def build_command(workbooks, inputs, out, period, built_at, audience) -> None:
 @workbook_option
 @inputs_option
 @period_option
-def validate_command(workbooks, inputs, period) -> None:
+@published_option
+def validate_command(workbooks, inputs, period, published) -> None:
     """Check mappings, inputs and templates without building: every row resolvable, every locator one value."""
-    reports = library.validate(list(workbooks) or None, inputs=inputs, period=period)
+    reports = library.validate(list(workbooks) or None, inputs=inputs, period=period, published=published)
     for report in reports:
         console.print(f"[bold]{report.workbook}[/bold]: {report.measures} measures; {report.located} values located; "
                       f"{report.not_available} marked not available; {len(report.files)} input files read")

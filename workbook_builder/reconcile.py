@@ -44,6 +44,8 @@ class Result:
     england: object
     quartile: int | None
     explanation: str
+    region: object = None
+    position: str = ""
 
 
 def read_local(path: Path, period: str, known: set[str]) -> dict[str, float]:
@@ -122,7 +124,7 @@ def reconcile(la: str, period: str, local_csv: Path, published_dir: Path, *, tol
             why += f"; SN mean of {bench.sn_count} of {len(neighbours)} ({'; '.join(bench.sn_left_out)} left out)"
         results.append(Result(measure_id=measure_id, local=local.get(measure_id), published=bench.la, difference=difference,
                               status=status, sn_average=bench.sn_average, sn_count=bench.sn_count, england=bench.england,
-                              quartile=bench.quartile, explanation=why))
+                              quartile=bench.quartile, explanation=why, region=bench.region, position=bench.position))
     return {"la": la, "period": period, "results": [asdict(r) for r in results]}
 
 

@@ -88,7 +88,23 @@ class Locator(Strict):
         return value
 
 
-Series = Union[Unavailable, Constant, Locator]
+class Published(Strict):
+    """A figure from DfE's own per-LA data for a measure of ``mappings/published.yaml``.
+
+    ``area`` (default: the series being filled) is ``la`` (the LA's published value),
+    ``sn`` (mean of its statistical neighbours with a number), ``england``, ``region``,
+    ``quartile`` (1–4 among all LAs) or ``position`` (Lower / In range / Higher than the
+    middle 50% of LAs). ``period`` is 'latest', 'previous' or a DfE ``time_period``.
+    The files are read from the mapping's ``published_data`` folder (relative to the inputs).
+    """
+
+    published: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    area: Optional[Literal["la", "sn", "england", "region", "quartile", "position"]] = None
+    period: str = "latest"
+    line: int = 0
+
+
+Series = Union[Unavailable, Constant, Locator, Published]
 AUDIENCES = ("operational", "clt", "improvement_board", "scrutiny")
 AUDIENCE_NAMES = {"operational": "Operational management", "clt": "Children's Leadership Team",
                   "improvement_board": "Improvement Board", "scrutiny": "Scrutiny/Cabinet"}
@@ -204,6 +220,7 @@ class Mapping(Strict):
     sheet: str
     local_authority: Area
     statistical_neighbours: str  # source id of the neighbour table (or a path relative to inputs)
+    published_data: str = "dfe"  # folder of DfE open-data CSVs for `published:` series, relative to inputs
     columns: dict[str, str] = Field(default_factory=dict)
     units: dict[str, Literal["percent", "rate_per_10k", "count", "days", "score", "minutes", "gbp", "gbp_m"]] = Field(default_factory=dict)
     sources: dict[str, Source]

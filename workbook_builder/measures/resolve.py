@@ -21,7 +21,7 @@ from ..sources.chat import chat_period
 from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value, values_by_code
 from ..sources.neighbours import Neighbour, read_neighbours
 from ..sources.tables import Table, find_table, norm, read_grid
-from .mapping import Constant, Locator, Mapping, Measure, Section, Unavailable, mapping_ref
+from .mapping import Constant, Locator, Mapping, Measure, Published, Section, Unavailable, mapping_ref
 
 SN_ROUND = 1  # decimal places of a statistical-neighbour mean
 MONTH_KEYS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
@@ -46,9 +46,13 @@ class Resolver:
     inputs: Path
     project_root: Path
     as_of: str | None = None  # latest local period to use (``--period``)
+    published_dir: Path | None = None  # DfE files for `published:` series (default: inputs/<mapping.published_data>)
+    neighbours_path: Path | None = None  # default: inputs/<mapping.statistical_neighbours>
     files: dict[str, InputFile] = field(default_factory=dict)
     _dfe: dict[str, DfeTable] = field(default_factory=dict)
     _neighbours: list[Neighbour] | None = None
+    _published: dict | None = None
+    _benchmarks: dict = field(default_factory=dict)
 
     # --- inputs ---------------------------------------------------------------------------
     def input_file(self, source_id: str) -> InputFile:
@@ -66,8 +70,7 @@ class Resolver:
 
     def neighbours(self) -> list[Neighbour]:
         if self._neighbours is None:
-            rel = self.mapping.statistical_neighbours
-            path = require_file(self.inputs / rel, "statistical neighbour table")
+            path = require_file(self.neighbours_path or self.inputs / self.mapping.statistical_neighbours, "statistical neighbour table")
             la = self.mapping.local_authority
             self._neighbours = read_neighbours(path, {la.new_la_code, la.old_la_code})
             record = InputFile("statistical_neighbours", "reference", path, display_path(path, self.project_root, self.inputs),
@@ -98,6 +101,8 @@ class Resolver:
                 values[series] = unavailable(spec.reason, label=spec.label)
             elif isinstance(spec, Constant):
                 values[series] = self._constant(spec, measure)
+            elif isinstance(spec, Published):
+                values[series] = self.published(spec, series, measure)
             else:
                 values[series] = self.locate(spec, series, measure)
         if measure.monthly is not None:
@@ -238,6 +243,78 @@ class Resolver:
         transformation += f"; rounded to {SN_ROUND} dp; values: " + ", ".join(f"{n.name} {v}" for n, v in used)
         note = f"SN mean of {len(used)} of {total}; {'; '.join(left_out)}" if left_out else ""
         return Observation(value=mean, note=note, provenance=Provenance(**provenance, locator=locator_text, transformation=transformation))
+
+    # --- DfE's published per-LA data (mappings/published.yaml) ----------------------------
+    def published(self, spec: Published, series: str, measure: Measure) -> Observation:
+        """LA, SN mean, England, region or position among all LAs, from DfE's per-LA rows through
+        :func:`~workbook_builder.measures.published.benchmark` (the code `scorecard reconcile` uses)."""
+        ref = mapping_ref(self.mapping, spec.line or measure.line)
+        try:
+            return self._published_value(spec, spec.area or (series if series in ("sn", "england", "region", "position") else "la"), ref)
+        except UserError as exc:
+            raise UserError(f"measure '{measure.id}' ({series}, {ref}): {exc.message}", hint=exc.hint) from None
+
+    def _published_value(self, spec: Published, area: str, ref: str) -> Observation:
+        from .published import benchmark, load_published
+
+        if self._published is None:
+            self._published = load_published(self.project_root / "mappings" / "published.yaml")
+        if spec.published not in self._published:
+            raise UserError(f"'{spec.published}' is not a measure of mappings/published.yaml",
+                            hint=f"Published measures: {', '.join(sorted(self._published))}.")
+        measure = self._published[spec.published]
+        folder = self.published_dir or self.inputs / self.mapping.published_data
+        key = f"published:{measure.file}"
+        if key not in self.files:
+            path = require_file(folder / measure.file, f"DfE published file for '{spec.published}'")
+            self.files[key] = InputFile(key, "dfe_csv", path, display_path(path, self.project_root, self.inputs),
+                                        description="DfE open data, per-LA published figures (mappings/published.yaml)")
+            self._dfe[key] = DfeTable.read(path)
+        record, table = self.files[key], self._dfe[key]
+        periods = table.periods(table.select(measure.filters))
+        period = self._pick_period(periods, spec.period, record.path, dfe=True)
+        la = self.mapping.local_authority
+        if (spec.published, period) not in self._benchmarks:
+            self._benchmarks[spec.published, period] = benchmark(spec.published, measure, table, {la.new_la_code, la.old_la_code},
+                                                                 period, self.neighbours())
+            record.rows_read += len(table.select({**measure.filters, "time_period": period}))
+        bench = self._benchmarks[spec.published, period]
+        record.periods.add(format_period(period))
+        filters_text = ", ".join(f"{k}={v}" for k, v in measure.filters.items())
+        rows = f"{filters_text}; time_period={period}; column {measure.column}"
+        via = f"DfE per-LA data via mappings/published.yaml '{spec.published}'"
+        neighbours = self.neighbours()
+        codes = ",".join(n.code for n in neighbours)
+        note = ""
+        if area == "la":
+            value, where, how = bench.la, f"new_la_code={la.new_la_code}", f"as published ({via})"
+        elif area == "england":
+            value, where, how = bench.england, "geographic_level=National", f"as published ({via})"
+            if bench.england_duplicates:
+                where += f" ({bench.england_duplicates} exact duplicate(s) ignored)"
+        elif area == "region":
+            value, where, how = bench.region, f"geographic_level=Regional, the LA's region ({bench.region_name or 'not found'})", f"as published ({via})"
+        elif area == "sn":
+            value, where = bench.sn_average, f"new_la_code in [{codes}]"
+            how = f"mean of {bench.sn_count} of {len(neighbours)} statistical neighbours"
+            if bench.sn_left_out:
+                how += f" ({'; '.join(bench.sn_left_out)} left out)"
+                note = f"SN mean of {bench.sn_count} of {len(neighbours)}; {'; '.join(bench.sn_left_out)}"
+            how += "; rounded to 1 dp; values: " + ", ".join(f"{n} {v}" for n, v in bench.sn_used) + f"; {via}"
+            if not bench.sn_used:
+                note = "no statistical neighbour has a published value" + (f" ({'; '.join(bench.sn_left_out)})" if bench.sn_left_out else "")
+        else:  # quartile or position among all LAs
+            value = bench.quartile if area == "quartile" else bench.position
+            where = f"every LA row ({bench.all_las} with a number)"
+            how = (f"LA's published value {bench.la} against the 25th/50th/75th percentiles of {bench.all_las} LAs "
+                   f"(pandas linear interpolation): quartile 1 = lowest 25%; position Lower / In range / Higher than the middle 50%; {via}")
+            if value in (None, ""):
+                value, note = NO_DATA, f"no position: the LA's published value is {bench.la}"
+        if isinstance(value, str) and is_symbol(value) and not note:
+            note = describe_symbol(value) if value != NO_DATA else "no row in the published data"
+        return Observation(value=value, note=note, provenance=Provenance(
+            source_id=key, path=record.path, display_path=record.display_path, sha256=record.sha256,
+            locator=f"{where}; {rows}", period=format_period(period), transformation=how, mapping_ref=ref))
 
     def _pick_period(self, periods: list[str], wanted: str, path: Path, *, dfe: bool = False) -> str:
         """'latest', 'previous' or a named period, ordered by when periods end; ``--period`` caps local data (not DfE's)."""

@@ -75,6 +75,41 @@ def la_codes_by_name(dfe_dir: Path) -> dict[str, tuple[str, str, str]]:
     return {k: sorted(v)[0] for k, v in found.items()}
 
 
+@dataclass(frozen=True)
+class LocalAuthority:
+    code: str  # new-style, E06000051
+    old_code: str  # old-style, 893
+    name: str  # as DfE names it
+    region_code: str
+    region_name: str
+
+
+def local_authorities_in(dfe_dir: Path, codes: set[str]) -> list[LocalAuthority]:
+    """The LAs whose new code is in ``codes``, with old code, DfE name and region, from the DfE files'
+    latest LA rows (sorted by code)."""
+    latest: dict[str, tuple[str, LocalAuthority]] = {}
+    for path in sorted(Path(dfe_dir).glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                row = {k.lower(): (v or "").strip() for k, v in row.items() if k}
+                code = row.get("new_la_code", "")
+                if code in codes and row.get("geographic_level", "").lower() == "local authority":
+                    la = LocalAuthority(code, row.get("old_la_code", ""), row["la_name"], row.get("region_code", ""), row.get("region_name", ""))
+                    if code not in latest or row["time_period"] > latest[code][0]:
+                        latest[code] = (row["time_period"], la)
+    missing = sorted(codes - set(latest))
+    if missing:
+        raise UserError(f"{dfe_dir}: no LA rows for codes {', '.join(missing)}")
+    return [latest[c][1] for c in sorted(latest)]
+
+
+def read_local_authorities(path: Path) -> list[LocalAuthority]:
+    """The project's LA list (``mappings/local_authorities.csv``)."""
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        return [LocalAuthority(r["la_code"], r["old_la_code"], r["la_name"], r["region_code"], r["region_name"])
+                for r in csv.DictReader(handle)]
+
+
 def resolve_table_by_name(table: Path, dfe_dir: Path) -> list[list[str]]:
     """Rows (la_code, la_name, rank, neighbour_code, neighbour_name) from a neighbour table that names LAs.
 
@@ -101,4 +136,4 @@ def resolve_table_by_name(table: Path, dfe_dir: Path) -> list[list[str]]:
     return rows
 
 
-__all__ = ["Neighbour", "read_neighbours", "resolve_table_by_name", "la_codes_by_name", "name_key"]
+__all__ = ["Neighbour", "LocalAuthority", "local_authorities_in", "read_local_authorities", "read_neighbours", "resolve_table_by_name", "la_codes_by_name", "name_key"]
