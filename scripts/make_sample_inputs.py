@@ -265,6 +265,62 @@ def make_published(out: Path) -> None:
     _write_csv(out / "local" / "dfe_returns.csv", ["measure_id", "period", "value"], returns)
 
 
+LAIT_INDICATORS = [  # sheet, title, source note, years, (LA, SN average, England) for the latest year
+    ("SEND 16-17 EET", "Percentage of 16-17 year olds with an EHC plan in education, employment or training",
+     "Source: DfE, NEET and participation: local authority figures (synthetic sample)",
+     ["2019", "2020", "2021", "2022", "2023", "2024"], (61.9, 63.1, 64.5)),
+    ("SEND absence", "Overall absence rate of pupils with an EHC plan (%)",
+     "Source: DfE, Pupil absence in schools in England (synthetic sample)",
+     ["2018/19", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24"], (12.6, 12.1, 12.4)),
+]
+
+
+def make_lait(out: Path) -> None:
+    """A LAIT download in the shape DfE's tool gives: one indicator per sheet, areas in rows, years in columns."""
+    with (ROOT / "mappings" / "local_authorities.csv").open(encoding="utf-8", newline="") as handle:
+        las = [(r["old_la_code"], r["la_name"], r["region_name"]) for r in csv.DictReader(handle)]
+    path = out / "lait" / "LAIT_download_Shropshire_2026-05-12.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    workbook.set_properties({"created": FIXED_TIME})
+    bold = workbook.add_format({"bold": True})
+    contents = workbook.add_worksheet("Contents")
+    contents.write(0, 0, "Local Authority Interactive Tool (LAIT): download for Shropshire", bold)
+    for i, (sheet, title, *_rest) in enumerate(LAIT_INDICATORS, 2):
+        contents.write(i, 0, sheet)
+        contents.write(i, 1, title)
+    regions = sorted({la[2] for la in las})
+    for sheet_name, title, source, years, (la_latest, sn_latest, eng_latest) in LAIT_INDICATORS:
+        rng = random.Random(sheet_name)
+        sheet = workbook.add_worksheet(sheet_name)
+        sheet.write(0, 0, title, bold)
+        sheet.write(1, 0, source)
+        sheet.write(2, 0, "c = suppressed to protect confidentiality; x = not available")
+        header = ["LA number", "LA name", "Region"] + years
+        sheet.write_row(4, 0, header, bold)
+
+        def series(latest: float) -> list[float]:  # a gentle trend ending at the latest figure
+            return [round(latest - 0.4 * (len(years) - 1 - i) + rng.uniform(-0.3, 0.3), 1) for i in range(len(years) - 1)] + [latest]
+
+        rows = [(None, "England", None, series(eng_latest)), (None, "Statistical neighbours", None, series(sn_latest))]
+        rows += [(None, region, None, series(round(eng_latest + rng.uniform(-2, 2), 1))) for region in regions]
+        for old, name, region in las:
+            values = series(la_latest) if old == LA[0] else series(round(eng_latest + rng.gauss(0, 3), 1))
+            if old == "884":  # Herefordshire: small cohort, suppressed in the latest year
+                values[-1] = "c"
+            rows.append((int(old), name, region, values))
+        for r, (code, name, region, values) in enumerate(rows, 5):
+            if code is not None:
+                sheet.write_number(r, 0, code)
+            sheet.write(r, 1, name)
+            if region:
+                sheet.write(r, 2, region)
+            for c, value in enumerate(values, 3):
+                sheet.write(r, c, value)
+        sheet.set_column(1, 2, 28)
+    workbook.close()
+
+
 def make_neighbours(out: Path) -> None:
     rows = [[LA[2], LA[1], str(rank), n[2], n[1]] for rank, n in enumerate(NEIGHBOURS, 1)]
     _write_csv(out / "reference" / "statistical_neighbours.csv", ["la_code", "la_name", "rank", "neighbour_code", "neighbour_name"], rows)
@@ -576,6 +632,9 @@ files:
   dfe/la_children_who_were_missing_or_away_from_placement_without_authorisation.csv: *published
   dfe/la_cla_placement_stability.csv: *published
   dfe/la_conviction_health_outcome_cla.csv: *published
+  lait/LAIT_download_Shropshire_2026-05-12.xlsx:
+    sample: true
+    note: A LAIT download in the tool's shape (one indicator per sheet, LAs in rows, years in columns, England, region and statistical-neighbour rows); synthetic figures.
   local/dfe_returns.csv:
     sample: true
     note: Shropshire's own 2025 figures for the published measures, for `scorecard reconcile`; equal to the sample's published figures except dental checks (66, a mismatch) and care leavers 19-21 EET (50.4, within DfE's rounding).
@@ -617,6 +676,7 @@ def main(out: Path = OUT) -> Path:
     make_chat(out)
     make_dfe(out)
     make_published(out)
+    make_lait(out)
     make_local(out)
     make_neighbours(out)
     make_survey(out)

@@ -105,7 +105,7 @@ def test_every_numeric_value_has_a_matching_audit_row(card):
                 else:
                     assert entry["Period"], (measure, column)
                 checked += 1
-    assert checked == 61  # 22 Shropshire + 9 SN + 9 England + 21 previous values are numbers in the sample build
+    assert checked == 63  # 22 Shropshire + 10 SN + 10 England + 21 previous values are numbers in the sample build
 
 
 def test_audit_cells_link_to_the_cells_they_explain(sample_build):
@@ -166,7 +166,7 @@ def test_sources_sheet_lists_every_input_with_fingerprint_and_sample_flag(card):
 
 def test_cover_says_it_contains_sample_data(card):
     note = card.vs["A4"].value
-    assert note.startswith("CONTAINS SAMPLE DATA: 11 of 12 input files")
+    assert note.startswith("CONTAINS SAMPLE DATA: 12 of 13 input files")
     assert "Built 2026-07-01 09:00:00 UTC" in card.vs["A3"].value
 
 

@@ -44,6 +44,18 @@ def test_committed_table_is_what_the_script_derives(shared_data):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert COMMITTED.read_bytes() == module.render(shared_data / "statistical_neighbours_by_name.csv", shared_data / "dfe")
+    las = module.render_local_authorities(shared_data / "statistical_neighbours_by_name.csv", shared_data / "dfe")
+    assert (ROOT / "mappings" / "local_authorities.csv").read_bytes() == las
+
+
+def test_local_authorities_have_codes_and_regions_as_dfe_publishes_them():
+    from workbook_builder.sources.neighbours import read_local_authorities
+
+    las = {la.code: la for la in read_local_authorities(ROOT / "mappings" / "local_authorities.csv")}
+    assert len(las) == 153 and set(las) == {row["la_code"] for row in csv.DictReader(COMMITTED.open(encoding="utf-8"))}
+    shropshire = las["E06000051"]
+    assert (shropshire.old_code, shropshire.name, shropshire.region_code, shropshire.region_name) == ("893", "Shropshire", "E12000005", "West Midlands")
+    assert las["E09000002"].region_name == "Outer London" and las["E06000064"].old_code == "943"  # Westmorland and Furness (2023)
 
 
 def test_shropshires_neighbours_match_the_sample_and_are_read_by_code():

@@ -61,7 +61,10 @@ class Locator(Strict):
       ``row`` (label in the table's first column) and ``column`` (header);
     * long tables (DfE open data, local): ``filters`` (column: value) and ``column``, with
       ``period`` ('latest', 'previous' or a value of the period column);
-    * DfE open data: ``area`` (la, sn, england) defaults from the series being filled.
+    * DfE open data: ``area`` (la, sn, england) defaults from the series being filled;
+    * LAIT downloads: ``sheet`` (the indicator sheet or its title) and ``period`` (a year
+      column, 'latest' or 'previous'), the row found from ``area`` (the LA by code, England,
+      or the statistical-neighbour row); no ``column``.
     Optional arithmetic: ``divide_by`` (another row/column of the same table or another filter
     set), then ``scale`` and ``round``.
     """
@@ -70,7 +73,7 @@ class Locator(Strict):
     sheet: Optional[str] = None
     table: Optional[str] = None
     row: Optional[str] = None
-    column: str
+    column: Optional[str] = None  # required for every source kind except lait
     filters: dict[str, Union[str, int]] = Field(default_factory=dict)
     period: str = "latest"
     period_column: Optional[str] = None
@@ -180,7 +183,7 @@ class Section(Strict):
 
 
 class Source(Strict):
-    kind: Literal["chat", "dfe_csv", "local_table", "survey"]
+    kind: Literal["chat", "dfe_csv", "local_table", "survey", "lait"]
     path: str
     description: str = ""
 

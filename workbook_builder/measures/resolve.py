@@ -52,6 +52,7 @@ class Resolver:
     _dfe: dict[str, DfeTable] = field(default_factory=dict)
     _neighbours: list[Neighbour] | None = None
     _published: dict | None = None
+    _lait: dict = field(default_factory=dict)
     _benchmarks: dict = field(default_factory=dict)
 
     # --- inputs ---------------------------------------------------------------------------
@@ -163,7 +164,11 @@ class Resolver:
 
     def _locate(self, locator: Locator, series: str, measure: Measure, ref: str) -> Observation:
         kind = self.mapping.sources[locator.source].kind
-        if kind == "dfe_csv":
+        if kind != "lait" and locator.column is None:
+            raise UserError(f"the locator needs `column` (source '{locator.source}' is {kind})", hint="Name the column header to read.")
+        if kind == "lait":
+            observation = self._lait_value(locator, locator.area or (series if series in ("sn", "england") else "la"), ref)
+        elif kind == "dfe_csv":
             area = locator.area or (series if series in ("sn", "england") else "la")
             observation = self._dfe_value(locator, area, ref)
         elif kind == "survey":
@@ -243,6 +248,33 @@ class Resolver:
         transformation += f"; rounded to {SN_ROUND} dp; values: " + ", ".join(f"{n.name} {v}" for n, v in used)
         note = f"SN mean of {len(used)} of {total}; {'; '.join(left_out)}" if left_out else ""
         return Observation(value=mean, note=note, provenance=Provenance(**provenance, locator=locator_text, transformation=transformation))
+
+    # --- LAIT downloads ---------------------------------------------------------------------
+    def _lait_value(self, locator: Locator, area: str, ref: str) -> Observation:
+        from ..sources.lait import LaitWorkbook
+
+        if locator.sheet is None:
+            raise UserError("a LAIT locator needs `sheet` (the indicator sheet or its title)")
+        record = self.input_file(locator.source)
+        if locator.source not in self._lait:
+            self._lait[locator.source] = LaitWorkbook.read(record.path)
+        indicator = self._lait[locator.source].indicator(locator.sheet)
+        year = indicator.latest(1) if locator.period == "previous" else indicator.latest() if locator.period == "latest" else locator.period
+        la = self.mapping.local_authority
+        row = indicator.row_of(area, {la.new_la_code, la.old_la_code})
+        record.periods.add(year)
+        label = {"la": f"{la.name} ({la.old_la_code})", "sn": "statistical neighbours", "england": "England"}.get(area, area)
+        provenance = dict(source_id=locator.source, path=record.path, display_path=record.display_path, sha256=record.sha256,
+                          period=year, mapping_ref=ref)
+        if row is None:
+            return Observation(value=NO_DATA, note=f"no {label} row in LAIT sheet '{indicator.grid.sheet}'", provenance=Provenance(
+                **provenance, locator=f"sheet '{indicator.grid.sheet}': no {label} row", transformation="not found"))
+        value, cell = indicator.value(row, year)
+        record.rows_read += 1
+        note = describe_symbol(value) if isinstance(value, str) and value != NO_DATA else ("empty cell in source" if value == NO_DATA else "")
+        how = "as published in LAIT" + (" (DfE's statistical-neighbour average row)" if area == "sn" else "")
+        return Observation(value=value, note=note, provenance=Provenance(
+            **provenance, locator=f"{cell} (row '{indicator.names.get(row, label)}', year {year})", transformation=how))
 
     # --- DfE's published per-LA data (mappings/published.yaml) ----------------------------
     def published(self, spec: Published, series: str, measure: Measure) -> Observation:
