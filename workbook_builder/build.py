@@ -113,6 +113,7 @@ class Plan:
     resolved: list[ResolvedMeasure]
     files: list[InputFile]
     template: Path
+    column_titles: dict[str, str] = field(default_factory=dict)  # role -> header text to show (e.g. another LA's name)
 
 
 def check_audience(audience: str | None) -> None:
@@ -120,16 +121,18 @@ def check_audience(audience: str | None) -> None:
         raise UserError(f"unknown audience '{audience}'", hint=f"Audiences: {', '.join(AUDIENCES)}.")
 
 
-def plan(mapping_path: Path, inputs: Path, root: Path, *, period: str | None = None, audience: str | None = None,
-         published: Path | None = None) -> Plan:
+def plan(mapping_path: Path | Mapping, inputs: Path, root: Path, *, period: str | None = None, audience: str | None = None,
+         published: Path | None = None, resolver_options: dict | None = None) -> Plan:
+    """Resolve every measure of a mapping (a path, or a loaded :class:`Mapping`) against the inputs."""
     check_audience(audience)
-    mapping = load_mapping(mapping_path)
+    mapping = mapping_path if isinstance(mapping_path, Mapping) else load_mapping(mapping_path)
     inputs = Path(inputs)
     if not inputs.is_dir():
         raise UserError(f"inputs folder not found: {inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and reference/.")
     if published is not None and not Path(published).is_dir():
         raise UserError(f"published-data folder not found: {published}", hint="Pass --published with the folder of DfE open-data CSVs.")
-    resolver = Resolver(mapping=mapping, inputs=inputs, project_root=root, as_of=period, published_dir=published and Path(published))
+    resolver = Resolver(mapping=mapping, inputs=inputs, project_root=root, as_of=period, published_dir=published and Path(published),
+                        **(resolver_options or {}))
     resolved = resolver.resolve_all(audience)
     manifest = read_manifest(inputs)
     files = list(resolver.files.values())
@@ -157,7 +160,8 @@ def write(p: Plan, out_dir: Path, *, root: Path, period: str | None = None, buil
     stamp = BuildStamp(built_at=build_time(built_at), version=__version__)
     package = WorkbookPackage.open(p.template)
     writer = ScorecardWriter(package, p.mapping)
-    writer.fill(p.resolved, hide_others=audience is not None)
+    writer.fill(p.resolved, hide_others=audience is not None or bool(p.column_titles))
+    writer.retitle(p.column_titles)
     fill_summary(package, p.mapping, writer, p.resolved)
 
     sample_files = [f for f in p.files if f.sample]

@@ -47,8 +47,16 @@ def cli() -> None:
               help="Build time to show in the workbook (default: SOURCE_DATE_EPOCH, else now). Fix it for byte-identical rebuilds.")
 @click.option("--audience", default=None, type=click.Choice(AUDIENCES),
               help="Build only the measures reported to this audience (other rows hidden), e.g. scrutiny for members.")
-def build_command(workbooks, inputs, out, period, published, built_at, audience) -> None:
+@click.option("--la", "las", multiple=True, metavar="CODE",
+              help="With --published-only: build for this LA (new or old code; repeatable), or 'all' for every LA.")
+@click.option("--published-only", is_flag=True,
+              help="Fill only the measures DfE publishes per LA (LA, SN, England, position from --published): a benchmarking pack per LA.")
+def build_command(workbooks, inputs, out, period, published, built_at, audience, las, published_only) -> None:
     """Build workbooks from the inputs into the output folder."""
+    if las and not published_only:
+        raise UserError("--la needs --published-only", hint="Local extracts belong to the mapping's own LA; other LAs get DfE's published figures only.")
+    if published_only:
+        return _build_published(list(workbooks), list(las), inputs, out, published, built_at)
     results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at, audience=audience,
                             published=published)
     for r in results:
@@ -58,6 +66,40 @@ def build_command(workbooks, inputs, out, period, published, built_at, audience)
     for r in results:
         for warning in r.warnings:
             errors.print(f"warning: {r.workbook}: {warning}")
+
+
+def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
+    """`build --published-only`: one benchmarking workbook per LA, with a progress bar on a terminal."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import build_published
+
+    root = library.project_root()
+    started = time.perf_counter()
+    for workbook in workbooks or ["appendix_2"]:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=errors, disable=not errors.is_terminal, transient=True) as bar:
+            tasks = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(f"{workbook}: {'resolving' if stage == 'resolve' else 'writing'}", total=total)
+                bar.update(tasks[stage], completed=done)
+
+            results = library_call(build_published, workbook, las or None, inputs=inputs, out_dir=out, root=root,
+                                   published=published, built_at=built_at, progress=progress)
+        seconds = time.perf_counter() - started
+        folder = _shown(results[0].output.parent) if results else ""
+        console.print(f"[bold]{workbook}[/bold] (DfE published only): {len(results)} LA workbook(s), "
+                      f"{sum(r.values_filled for r in results)} values, {seconds:.1f} s ({seconds / max(len(results), 1):.2f} s per LA)\n  -> {folder}")
+
+
+def library_call(function, *args, inputs=None, out_dir=None, root=None, **kwargs):
+    """Fill in the library's defaults for the inputs and output folders."""
+    return function(*args, inputs=Path(inputs) if inputs else root / "inputs" / "sample",
+                    out_dir=Path(out_dir) if out_dir else root / "outputs", root=root, **kwargs)
 
 
 @cli.command("validate")

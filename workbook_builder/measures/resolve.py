@@ -301,7 +301,8 @@ class Resolver:
             path = require_file(folder / measure.file, f"DfE published file for '{spec.published}'")
             self.files[key] = InputFile(key, "dfe_csv", path, display_path(path, self.project_root, self.inputs),
                                         description="DfE open data, per-LA published figures (mappings/published.yaml)")
-            self._dfe[key] = DfeTable.read(path)
+        if key not in self._dfe:  # a batch of LAs shares one reading of each file
+            self._dfe[key] = DfeTable.read(self.files[key].path)
         record, table = self.files[key], self._dfe[key]
         periods = table.periods(table.select(measure.filters))
         period = self._pick_period(periods, spec.period, record.path, dfe=True)

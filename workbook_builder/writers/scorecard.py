@@ -151,6 +151,13 @@ class ScorecardWriter:
                     if measure_id not in filled:
                         sheet.hide_row(row)
 
+    def retitle(self, titles: dict[str, str]) -> None:
+        """Show other header text for some columns (a batch build for another LA names that LA)."""
+        for name, layout in self.layouts.items():
+            for role, text in titles.items():
+                if role in layout.columns:
+                    self.package.worksheet(name).set_value(f"{column_letter(layout.columns[role])}{layout.header_row}", text)
+
     def _ref(self, layout: Layout, role: str, row: int, *, absolute_col: bool = False) -> str:
         return f"{'$' if absolute_col else ''}{column_letter(layout.columns[role])}{row}"
 
