@@ -182,6 +182,35 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
         sys.exit(1)
 
 
+@cli.group("addin")
+def addin_group() -> None:
+    """The Scorecard Excel add-in: a ribbon tab whose buttons run these same commands from Excel."""
+
+
+@addin_group.command("build")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="File or folder to write Scorecard.xlam to. Default: dist/.")
+def addin_build_command(out) -> None:
+    """Write Scorecard.xlam: the ribbon tab and its VBA, compiled from excel/ and the installed xlwings."""
+    from .addin import build_addin
+
+    console.print(f"Add-in written to {_shown(build_addin(out))}")
+
+
+@addin_group.command("install")
+@click.option("--addin", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The add-in to install. Default: build it now from this project.")
+def addin_install_command(addin) -> None:
+    """Copy Scorecard.xlam to Excel's start-up folder (Windows, macOS) and write your scorecard.conf if you have none."""
+    from .addin import install_addin
+
+    done = install_addin(addin)
+    console.print(f"Installed {done.addin}; Excel loads it the next time it starts.")
+    state = "written (check the paths in it)" if done.config_written else "kept as it was"
+    console.print(f"Settings: {done.config} {state}.")
+    for note in done.notes:
+        console.print(note)
+
+
 def _text(value) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 

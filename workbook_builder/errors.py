@@ -19,3 +19,8 @@ class UserError(Exception):
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.message if not self.hint else f"{self.message}\n  {self.hint}"
+
+
+def error_text(exc: UserError) -> str:
+    """The message as the CLI prints it: ``Error: message`` and, indented below, what to do."""
+    return f"Error: {exc.message}" + (f"\n  {exc.hint}" if exc.hint else "")
