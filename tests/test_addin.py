@@ -218,7 +218,7 @@ def test_settings_resolve_relative_to_their_file_and_notes_are_ignored(tmp_path)
     assert render({}).count('"# ') == 12
     cfg = load_config(path)
     assert cfg.outputs == tmp_path / "built"
-    assert (cfg.period, cfg.la, cfg.dfe_period, cfg.root) == ("2026-27 Q1", "E06000001", "2024", ROOT)
+    assert (cfg.period, cfg.la, cfg.dfe_period, cfg.root) == ("2026-27 Q1", "E06000001", "2025", ROOT)
     assert cfg.local == tmp_path / "inputs" / "sample" / "local" / "dfe_returns.csv"
 
 
@@ -282,7 +282,7 @@ def test_validate_button_reports_a_bad_input_folder_with_the_settings_file(tmp_p
 
 def test_reconcile_button_writes_the_report_and_opens_it(tmp_path, shared_data):
     local = write_local(tmp_path / "local.csv", published_values(shared_data, "E06000051"))
-    officer_config(tmp_path, PUBLISHED=str(shared_data / "dfe"), LOCAL="local.csv")
+    officer_config(tmp_path, PUBLISHED=str(shared_data / "dfe"), LOCAL="local.csv", DFE_PERIOD="2024")
     outcome = ribbon.reconcile_with_dfe(workbook=tmp_path / "Officer.xlsx", built_at=FIXED_BUILT_AT)
     assert outcome.ok, outcome.message
     assert outcome.opened == [tmp_path / "built" / "Reconciliation E06000051 2024.xlsx"]
@@ -292,6 +292,15 @@ def test_reconcile_button_writes_the_report_and_opens_it(tmp_path, shared_data):
     sheet = openpyxl.load_workbook(outcome.opened[0], read_only=True)["Reconciliation"]
     assert [row[5] for row in sheet.iter_rows(min_row=5, values_only=True)].count("match") == 12
     assert local.is_file()
+
+
+def test_reconcile_button_on_the_bundled_sample_defaults(tmp_path):
+    """With the settings as shipped, the sample reconciles: dental checks differ, care leavers' EET rounds."""
+    officer_config(tmp_path, PUBLISHED=str(ROOT / "inputs" / "sample" / "dfe"), LOCAL=str(ROOT / "inputs" / "sample" / "local" / "dfe_returns.csv"))
+    outcome = ribbon.reconcile_with_dfe(workbook=tmp_path / "Officer.xlsx", built_at=FIXED_BUILT_AT)
+    assert outcome.ok, outcome.message
+    assert outcome.opened == [tmp_path / "built" / "Reconciliation E06000051 2025.xlsx"]
+    assert "10 match" in outcome.message and "1 mismatch" in outcome.message and "cla_dental_check_pct" in outcome.message
 
 
 def test_open_outputs_button_opens_the_configured_folder(tmp_path):

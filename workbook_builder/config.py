@@ -30,7 +30,7 @@ from .periods import period_end
 
 FILE_NAME = "scorecard.conf"
 DEFAULT_LA = "E06000051"  # Shropshire
-DEFAULT_DFE_PERIOD = "2024"
+DEFAULT_DFE_PERIOD = "2025"  # the sample DfE files' latest year; 2024 for the real release in ../shared
 
 # key -> (default, note shown in the annotated file)
 KEYS: dict[str, tuple[str, str]] = {
