@@ -93,8 +93,9 @@ def test_cli_writes_json_and_exits_1_on_mismatch(shared_data, tmp_path):
     assert set(report) == {"la", "period", "results"}
     row = next(r for r in report["results"] if r["measure_id"] == "cla_rate_per_10k")
     assert set(row) == {"measure_id", "local", "published", "difference", "status", "sn_average", "sn_count", "england",
-                        "quartile", "explanation"}
+                        "quartile", "explanation", "region", "position"}  # the issue's fields, plus region and mid-50% position
     assert (row["status"], row["difference"]) == ("mismatch", 9.0)
+    assert (row["region"], row["position"]) == (90, "Higher")  # West Midlands' published rate, 2024
     assert reconcile_cli(shared_data, local).returncode == 0  # without --fail-on-mismatch
 
 

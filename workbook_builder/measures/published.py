@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import UserError
 from ..observations import NO_DATA, is_number
-from ..sources.dfe import DfeTable, area_filter, parse_number, values_by_code
+from ..sources.dfe import DfeTable, parse_number, values_by_code
 from ..sources.neighbours import Neighbour
 
 
@@ -70,12 +70,58 @@ class Benchmark:
     all_las: int = 0
 
 
-def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_codes: set[str], period: str,
-              neighbours: list[Neighbour]) -> Benchmark:
-    """LA, SN average, England and position among all LAs for one measure and period, from per-LA rows."""
+@dataclass
+class PublishedSlice:
+    """One measure in one period, every area at once: what each LA's benchmark looks up.
+
+    Built once per (measure, period) with vectorised pandas and kept on the :class:`DfeTable`,
+    so a batch of 153 LAs filters each file once, not once per LA.
+    """
+
+    by_code: dict[str, set[str]]  # LA code (new and old) -> values
+    england: set[str]
+    england_duplicates: int
+    regions: dict[str, tuple[str, set[str]]]  # region code -> (name, values)
+    la_region: dict[str, str]  # LA code -> region code (as on the LA's own row)
+    la_name: dict[str, str]
+    quartiles: tuple[float, float, float] | None  # 25th, 50th, 75th percentiles over every LA with a number
+    all_las: int
+    rows: int = 0  # rows of the file for this measure and period (every area)
+
+
+def published_slice(measure: PublishedMeasure, table: DfeTable, period: str) -> PublishedSlice:
+    key = ("slice", measure.file, tuple(sorted(measure.filters.items())), measure.column, period)
+    if key in table.cache:
+        return table.cache[key]
     rows = table.select({**measure.filters, "time_period": period})
     column = table.column(measure.column)
-    by_code = values_by_code(rows, column)
+    national = rows[rows["geographic_level"] == "national"]
+    regions: dict[str, tuple[str, set[str]]] = {}
+    la_region: dict[str, str] = {}
+    la_name: dict[str, str] = {}
+    regional = rows[rows["geographic_level"] == "regional"]
+    for code, name, text in regional[["region_code", "region_name", column]].itertuples(index=False):
+        regions.setdefault(code.strip(), (name.strip(), set()))[1].add(text.strip())
+    las = rows[rows["geographic_level"] == "local authority"]
+    for new, old, region, name in las[["new_la_code", "old_la_code", "region_code", "la_name"]].itertuples(index=False):
+        for code in filter(None, (new, old)):
+            la_region.setdefault(code, region.strip())
+            la_name.setdefault(code, name.strip())
+    numbers = las.drop_duplicates(subset=["new_la_code"])[column].map(parse_number)
+    numbers = numbers[numbers.map(is_number)].astype(float)
+    quartiles = tuple(numbers.quantile([0.25, 0.5, 0.75])) if len(numbers) >= 4 else None
+    result = PublishedSlice(by_code=values_by_code(rows, column), england={t.strip() for t in national[column]},
+                            england_duplicates=len(national) - len(national.drop_duplicates()), regions=regions,
+                            la_region=la_region, la_name=la_name, quartiles=quartiles, all_las=len(numbers),
+                            rows=len(rows))
+    table.cache[key] = result
+    return result
+
+
+def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_codes: set[str], period: str,
+              neighbours: list[Neighbour]) -> Benchmark:
+    """LA, SN average, England, region and position among all LAs for one measure and period, from per-LA rows."""
+    data = published_slice(measure, table, period)
 
     def value_of(texts: set[str], who: str):
         if len(texts) > 1:
@@ -83,31 +129,23 @@ def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_co
                             hint="Add filters in published.yaml so each area has one row.")
         return parse_number(next(iter(texts))) if texts else NO_DATA
 
-    la = value_of(set().union(*(by_code.get(c, set()) for c in la_codes)), "the LA")
-    national = rows[rows["geographic_level"] == "national"]
-    england = value_of({t.strip() for t in national[column]}, "England")
-    england_duplicates = len(national) - len(national.drop_duplicates())
-    la_rows = rows[area_filter(rows, level="la", codes=la_codes)]
-    la_name = next(iter(sorted(set(la_rows["la_name"].str.strip()))), "") if "la_name" in rows else ""
-    region_code, region_name, region = "", "", NO_DATA
-    if "region_code" in rows and not la_rows.empty:
-        region_code = la_rows["region_code"].iloc[0].strip()
-        regional = rows[(rows["geographic_level"] == "regional") & (rows["region_code"].str.strip() == region_code)]
-        region = value_of({t.strip() for t in regional[column]}, f"region {region_code}")
-        region_name = regional["region_name"].iloc[0].strip() if not regional.empty else ""
+    la = value_of(set().union(*(data.by_code.get(c, set()) for c in la_codes)), "the LA")
+    england = value_of(data.england, "England")
+    own = next((c for c in sorted(la_codes) if c in data.la_region), None)
+    region_code = data.la_region.get(own, "") if own else ""
+    region_name, region_values = data.regions.get(region_code, ("", set()))
+    region = value_of(region_values, f"region {region_code}") if region_code else NO_DATA
     used, left_out = [], []
     for n in neighbours:
-        value = value_of(by_code.get(n.code, set()), n.name)
+        value = value_of(data.by_code.get(n.code, set()), n.name)
         (used.append((n.name, value)) if is_number(value) else left_out.append(f"{n.name}: {value}"))
     sn = round(sum(v for _, v in used) / len(used), 1) if used else NO_DATA
-    las = rows[rows["geographic_level"] == "local authority"].drop_duplicates(subset=["new_la_code"])
-    numbers = las[column].map(parse_number)
-    numbers = numbers[numbers.map(is_number)].astype(float)
     quartile, position = None, ""
-    if is_number(la) and len(numbers) >= 4:
-        q1, q2, q3 = numbers.quantile([0.25, 0.5, 0.75])
+    if is_number(la) and data.quartiles is not None:
+        q1, q2, q3 = data.quartiles
         quartile = 1 if la < q1 else 2 if la < q2 else 3 if la <= q3 else 4
         position = "Lower" if la < q1 else "Higher" if la > q3 else "In range"
     return Benchmark(measure_id=measure_id, period=period, la=la, sn_average=int(sn) if is_number(sn) and float(sn).is_integer() else sn,
-                     sn_count=len(used), sn_left_out=left_out, sn_used=used, england=england, england_duplicates=england_duplicates, region=region,
-                     region_name=region_name, la_name=la_name, quartile=quartile, position=position, all_las=len(numbers))
+                     sn_count=len(used), sn_left_out=left_out, sn_used=used, england=england, england_duplicates=data.england_duplicates,
+                     region=region, region_name=region_name, la_name=data.la_name.get(own, "") if own else "",
+                     quartile=quartile, position=position, all_las=data.all_las)

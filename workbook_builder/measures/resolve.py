@@ -287,7 +287,7 @@ class Resolver:
             raise UserError(f"measure '{measure.id}' ({series}, {ref}): {exc.message}", hint=exc.hint) from None
 
     def _published_value(self, spec: Published, area: str, ref: str) -> Observation:
-        from .published import benchmark, load_published
+        from .published import benchmark, load_published, published_slice
 
         if self._published is None:
             self._published = load_published(self.project_root / "mappings" / "published.yaml")
@@ -304,13 +304,16 @@ class Resolver:
         if key not in self._dfe:  # a batch of LAs shares one reading of each file
             self._dfe[key] = DfeTable.read(self.files[key].path)
         record, table = self.files[key], self._dfe[key]
-        periods = table.periods(table.select(measure.filters))
+        periods_key = ("periods", tuple(sorted(measure.filters.items())))
+        if periods_key not in table.cache:
+            table.cache[periods_key] = table.periods(table.select(measure.filters))
+        periods = table.cache[periods_key]
         period = self._pick_period(periods, spec.period, record.path, dfe=True)
         la = self.mapping.local_authority
         if (spec.published, period) not in self._benchmarks:
             self._benchmarks[spec.published, period] = benchmark(spec.published, measure, table, {la.new_la_code, la.old_la_code},
                                                                  period, self.neighbours())
-            record.rows_read += len(table.select({**measure.filters, "time_period": period}))
+            record.rows_read += published_slice(measure, table, period).rows
         bench = self._benchmarks[spec.published, period]
         record.periods.add(format_period(period))
         filters_text = ", ".join(f"{k}={v}" for k, v in measure.filters.items())

@@ -53,6 +53,7 @@ class DfeTable:
     path: Path
     frame: pd.DataFrame
     _folded: dict = field(default_factory=dict, repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # results derived from the frame (selections, benchmark slices)
 
     @classmethod
     def read(cls, path: Path) -> "DfeTable":
@@ -69,7 +70,7 @@ class DfeTable:
                 f"{path}: not a DfE open-data CSV (no column {', '.join(missing)})",
                 hint="Expected the 'explore education statistics' format: time_period, time_identifier, geographic_level, ...",
             )
-        for column in ("new_la_code", "old_la_code"):
+        for column in ("new_la_code", "old_la_code", "la_name", "region_code", "region_name"):
             if column not in frame.columns:
                 frame[column] = ""
         for column in ("time_period", "new_la_code", "old_la_code"):
