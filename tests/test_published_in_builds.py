@@ -120,3 +120,32 @@ def test_unknown_published_id_names_the_mapping_line(tmp_path):
         build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path / "out", built_at=FIXED_BUILT_AT, root=root)
     assert f"appendix_x.yaml:{line}" in error.value.message and "cla_rate_per_100k" in error.value.message
     assert "cla_rate_per_10k" in error.value.hint and not (tmp_path / "out").exists()
+
+
+def test_published_only_batch_builds_one_workbook_per_la_with_its_own_neighbours(shared_data, tmp_path):
+    """`build --la … --published-only` (issue 7's regional batch): each LA's published figures and its own SN mean."""
+    from workbook_builder.batch import build_published
+
+    results = build_published("appendix_2", ["E09000002", "893"], inputs=SAMPLE, out_dir=tmp_path, root=ROOT,
+                              published=shared_data / "dfe", built_at=FIXED_BUILT_AT)
+    assert [r.output.name for r in results] == [
+        "Appendix 2 - Children's Services Performance Scorecard Workbook - DfE published - Barking and Dagenham.xlsx",
+        "Appendix 2 - Children's Services Performance Scorecard Workbook - DfE published - Shropshire.xlsx"]
+    codes = {"E09000002", "301"}
+    neighbours = read_neighbours(ROOT / "mappings" / "statistical_neighbours.csv", codes)
+    measure = PUBLISHED["cla_rate_per_10k"]
+    table = DfeTable.read(shared_data / "dfe" / measure.file)
+    latest = benchmark("cla_rate_per_10k", measure, table, codes, "2024", neighbours)
+    before = benchmark("cla_rate_per_10k", measure, table, codes, "2023", neighbours)
+    card = Scorecard(results[0].output, sheet="Statutory indicators")
+    shown = [card.value("cla_rate", c) for c in ("Barking and Dagenham (DfE published)", "Previous", "Stat Neighbours", "England",
+                                                 "LA vs mid-50% of all LAs")]
+    assert shown == [latest.la, before.la, latest.sn_average, latest.england, latest.position]
+    assert "rereferrals_pct" not in {a["Measure id"] for a in card.audit()}  # ChAT rows are Shropshire's own: left out, hidden
+    assert results[0].values_filled == 9 * 5 and not any(r.sample for r in results)
+
+
+def test_la_without_published_only_is_refused(tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--la", "301", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2 and not list(tmp_path.iterdir())

@@ -20,7 +20,7 @@ from .errors import UserError
 from .measures.mapping import Mapping, load_mapping
 from .measures.resolve import ResolvedMeasure, Resolver
 from .sources.base import InputFile, display_path
-from .writers.audit import AUDIT_COLUMNS, BuildStamp, write_audit, write_sources
+from .writers.audit import BuildStamp, write_audit, write_sources
 from .writers.ooxml import WorkbookPackage
 from .writers.ooxml.refs import col_letters, parse_cell
 from .measures.mapping import AUDIENCE_NAMES, AUDIENCES
@@ -282,33 +282,5 @@ def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, 
     return reports
 
 
-AUDIT_FIELDS = [title for title, _width in AUDIT_COLUMNS]
-
-
-def trace(workbook: Path, cell: str) -> list[dict[str, object]]:
-    """The Audit rows explaining ``cell`` ('Sheet'!D5, Sheet!D5, or D5 on the scorecard sheet) of a built workbook."""
-    from .sources.tables import find_table, norm, read_grid
-
-    workbook = Path(workbook)
-    if not workbook.is_file():
-        raise UserError(f"workbook not found: {workbook}", hint="Pass a workbook built by `scorecard build` (see outputs/).")
-    table = find_table(read_grid(workbook, "Audit"))
-    wanted = _normalise_cell(cell)
-    matches = []
-    for _, record in table.records():
-        cell_text = str(record.get("cell") or "")
-        if _normalise_cell(cell_text) == wanted or (("!" not in cell) and cell_text.split("!")[-1].upper() == wanted[1]):
-            matches.append({name: record.get(norm(name)) for name in AUDIT_FIELDS})
-    if not matches:
-        raise UserError(f"{workbook}: no Audit row for cell {cell}",
-                        hint="Trace a Shropshire, SN, England, Previous, RAG or Direction cell of a measure row; the Audit sheet lists them all.")
-    return matches
-
-
-def _normalise_cell(text: str) -> tuple[str, str]:
-    text = text.strip().lstrip("=")
-    if "!" in text:
-        sheet, ref = text.rsplit("!", 1)
-        return sheet.strip("'").replace("''", "'").casefold(), ref.replace("$", "").upper()
-    return "", text.replace("$", "").upper()
+from .trace import trace  # noqa: E402,F401  (re-exported: the library's three calls live side by side)
 

@@ -13,10 +13,24 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, build as library
+from . import __version__
 from .errors import UserError
-from .measures.mapping import AUDIENCES
+from .audiences import AUDIENCES
 
+class _Library:
+    """The library, imported on first use: `scorecard --help` and `scorecard trace` never import pandas."""
+
+    def __getattr__(self, name: str):
+        if name == "trace":
+            from .trace import trace
+
+            return trace
+        from . import build
+
+        return getattr(build, name)
+
+
+library = _Library()
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 

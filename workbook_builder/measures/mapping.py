@@ -108,9 +108,7 @@ class Published(Strict):
 
 
 Series = Union[Unavailable, Constant, Locator, Published]
-AUDIENCES = ("operational", "clt", "improvement_board", "scrutiny")
-AUDIENCE_NAMES = {"operational": "Operational management", "clt": "Children's Leadership Team",
-                  "improvement_board": "Improvement Board", "scrutiny": "Scrutiny/Cabinet"}
+from ..audiences import AUDIENCE_NAMES, AUDIENCES  # noqa: E402
 
 
 class Rag(Strict):

@@ -17,15 +17,7 @@ from .scorecard import AuditRow
 
 NAVY = "1F3864"
 
-AUDIT_COLUMNS = [
-    ("Cell", 16), ("Measure id", 26), ("Label", 40), ("Series", 11), ("Value", 10), ("Unit", 9), ("Period", 16),
-    ("Source", 14), ("Source file", 42), ("SHA-256", 20), ("Locator", 50), ("Transformation", 60),
-    ("Mapping", 24), ("Built at", 20), ("Tool version", 12),
-]
-SOURCES_COLUMNS = [
-    ("Source", 18), ("Kind", 12), ("Description", 46), ("Path", 46), ("SHA-256", 20), ("Size (bytes)", 12),
-    ("Rows read", 10), ("Periods covered", 24), ("Sample data", 11), ("Note", 70),
-]
+from .columns import AUDIT_COLUMNS, SOURCES_COLUMNS  # noqa: E402  (titles shared with `trace`)
 
 
 @dataclass
@@ -47,13 +39,10 @@ def write_audit(package: WorkbookPackage, rows: list[AuditRow], stamp: BuildStam
     sheet = package.add_worksheet("Audit")
     _header(package, sheet, AUDIT_COLUMNS)
     link = package.add_cell_style(font_color="0563C1", underline=True)
+    sheet.append_rows(2, ([row.cell, row.measure_id, row.label, row.series, row.value, row.unit, row.period, row.source,
+                           row.source_file, row.sha256, row.locator, row.transformation, row.mapping, stamp.built_at, stamp.version]
+                          for row in rows), styles={1: link})
     for r, row in enumerate(rows, 2):
-        values = [row.cell, row.measure_id, row.label, row.series, row.value, row.unit, row.period, row.source,
-                  row.source_file, row.sha256, row.locator, row.transformation, row.mapping, stamp.built_at, stamp.version]
-        for c, value in enumerate(values, 1):
-            if value in (None, ""):
-                continue
-            sheet.set_value(f"{col_letters(c)}{r}", value, style=link if c == 1 else None)
         sheet.add_hyperlink(f"A{r}", location=row.cell, tooltip=f"Go to {row.cell}")
     sheet.set_autofilter(f"A1:{col_letters(len(AUDIT_COLUMNS))}{max(len(rows) + 1, 2)}")
     return len(rows)
@@ -64,11 +53,8 @@ def write_sources(package: WorkbookPackage, files: list[InputFile]) -> int:
     _header(package, sheet, SOURCES_COLUMNS)
     warn = package.add_cell_style(bold=True, font_color="C00000")
     for r, f in enumerate(files, 2):
-        values = [f.source_id, f.kind, f.description, f.display_path, f.sha256, f.size, f.rows_read,
-                  ", ".join(sorted(f.periods)), "Yes" if f.sample else "No", f.sample_note]
-        for c, value in enumerate(values, 1):
-            if value in (None, ""):
-                continue
-            sheet.set_value(f"{col_letters(c)}{r}", value, style=warn if (c == 9 and f.sample) else None)
+        sheet.append_rows(r, [[f.source_id, f.kind, f.description, f.display_path, f.sha256, f.size, f.rows_read,
+                               ", ".join(sorted(f.periods)), "Yes" if f.sample else "No", f.sample_note]],
+                          styles={9: warn} if f.sample else None)
     sheet.set_autofilter(f"A1:{col_letters(len(SOURCES_COLUMNS))}{max(len(files) + 1, 2)}")
     return len(files)

@@ -588,6 +588,56 @@ class Worksheet:
         else:
             self._pkg._note_input_changed()
 
+    def append_rows(self, first_row: int, rows, *, styles: dict[int, int] | None = None) -> None:
+        """Write whole rows below every existing row in one pass: the fast way to fill a sheet
+        this package added (an Audit or Sources list of thousands of cells).
+
+        ``rows`` are lists of values (column A first; None or '' leaves the cell out), written from
+        ``first_row`` down; ``styles`` maps a 1-based column to a cell style. Values are encoded as
+        :meth:`set_value` encodes them; formulas are refused here (use set_value).
+        """
+        self._index()
+        if self._row_keys and first_row <= self._row_keys[-1]:
+            raise UserError(f"{self._where}: append_rows starts at row {first_row}, not below the last row {self._row_keys[-1]}.")
+        styles = styles or {}
+        for xf in set(styles.values()):
+            self._pkg.styles.check_xf(xf, self._where)
+        sd = self._sheet_data()
+        row_tag, c_tag, v_tag, is_tag, t_tag = q("row"), q("c"), q("v"), q("is"), q("t")
+        space = f"{{{NS_XML}}}space"
+        last_row, last_col = first_row - 1, 0
+        for rn, values in enumerate(rows, first_row):
+            row = etree.SubElement(sd, row_tag, r=str(rn))
+            for cn, value in enumerate(values, 1):
+                if value is None or value == "":
+                    continue
+                ref = R.cell_ref(rn, cn)
+                spec = self._encode(value, ref)
+                if spec[0] == "f":
+                    raise UserError(f"{self._where}, cell {ref}: append_rows writes values only; use set_value for formulas.")
+                c = etree.SubElement(row, c_tag, r=ref)
+                if cn in styles and styles[cn]:
+                    c.set("s", str(styles[cn]))
+                if spec[0] == "inlineStr":
+                    c.set("t", "inlineStr")
+                    t = etree.SubElement(etree.SubElement(c, is_tag), t_tag)
+                    t.set(space, "preserve")
+                    t.text = spec[1]
+                else:
+                    if spec[0] == "b":
+                        c.set("t", "b")
+                    etree.SubElement(c, v_tag).text = spec[1]
+                last_col = max(last_col, cn)
+            self._rows[rn] = row
+            self._row_keys.append(rn)
+            self._cells.pop(rn, None)
+            last_row = rn
+        if last_row >= first_row and last_col:
+            self._grow_dimension(first_row, 1)
+            self._grow_dimension(last_row, last_col)
+        self._touch()
+        self._pkg._note_input_changed()
+
     # ------------------------------------------------------------------ sheet layout
 
     def hide_row(self, row: int) -> None:
