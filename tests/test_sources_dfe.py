@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook_builder.measures.mapping import Locator, load_mapping
+from workbook_builder.measures.mapping import Locator, Source, load_mapping
 from workbook_builder.measures.resolve import Resolver
 from workbook_builder.sources.dfe import DfeTable, parse_number
 
@@ -31,7 +31,10 @@ def real_inputs(shared_data, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def resolver(real_inputs) -> Resolver:
     mapping = load_mapping(ROOT / "mappings" / "appendix_x.yaml")
-    return Resolver(mapping=mapping, inputs=real_inputs, project_root=ROOT)
+    sources = {**mapping.sources,  # dfe_csv sources read through the resolver's own DfE path (not published.yaml)
+               "dfe_cla_rate": Source(kind="dfe_csv", path="dfe/cla_number_and_rate_per_10k_children.csv"),
+               "dfe_care_leavers": Source(kind="dfe_csv", path="dfe/la_care_leavers_activity.csv")}
+    return Resolver(mapping=mapping.model_copy(update={"sources": sources}), inputs=real_inputs, project_root=ROOT)
 
 
 def _measure(resolver, measure_id):

@@ -73,9 +73,13 @@ class DfeTable:
         for column in ("new_la_code", "old_la_code", "la_name", "region_code", "region_name"):
             if column not in frame.columns:
                 frame[column] = ""
-        for column in ("time_period", "new_la_code", "old_la_code"):
-            frame[column] = frame[column].str.strip()
-        frame["geographic_level"] = frame["geographic_level"].str.strip().str.casefold()
+        # Geography columns hold few distinct values: clean each distinct value once, and only map
+        # a column whose values need it (most files need no stripping at all).
+        for column, clean in (("time_period", str.strip), ("new_la_code", str.strip), ("old_la_code", str.strip),
+                              ("geographic_level", lambda v: v.strip().casefold())):
+            cleaned = {v: clean(v) for v in frame[column].unique()}
+            if any(k != v for k, v in cleaned.items()):
+                frame[column] = frame[column].map(cleaned)
         return cls(path=path, frame=frame)
 
     def column(self, name: str) -> str:

@@ -1,0 +1,226 @@
+"""The benchmark runner: every case against its baseline, measured in the same run.
+
+Run from the project root (``../shared`` beside it for the real DfE files)::
+
+    python bench/run.py              # every case, 5 runs each (3 for the 153-LA batch)
+    python bench/run.py --repeat 3   # fewer runs
+    python bench/run.py --only dfe   # cases whose name contains 'dfe'
+
+Each case and each baseline runs in a fresh Python process, so the peak memory reported
+(the process's maximum resident set size) belongs to that case alone. Command cases are
+timed from outside (wall time, start-up included); library cases time only the call,
+inside the process, after a warm-up run. The table shows the median over the runs, the
+ratio to the baseline and the budget from the README's performance section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DFE = ROOT.parent / "shared" / "data" / "dfe"
+PY = sys.executable
+IMPORTS = "import pandas, openpyxl, xlsxwriter, python_calamine, pydantic, yaml, click, rich, lxml"
+
+
+@dataclass
+class Run:
+    times: list[float]
+    peak_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def command(argv: list[str], repeat: int) -> Run:
+    """Wall time of a whole command (start-up included) and its peak RSS, via wait4's rusage."""
+    times, peak = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - started)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"benchmark command failed: {' '.join(argv)}\n{process.stderr.read().decode()}")
+        peak = max(peak, usage.ru_maxrss)
+    return Run(times, peak / 1024)
+
+
+SNIPPET = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+{setup}
+def once():
+{body}
+once()  # warm-up: first-call caches and imports are not what is measured
+times = []
+for _ in range({repeat}):
+    {reset}
+    started = time.perf_counter()
+    once()
+    times.append(time.perf_counter() - started)
+print(json.dumps({{"times": times, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+"""
+
+
+def library(setup: str, body: str, repeat: int, reset: str = "pass") -> Run:
+    """Time a library call inside a fresh process (after one warm-up call)."""
+    code = SNIPPET.format(root=str(ROOT), setup=setup, body="\n".join("    " + line for line in body.splitlines()), repeat=repeat, reset=reset)
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark snippet failed:\n{out.stderr}")
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return Run(data["times"], data["peak"] / 1024)
+
+
+def lait_sized_workbook(path: Path, sheets: int = 150, rows: int = 160, years: int = 15) -> Path:
+    """A workbook the size of a full LAIT download: 150 indicator sheets x 160 areas x 15 years."""
+    if path.is_file():
+        return path
+    import random
+
+    import xlsxwriter
+
+    rng = random.Random(7)
+    book = xlsxwriter.Workbook(str(path))
+    for s in range(sheets):
+        sheet = book.add_worksheet(f"Indicator {s + 1}")
+        sheet.write(0, 0, f"Indicator {s + 1}: a LAIT measure")
+        sheet.write_row(2, 0, ["LA number", "LA name", "Region"] + [str(2010 + y) for y in range(years)])
+        for r in range(rows):
+            sheet.write_row(3 + r, 0, [800 + r if r > 1 else None, f"Area {r}", "Region"] +
+                            [("c" if rng.random() < 0.02 else round(rng.uniform(0, 100), 1)) for _ in range(years)])
+    book.close()
+    return path
+
+
+@dataclass
+class Result:
+    name: str
+    subject: Run
+    baseline: Run | None
+    baseline_name: str
+    budget: str
+    verdict: bool | None
+    note: str = ""
+
+
+def _ratio(result: Result) -> str:
+    if result.baseline is None:
+        return ""
+    return f"{result.subject.median / result.baseline.median:.2f}x"
+
+
+def run_cases(repeat: int, only: str | None) -> list[Result]:
+    results: list[Result] = []
+    work = Path(tempfile.mkdtemp(prefix="scorecard-bench-"))
+    want = (lambda name: only is None or only.lower() in name.lower())
+    baseline_imports = None
+
+    def imports() -> Run:
+        nonlocal baseline_imports
+        if baseline_imports is None:
+            baseline_imports = command([PY, "-c", IMPORTS], repeat)
+        return baseline_imports
+
+    if want("full build"):
+        build = command([PY, "-m", "workbook_builder", "build", "--out", str(work / "out"), "--built-at", "2026-07-01 09:00"], repeat)
+        base = imports()
+        own = build.median - base.median
+        results.append(Result("full build: 3 workbooks from inputs/sample", build, base, "start Python + import libraries",
+                              "< 2 s wall; < 0.5 s above imports", build.median < 2 and own < 0.5, f"own work {own:.2f} s"))
+
+    if want("dfe") and DFE.is_dir():
+        for path in sorted(DFE.glob("*.csv")):
+            subject = library("from pathlib import Path\nfrom workbook_builder.sources.dfe import DfeTable\np = Path(%r)" % str(path),
+                              "DfeTable.read(p)", repeat)
+            base = library("import pandas as pd\np = %r" % str(path), "pd.read_csv(p)", repeat)
+            ratio = subject.median / base.median
+            results.append(Result(f"DfE ingest: {path.name}", subject, base, "pandas.read_csv", "<= 1.5x", ratio <= 1.5))
+
+    if want("fill"):
+        setup = ("from pathlib import Path\nimport tempfile\nfrom workbook_builder import build as b\n"
+                 "root = Path(%r)\np = b.plan(root / 'mappings' / 'appendix_x.yaml', root / 'inputs' / 'sample', root)\n"
+                 "out = Path(tempfile.mkdtemp())" % str(ROOT))
+        subject = library(setup, "b.write(p, out, root=root, built_at='x')", repeat)
+        copy_setup = ("import zipfile, tempfile\nfrom pathlib import Path\nsrc = Path(%r)\nout = Path(tempfile.mkdtemp()) / 'copy.xlsx'"
+                      % str(ROOT / "templates" / "appendix_x.xlsx"))
+        copy_body = ("with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as zout:\n"
+                     "    for info in zin.infolist():\n        zout.writestr(info, zin.read(info.filename))")
+        base = library(copy_setup, copy_body, repeat)
+        ratio = subject.median / base.median
+        results.append(Result("fill the Appendix X template (write, after resolving)", subject, base,
+                              "copy the template's zip entries unchanged", "<= 3x", ratio <= 3))
+
+    if want("lait") or want("large"):
+        big = lait_sized_workbook(Path(tempfile.gettempdir()) / "scorecard-bench-lait-150x160x15.xlsx")
+        subject = library("from workbook_builder.sources.lait import LaitWorkbook\nfrom workbook_builder.sources import tables\np = %r" % str(big),
+                          "LaitWorkbook.read(p)", max(2, repeat // 2), reset="tables._workbook_grids.cache_clear()")
+        base = library("import openpyxl\np = %r" % str(big),
+                       "book = openpyxl.load_workbook(p, read_only=True)\nfor sheet in book.worksheets:\n    for row in sheet.iter_rows(values_only=True):\n        pass\nbook.close()",
+                       max(2, repeat // 2))
+        speedup = base.median / subject.median
+        results.append(Result("read a LAIT-size workbook (150 sheets x 160 rows x 15 years)", subject, base,
+                              "openpyxl read-only, every cell", ">= 5x faster", speedup >= 5, f"{speedup:.1f}x faster"))
+
+    if want("reconcile") and DFE.is_dir():
+        local = work / "local.csv"
+        local.write_text("measure_id,period,value\ncla_rate_per_10k,2024,121\n", encoding="utf-8")
+        subject = command([PY, "-m", "workbook_builder", "reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local),
+                           "--published", str(DFE)], repeat)
+        base = imports()
+        own = subject.median - base.median
+        results.append(Result("scorecard reconcile: one LA, real DfE files", subject, base, "start Python + import libraries",
+                              "< 1 s above imports", own < 1, f"own work {own:.2f} s"))
+
+    if want("batch") and DFE.is_dir():
+        per_la = {}
+        for count, las in ((1, ["E06000051"]), (10, ["E06000051", "E09000002", "E08000025", "E10000028", "E06000019", "E10000034",
+                                                      "E06000064", "E06000001", "E09000033", "E10000032"]), (153, ["all"])):
+            argv = [PY, "-m", "workbook_builder", "build", "--workbook", "appendix_2", "--published-only", "--published", str(DFE),
+                    "--out", str(work / f"batch{count}"), "--built-at", "2026-07-01 09:00"]
+            for la in las:
+                argv += ["--la", la]
+            subject = command(argv, repeat if count < 153 else max(1, min(3, repeat)))
+            base = imports()
+            per_la[count] = (subject.median - base.median) / count
+            budget, verdict = ("< 60 s, < 1 GiB", subject.median < 60 and subject.peak_mb < 1024) if count == 153 else ("", None)
+            results.append(Result(f"batch: appendix_2 --published-only, {count} LA(s)", subject, base, "start Python + import libraries",
+                                  budget, verdict, f"{per_la[count]:.3f} s per LA above imports"))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per case (median reported)")
+    parser.add_argument("--only", default=None, help="run only cases whose name contains this text")
+    args = parser.parse_args()
+    if not DFE.is_dir():
+        print(f"note: {DFE} not found: the DfE ingest, reconcile and batch cases are skipped", file=sys.stderr)
+    results = run_cases(args.repeat, args.only)
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"scorecard benchmarks (median of {args.repeat} runs; peak = max resident set size)")
+    for column in ("case", "median", "peak MB", "baseline", "baseline median", "ratio", "budget", "met", "note"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        table.add_row(r.name, f"{r.subject.median:.3f} s", f"{r.subject.peak_mb:.0f}", r.baseline_name,
+                      f"{r.baseline.median:.3f} s" if r.baseline else "", _ratio(r), r.budget,
+                      "" if r.verdict is None else ("yes" if r.verdict else "NO"), r.note)
+    Console(width=200).print(table)
+
+
+if __name__ == "__main__":
+    main()
