@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbook_builder.errors import UserError
-from workbook_builder.measures.mapping import Locator, load_mapping
+from workbook_builder.measures.mapping import Locator, Published, load_mapping
 from workbook_builder.measures.resolve import Resolver
 from workbook_builder.periods import ordered, period_end
 
@@ -26,7 +26,10 @@ def _resolver(as_of=None):
 
 def _value(resolver, measure_id, series="la"):
     measure = next(m for m in resolver.mapping.measures() if m.id == measure_id)
-    return resolver.locate(measure.series[series], series, measure)
+    spec = measure.series[series]
+    if isinstance(spec, Published):
+        return resolver.published(spec, series, measure)
+    return resolver.locate(spec, series, measure)
 
 
 def test_period_caps_local_and_survey_data():

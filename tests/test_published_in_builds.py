@@ -142,6 +142,10 @@ def test_published_only_batch_builds_one_workbook_per_la_with_its_own_neighbours
                                                  "LA vs mid-50% of all LAs")]
     assert shown == [latest.la, before.la, latest.sn_average, latest.england, latest.position]
     assert "rereferrals_pct" not in {a["Measure id"] for a in card.audit()}  # ChAT rows are Shropshire's own: left out, hidden
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(results[0].output)["Statutory indicators"]
+    assert sheet.row_dimensions[card.rows["rereferrals_pct"]].hidden and not sheet.row_dimensions[card.rows["cla_rate"]].hidden
     assert results[0].values_filled == 9 * 5 and not any(r.sample for r in results)
 
 

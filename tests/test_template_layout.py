@@ -26,6 +26,7 @@ def _project(tmp_path, mutate_order=None, mutate_mapping=None):
     """A project folder whose template was rearranged the way an officer might."""
     (tmp_path / "mappings").mkdir()
     shutil.copy(ROOT / "mappings" / "appendix_x.yaml", tmp_path / "mappings")
+    shutil.copy(ROOT / "mappings" / "published.yaml", tmp_path / "mappings")  # the DfE measures `published:` series name
     mapping = load_mapping(tmp_path / "mappings" / "appendix_x.yaml")
     if mutate_mapping:
         mapping = mutate_mapping(mapping)

@@ -113,7 +113,7 @@ class Plan:
     resolved: list[ResolvedMeasure]
     files: list[InputFile]
     template: Path
-    column_titles: dict[str, str] = field(default_factory=dict)  # role -> header text to show (e.g. another LA's name)
+    column_titles: dict[str, str] = field(default_factory=dict)  # role -> header text (another LA's name); set: a published-only pack
 
 
 def check_audience(audience: str | None) -> None:
@@ -160,7 +160,7 @@ def write(p: Plan, out_dir: Path, *, root: Path, period: str | None = None, buil
     stamp = BuildStamp(built_at=build_time(built_at), version=__version__)
     package = WorkbookPackage.open(p.template)
     writer = ScorecardWriter(package, p.mapping)
-    writer.fill(p.resolved, hide_others=audience is not None or bool(p.column_titles))
+    writer.fill(p.resolved, hide_others=audience is not None, hide_unmapped=bool(p.column_titles))
     writer.retitle(p.column_titles)
     fill_summary(package, p.mapping, writer, p.resolved)
 
@@ -182,7 +182,7 @@ def write(p: Plan, out_dir: Path, *, root: Path, period: str | None = None, buil
     return BuildResult(workbook=p.mapping.workbook, output=output, measures=len(p.resolved), values_filled=filled,
                        audit_rows=audit_rows, sources=p.files, sample=bool(sample_files),
                        seconds=time.perf_counter() - started,
-                       warnings=[f"template row with unknown measure id ignored: {k}" for k in writer.unknown_keys])
+                       warnings=[] if p.column_titles else [f"template row with unknown measure id ignored: {k}" for k in writer.unknown_keys])
 
 
 def _reference_files(p: Plan, root: Path) -> list[InputFile]:

@@ -56,6 +56,7 @@ class Layout:
     columns: dict[str, int]  # role -> 1-based column
     rows: dict[str, int]  # measure id -> 1-based row
     unknown_keys: list[str] = field(default_factory=list)
+    unknown_rows: list[int] = field(default_factory=list)  # rows whose Key the mapping does not name
 
 
 def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure]) -> Layout:
@@ -105,12 +106,13 @@ def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure]) -> 
         if key in known:
             rows[key] = row
         else:
-            unknown.append(f"{key} (row {row})")
+            unknown.append((key, row))
     absent = sorted(known - set(rows))
     if absent:
         raise UserError(f"{where}: no row for measure id(s) {', '.join(absent)} in the '{headers['key']}' column",
                         hint="Add a row with that id in the hidden Key column, or remove the measure from the mapping.")
-    return Layout(sheet=sheet.name, header_row=header_row, columns=columns, rows=rows, unknown_keys=unknown)
+    return Layout(sheet=sheet.name, header_row=header_row, columns=columns, rows=rows,
+                  unknown_keys=[f"{key} (row {row})" for key, row in unknown], unknown_rows=[row for _, row in unknown])
 
 
 class ScorecardWriter:
@@ -134,8 +136,9 @@ class ScorecardWriter:
         return [f"{name}: {key}" for name, layout in self.layouts.items() for key in layout.unknown_keys]
 
     # --- filling ---------------------------------------------------------------------------
-    def fill(self, resolved: list[ResolvedMeasure], *, hide_others: bool = False) -> None:
-        """Fill every resolved measure; with ``hide_others``, hide rows of measures not resolved (another audience)."""
+    def fill(self, resolved: list[ResolvedMeasure], *, hide_others: bool = False, hide_unmapped: bool = False) -> None:
+        """Fill every resolved measure; with ``hide_others``, hide rows of measures not resolved (another audience);
+        with ``hide_unmapped``, also rows whose measure the mapping leaves out (a published-only pack)."""
         by_sheet: dict[str, list[ResolvedMeasure]] = defaultdict(list)
         for item in resolved:
             by_sheet[self.mapping.sheet_of(item.section)].append(item)
@@ -150,6 +153,9 @@ class ScorecardWriter:
                 for measure_id, row in sorted(layout.rows.items(), key=lambda kv: kv[1]):
                     if measure_id not in filled:
                         sheet.hide_row(row)
+            if hide_unmapped:
+                for row in layout.unknown_rows:
+                    sheet.hide_row(row)
 
     def retitle(self, titles: dict[str, str]) -> None:
         """Show other header text for some columns (a batch build for another LA names that LA)."""
