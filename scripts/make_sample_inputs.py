@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import math
 import random
+import statistics
 from pathlib import Path
 
 import xlsxwriter
@@ -178,15 +179,9 @@ LOCAL_RETURNS = {"cla_dental_check_pct": 66, "care_leavers_19_21_eet_pct": 50.4}
 
 
 def _quartile_position(value: float, values: list[float]) -> str:
-    """ChAT's position against the middle 50% of LAs (pandas' linear percentiles, as benchmark() computes them)."""
-    ordered = sorted(values)
-
-    def pct(q: float) -> float:
-        at = (len(ordered) - 1) * q
-        low = int(at)
-        return ordered[low] + (ordered[min(low + 1, len(ordered) - 1)] - ordered[low]) * (at - low)
-
-    return "Lower" if value < pct(0.25) else "Higher" if value > pct(0.75) else "In range"
+    """ChAT's position against the middle 50% of LAs, with the percentiles benchmark() uses (linear, i.e. inclusive)."""
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return "Lower" if value < q1 else "Higher" if value > q3 else "In range"
 
 
 def _other_las(measure_id: str, period: str, spec, n: int, fixed: list[float]) -> list[float]:

@@ -39,3 +39,11 @@ def test_batch_progress_bar_is_quiet_when_output_is_not_a_terminal(tmp_path, sha
                          cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stderr == "" and "2 LA workbook(s), 90 values" in out.stdout
+
+
+def test_importing_the_library_and_the_ribbon_loads_no_heavy_library():
+    """A ribbon click starts a Python that imports these two; only the buttons that need pandas load it."""
+    code = ("import sys, workbook_builder.build, workbook_builder.ribbon; "
+            "print('pandas' in sys.modules, 'pydantic' in sys.modules, 'openpyxl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "False"]

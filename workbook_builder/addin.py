@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import shutil
 import sys
 import zipfile
 from dataclasses import dataclass

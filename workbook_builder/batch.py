@@ -69,13 +69,15 @@ def published_only(mapping: Mapping, la: LocalAuthority) -> Mapping:
     })
 
 
-def build_published(workbook: str, las: list[str] | None, *, inputs: Path, out_dir: Path, root: Path,
-                    published: Path | None = None, built_at: str | None = None,
+def build_published(workbook: str, las: list[str] | None, *, inputs: Path | None = None, out_dir: Path | None = None,
+                    root: Path | None = None, published: Path | None = None, built_at: str | None = None,
                     progress: Callable[[str, int, int], None] | None = None) -> list:
     """One workbook per LA (``las``: codes, ['all'] for every LA, or None for the mapping's own LA)
     filled from DfE's per-LA data. ``progress(stage, done, total)`` is told of each LA resolved and written."""
-    from .build import mapping_paths, plan, write
+    from .build import folders, mapping_paths, plan, project_root, write
 
+    root = root or project_root()
+    inputs, out_dir = folders(root, inputs, out_dir)
     paths = mapping_paths(root)
     if workbook not in paths:
         raise UserError(f"unknown workbook '{workbook}'", hint=f"Workbooks: {', '.join(paths)}.")
@@ -89,7 +91,7 @@ def build_published(workbook: str, las: list[str] | None, *, inputs: Path, out_d
     plans = []
     for i, la in enumerate(chosen, 1):
         p = plan(published_only(base, la), inputs, root, published=published, resolver_options=shared)
-        p.column_titles = {"la": f"{la.name} (DfE published)"}
+        p.column_titles, p.hide_unmapped = {"la": f"{la.name} (DfE published)"}, True
         plans.append(p)
         if progress is not None:
             progress("resolve", i, len(chosen))

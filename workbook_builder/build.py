@@ -2,6 +2,10 @@
 
 The CLI (:mod:`workbook_builder.cli`) and the Excel ribbon (:mod:`workbook_builder.ribbon`)
 are thin shells over these functions; neither holds logic the other lacks.
+
+Importing this module is cheap: the mapping models (pydantic), the resolver (pandas) and the
+writers are imported by the calls that use them, so `scorecard --help`, `scorecard trace` and a
+ribbon click that only traces a cell never load pandas.
 """
 
 from __future__ import annotations
@@ -15,16 +19,20 @@ from pathlib import Path
 
 import yaml
 
+from typing import TYPE_CHECKING
+
 from . import __version__
+from .audiences import AUDIENCE_NAMES, AUDIENCES
 from .errors import UserError
-from .measures.mapping import Mapping, load_mapping
-from .measures.resolve import ResolvedMeasure, Resolver
 from .sources.base import InputFile, display_path
-from .writers.audit import BuildStamp, write_audit, write_sources
-from .writers.ooxml import WorkbookPackage
+from .trace import trace  # noqa: F401  (re-exported: the library's three calls live side by side)
 from .writers.ooxml.refs import col_letters, parse_cell
-from .measures.mapping import AUDIENCE_NAMES, AUDIENCES
-from .writers.scorecard import ScorecardWriter, fill_summary
+
+if TYPE_CHECKING:
+    from .measures.mapping import Mapping
+    from .measures.resolve import ResolvedMeasure, Resolver
+    from .writers.audit import BuildStamp
+    from .writers.ooxml import WorkbookPackage
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,7 +121,8 @@ class Plan:
     resolved: list[ResolvedMeasure]
     files: list[InputFile]
     template: Path
-    column_titles: dict[str, str] = field(default_factory=dict)  # role -> header text (another LA's name); set: a published-only pack
+    column_titles: dict[str, str] = field(default_factory=dict)  # role -> header text to show (another LA's name)
+    hide_unmapped: bool = False  # hide template rows the mapping leaves out (a published-only pack)
 
 
 def check_audience(audience: str | None) -> None:
@@ -124,6 +133,9 @@ def check_audience(audience: str | None) -> None:
 def plan(mapping_path: Path | Mapping, inputs: Path, root: Path, *, period: str | None = None, audience: str | None = None,
          published: Path | None = None, resolver_options: dict | None = None) -> Plan:
     """Resolve every measure of a mapping (a path, or a loaded :class:`Mapping`) against the inputs."""
+    from .measures.mapping import Mapping, load_mapping
+    from .measures.resolve import Resolver
+
     check_audience(audience)
     mapping = mapping_path if isinstance(mapping_path, Mapping) else load_mapping(mapping_path)
     inputs = Path(inputs)
@@ -156,11 +168,15 @@ def build_one(mapping_path: Path, inputs: Path, out_dir: Path, *, root: Path, pe
 def write(p: Plan, out_dir: Path, *, root: Path, period: str | None = None, built_at: str | None = None,
           audience: str | None = None, started: float | None = None) -> BuildResult:
     """Fill a copy of the plan's template and write it into ``out_dir`` (temporary file, then moved into place)."""
+    from .writers.audit import BuildStamp, write_audit, write_sources
+    from .writers.ooxml import WorkbookPackage
+    from .writers.scorecard import ScorecardWriter, fill_summary
+
     started = time.perf_counter() if started is None else started
     stamp = BuildStamp(built_at=build_time(built_at), version=__version__)
     package = WorkbookPackage.open(p.template)
     writer = ScorecardWriter(package, p.mapping)
-    writer.fill(p.resolved, hide_others=audience is not None, hide_unmapped=bool(p.column_titles))
+    writer.fill(p.resolved, hide_others=audience is not None, hide_unmapped=p.hide_unmapped)
     writer.retitle(p.column_titles)
     fill_summary(package, p.mapping, writer, p.resolved)
 
@@ -182,7 +198,7 @@ def write(p: Plan, out_dir: Path, *, root: Path, period: str | None = None, buil
     return BuildResult(workbook=p.mapping.workbook, output=output, measures=len(p.resolved), values_filled=filled,
                        audit_rows=audit_rows, sources=p.files, sample=bool(sample_files),
                        seconds=time.perf_counter() - started,
-                       warnings=[] if p.column_titles else [f"template row with unknown measure id ignored: {k}" for k in writer.unknown_keys])
+                       warnings=[] if p.hide_unmapped else [f"template row with unknown measure id ignored: {k}" for k in writer.unknown_keys])
 
 
 def _reference_files(p: Plan, root: Path) -> list[InputFile]:
@@ -234,6 +250,11 @@ def _named_cells(package: WorkbookPackage) -> dict[str, tuple[str, str]]:
     return cells
 
 
+def folders(root: Path, inputs: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
+    """The inputs and output folders of a build: as given, else the project's inputs/sample and outputs/."""
+    return (Path(inputs) if inputs else root / "inputs" / "sample", Path(out_dir) if out_dir else root / "outputs")
+
+
 def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out_dir: Path | None = None,
           period: str | None = None, built_at: str | None = None, root: Path | None = None,
           audience: str | None = None, published: Path | None = None) -> list[BuildResult]:
@@ -246,8 +267,7 @@ def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out
     """
     check_audience(audience)
     root = root or project_root()
-    inputs = Path(inputs) if inputs else root / "inputs" / "sample"
-    out_dir = Path(out_dir) if out_dir else root / "outputs"
+    inputs, out_dir = folders(root, inputs, out_dir)
     started = time.perf_counter()
     # Resolve every workbook before writing any, so that a bad input leaves nothing half-built.
     plans = [plan(path, inputs, root, period=period, audience=audience, published=published) for path in select_mappings(root, workbooks)]
@@ -269,7 +289,10 @@ def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, 
              root: Path | None = None, published: Path | None = None) -> list[ValidationReport]:
     """Check mapping, inputs and template without writing anything: every row resolvable, every locator one value."""
     root = root or project_root()
-    inputs = Path(inputs) if inputs else root / "inputs" / "sample"
+    from .writers.ooxml import WorkbookPackage
+    from .writers.scorecard import ScorecardWriter
+
+    inputs, _ = folders(root, inputs, None)
     reports = []
     for path in select_mappings(root, workbooks):
         p = plan(path, inputs, root, period=period, published=published)
@@ -282,5 +305,4 @@ def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, 
     return reports
 
 
-from .trace import trace  # noqa: E402,F401  (re-exported: the library's three calls live side by side)
 

@@ -13,24 +13,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, build as library
 from .errors import UserError
 from .audiences import AUDIENCES
 
-class _Library:
-    """The library, imported on first use: `scorecard --help` and `scorecard trace` never import pandas."""
-
-    def __getattr__(self, name: str):
-        if name == "trace":
-            from .trace import trace
-
-            return trace
-        from . import build
-
-        return getattr(build, name)
-
-
-library = _Library()
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -90,9 +76,8 @@ def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
 
     from .batch import build_published
 
-    root = library.project_root()
-    started = time.perf_counter()
     for workbook in workbooks or ["appendix_2"]:
+        started = time.perf_counter()
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=errors, disable=not errors.is_terminal, transient=True) as bar:
             tasks = {}
@@ -102,18 +87,12 @@ def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
                     tasks[stage] = bar.add_task(f"{workbook}: {'resolving' if stage == 'resolve' else 'writing'}", total=total)
                 bar.update(tasks[stage], completed=done)
 
-            results = library_call(build_published, workbook, las or None, inputs=inputs, out_dir=out, root=root,
-                                   published=published, built_at=built_at, progress=progress)
+            results = build_published(workbook, las or None, inputs=inputs, out_dir=out, published=published,
+                                      built_at=built_at, progress=progress)
         seconds = time.perf_counter() - started
         folder = _shown(results[0].output.parent) if results else ""
         console.print(f"[bold]{workbook}[/bold] (DfE published only): {len(results)} LA workbook(s), "
                       f"{sum(r.values_filled for r in results)} values, {seconds:.1f} s ({seconds / max(len(results), 1):.2f} s per LA)\n  -> {folder}")
-
-
-def library_call(function, *args, inputs=None, out_dir=None, root=None, **kwargs):
-    """Fill in the library's defaults for the inputs and output folders."""
-    return function(*args, inputs=Path(inputs) if inputs else root / "inputs" / "sample",
-                    out_dir=Path(out_dir) if out_dir else root / "outputs", root=root, **kwargs)
 
 
 @cli.command("validate")

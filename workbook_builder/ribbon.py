@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build as library
-from . import reconcile as reconciliation
 from .config import Config, find_config, load_config
 from .errors import UserError, error_text
 
@@ -194,6 +193,8 @@ def reconcile_with_dfe(workbook: str | Path | None = None, config: str | Path | 
     """Reconcile with DfE: local figures against DfE's published data; write the report workbook and open it."""
 
     def work(path: Path | None, shell: Shell) -> Outcome:
+        from . import reconcile as reconciliation  # pandas is loaded only by the buttons that need it
+
         cfg = _settings(path, config, shell)
         shell.status(f"Scorecard: reconciling {cfg.la} {cfg.dfe_period} with DfE published data…")
         report = reconciliation.reconcile(cfg.la, cfg.dfe_period, cfg.local, cfg.published, root=cfg.root)

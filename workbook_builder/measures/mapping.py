@@ -15,6 +15,7 @@ from typing import Any, Literal, Optional, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..audiences import AUDIENCES
 from ..errors import UserError
 
 SERIES_LABELS = {"la": "LA", "sn": "SN", "england": "England", "previous": "Previous", "target": "Target"}
@@ -108,7 +109,6 @@ class Published(Strict):
 
 
 Series = Union[Unavailable, Constant, Locator, Published]
-from ..audiences import AUDIENCE_NAMES, AUDIENCES  # noqa: E402
 
 
 class Rag(Strict):

@@ -16,7 +16,7 @@ For one measure, LA and period the benchmark is computed from DfE's own per-LA r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -51,15 +51,58 @@ def load_published(path: Path) -> dict[str, PublishedMeasure]:
         raise UserError(f"{path}: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
 
 
+SN_ROUND = 1  # decimal places of a statistical-neighbour mean
+
+
+def one_value(texts: set[str], *, who: str, hint: str) -> object:
+    """The single published value among an area's rows (exact duplicates already merged), a symbol, or 'No data'."""
+    if len(texts) > 1:
+        raise UserError(f"{who} has {len(texts)} different values", hint=hint)
+    return parse_number(next(iter(texts))) if texts else NO_DATA
+
+
+@dataclass
+class NeighbourMean:
+    """The mean of the statistical neighbours that have a number, and who was left out (suppressed or missing)."""
+
+    value: object  # the mean rounded to SN_ROUND places, or 'No data' when no neighbour has a number
+    used: list[tuple[str, object]]  # (neighbour name, value)
+    left_out: list[str]  # "name: symbol"
+    total: int
+
+    @property
+    def transformation(self) -> str:
+        if not self.used:
+            return "mean of 0 neighbours"
+        text = f"mean of {len(self.used)} of {self.total} statistical neighbours"
+        if self.left_out:
+            text += f" ({'; '.join(self.left_out)} left out)"
+        return text + f"; rounded to {SN_ROUND} dp; values: " + ", ".join(f"{name} {value}" for name, value in self.used)
+
+    @property
+    def note(self) -> str:
+        if not self.used:
+            return f"no statistical neighbour has a published value ({'; '.join(self.left_out)})"
+        return f"SN mean of {len(self.used)} of {self.total}; {'; '.join(self.left_out)}" if self.left_out else ""
+
+
+def neighbour_mean(by_code: dict[str, set[str]], neighbours: list[Neighbour], *, where: str, hint: str) -> NeighbourMean:
+    """Mean of the neighbours' values (``by_code``: LA code -> values), matched by code; never a name."""
+    used, left_out = [], []
+    for n in neighbours:
+        value = one_value(by_code.get(n.code, set()), who=f"{where}: {n.name} ({n.code})", hint=hint)
+        (used.append((n.name, value)) if is_number(value) else left_out.append(f"{n.name}: {value}"))
+    mean = round(sum(v for _, v in used) / len(used), SN_ROUND) if used else NO_DATA
+    return NeighbourMean(value=int(mean) if is_number(mean) and float(mean).is_integer() else mean, used=used,
+                         left_out=left_out, total=len(neighbours))
+
+
 @dataclass
 class Benchmark:
     measure_id: str
     period: str
     la: object
-    sn_average: object
-    sn_count: int
-    sn_left_out: list[str] = field(default_factory=list)
-    sn_used: list[tuple[str, object]] = field(default_factory=list)  # (neighbour name, value)
+    neighbours: NeighbourMean
     england: object = NO_DATA
     england_duplicates: int = 0  # exact duplicate national rows ignored
     region: object = NO_DATA
@@ -68,6 +111,18 @@ class Benchmark:
     quartile: int | None = None
     position: str = ""
     all_las: int = 0
+
+    @property
+    def sn_average(self) -> object:
+        return self.neighbours.value
+
+    @property
+    def sn_count(self) -> int:
+        return len(self.neighbours.used)
+
+    @property
+    def sn_left_out(self) -> list[str]:
+        return self.neighbours.left_out
 
 
 @dataclass
@@ -87,6 +142,14 @@ class PublishedSlice:
     quartiles: tuple[float, float, float] | None  # 25th, 50th, 75th percentiles over every LA with a number
     all_las: int
     rows: int = 0  # rows of the file for this measure and period (every area)
+
+
+def published_periods(measure: PublishedMeasure, table: DfeTable) -> list[str]:
+    """The time periods the file has rows for this measure in, oldest first (kept on the table)."""
+    key = ("periods", tuple(sorted(measure.filters.items())))
+    if key not in table.cache:
+        table.cache[key] = table.periods(table.select(measure.filters))
+    return table.cache[key]
 
 
 def published_slice(measure: PublishedMeasure, table: DfeTable, period: str) -> PublishedSlice:
@@ -123,29 +186,20 @@ def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_co
     """LA, SN average, England, region and position among all LAs for one measure and period, from per-LA rows."""
     data = published_slice(measure, table, period)
 
-    def value_of(texts: set[str], who: str):
-        if len(texts) > 1:
-            raise UserError(f"{table.path}: {who} has {len(texts)} different values for {measure_id} {period}",
-                            hint="Add filters in published.yaml so each area has one row.")
-        return parse_number(next(iter(texts))) if texts else NO_DATA
-
-    la = value_of(set().union(*(data.by_code.get(c, set()) for c in la_codes)), "the LA")
-    england = value_of(data.england, "England")
+    where, hint = f"{table.path}: {measure_id} {period}", "Add filters in published.yaml so each area has one row."
+    la = one_value(set().union(*(data.by_code.get(c, set()) for c in la_codes)), who=f"{where}: the LA", hint=hint)
+    england = one_value(data.england, who=f"{where}: England", hint=hint)
     own = next((c for c in sorted(la_codes) if c in data.la_region), None)
     region_code = data.la_region.get(own, "") if own else ""
     region_name, region_values = data.regions.get(region_code, ("", set()))
-    region = value_of(region_values, f"region {region_code}") if region_code else NO_DATA
-    used, left_out = [], []
-    for n in neighbours:
-        value = value_of(data.by_code.get(n.code, set()), n.name)
-        (used.append((n.name, value)) if is_number(value) else left_out.append(f"{n.name}: {value}"))
-    sn = round(sum(v for _, v in used) / len(used), 1) if used else NO_DATA
+    region = one_value(region_values, who=f"{where}: region {region_code}", hint=hint) if region_code else NO_DATA
     quartile, position = None, ""
     if is_number(la) and data.quartiles is not None:
         q1, q2, q3 = data.quartiles
         quartile = 1 if la < q1 else 2 if la < q2 else 3 if la <= q3 else 4
         position = "Lower" if la < q1 else "Higher" if la > q3 else "In range"
-    return Benchmark(measure_id=measure_id, period=period, la=la, sn_average=int(sn) if is_number(sn) and float(sn).is_integer() else sn,
-                     sn_count=len(used), sn_left_out=left_out, sn_used=used, england=england, england_duplicates=data.england_duplicates,
+    return Benchmark(measure_id=measure_id, period=period, la=la,
+                     neighbours=neighbour_mean(data.by_code, neighbours, where=where, hint=hint),
+                     england=england, england_duplicates=data.england_duplicates,
                      region=region, region_name=region_name, la_name=data.la_name.get(own, "") if own else "",
                      quartile=quartile, position=position, all_las=data.all_las)

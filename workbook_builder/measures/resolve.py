@@ -14,16 +14,16 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
-from ..observations import NO_DATA, is_symbol, Observation, Provenance, describe_symbol, file_sha256, is_number, unavailable
+from ..observations import NO_DATA, is_symbol, Observation, Provenance, describe_symbol, file_sha256, unavailable
 from ..periods import ordered, up_to
 from ..sources.base import InputFile, display_path, require_file
 from ..sources.chat import chat_period
 from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value, values_by_code
 from ..sources.neighbours import Neighbour, read_neighbours
 from ..sources.tables import Table, find_table, norm, read_grid
+from .published import benchmark, load_published, neighbour_mean, published_periods, published_slice
 from .mapping import Constant, Locator, Mapping, Measure, Published, Section, Unavailable, mapping_ref
 
-SN_ROUND = 1  # decimal places of a statistical-neighbour mean
 MONTH_KEYS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
 
 
@@ -222,32 +222,10 @@ class Resolver:
         neighbours = self.neighbours()
         selected = in_period[area_filter(in_period, level="la", codes={n.code for n in neighbours})]
         record.rows_read += len(selected)
-        by_code = values_by_code(selected, column)
-        used, left_out = [], []
-        for neighbour in neighbours:
-            texts = by_code.get(neighbour.code, set())
-            if len(texts) > 1:
-                raise UserError(f"{record.path}: {neighbour.name} ({neighbour.code}) has {len(texts)} different values for "
-                                f"{filters_text} {period}", hint="Add filters in the mapping so the locator picks exactly one row per LA.")
-            value = parse_number(texts.pop()) if texts else NO_DATA
-            if is_number(value):
-                used.append((neighbour, value))
-            else:
-                left_out.append(f"{neighbour.name}: {value}")
-        total = len(neighbours)
-        codes = ",".join(n.code for n in neighbours)
-        locator_text = f"new_la_code in [{codes}]; {filters_text}; time_period={period}; column {column}"
-        if not used:
-            return Observation(value=NO_DATA, note=f"no statistical neighbour has a published value ({'; '.join(left_out)})",
-                               provenance=Provenance(**provenance, locator=locator_text, transformation="mean of 0 neighbours"))
-        mean = round(sum(v for _, v in used) / len(used), SN_ROUND)
-        mean = int(mean) if float(mean).is_integer() else mean
-        transformation = f"mean of {len(used)} of {total} statistical neighbours"
-        if left_out:
-            transformation += f" ({'; '.join(left_out)} left out)"
-        transformation += f"; rounded to {SN_ROUND} dp; values: " + ", ".join(f"{n.name} {v}" for n, v in used)
-        note = f"SN mean of {len(used)} of {total}; {'; '.join(left_out)}" if left_out else ""
-        return Observation(value=mean, note=note, provenance=Provenance(**provenance, locator=locator_text, transformation=transformation))
+        sn = neighbour_mean(values_by_code(selected, column), neighbours, where=f"{record.path}: {filters_text} {period}",
+                            hint="Add filters in the mapping so the locator picks exactly one row per LA.")
+        locator_text = f"new_la_code in [{','.join(n.code for n in neighbours)}]; {filters_text}; time_period={period}; column {column}"
+        return Observation(value=sn.value, note=sn.note, provenance=Provenance(**provenance, locator=locator_text, transformation=sn.transformation))
 
     # --- LAIT downloads ---------------------------------------------------------------------
     def _lait_value(self, locator: Locator, area: str, ref: str) -> Observation:
@@ -287,8 +265,6 @@ class Resolver:
             raise UserError(f"measure '{measure.id}' ({series}, {ref}): {exc.message}", hint=exc.hint) from None
 
     def _published_value(self, spec: Published, area: str, ref: str) -> Observation:
-        from .published import benchmark, load_published, published_slice
-
         if self._published is None:
             self._published = load_published(self.project_root / "mappings" / "published.yaml")
         if spec.published not in self._published:
@@ -304,11 +280,7 @@ class Resolver:
         if key not in self._dfe:  # a batch of LAs shares one reading of each file
             self._dfe[key] = DfeTable.read(self.files[key].path)
         record, table = self.files[key], self._dfe[key]
-        periods_key = ("periods", tuple(sorted(measure.filters.items())))
-        if periods_key not in table.cache:
-            table.cache[periods_key] = table.periods(table.select(measure.filters))
-        periods = table.cache[periods_key]
-        period = self._pick_period(periods, spec.period, record.path, dfe=True)
+        period = self._pick_period(published_periods(measure, table), spec.period, record.path, dfe=True)
         la = self.mapping.local_authority
         if (spec.published, period) not in self._benchmarks:
             self._benchmarks[spec.published, period] = benchmark(spec.published, measure, table, {la.new_la_code, la.old_la_code},
@@ -332,13 +304,7 @@ class Resolver:
             value, where, how = bench.region, f"geographic_level=Regional, the LA's region ({bench.region_name or 'not found'})", f"as published ({via})"
         elif area == "sn":
             value, where = bench.sn_average, f"new_la_code in [{codes}]"
-            how = f"mean of {bench.sn_count} of {len(neighbours)} statistical neighbours"
-            if bench.sn_left_out:
-                how += f" ({'; '.join(bench.sn_left_out)} left out)"
-                note = f"SN mean of {bench.sn_count} of {len(neighbours)}; {'; '.join(bench.sn_left_out)}"
-            how += "; rounded to 1 dp; values: " + ", ".join(f"{n} {v}" for n, v in bench.sn_used) + f"; {via}"
-            if not bench.sn_used:
-                note = "no statistical neighbour has a published value" + (f" ({'; '.join(bench.sn_left_out)})" if bench.sn_left_out else "")
+            how, note = f"{bench.neighbours.transformation}; {via}", bench.neighbours.note
         else:  # quartile or position among all LAs
             value = bench.quartile if area == "quartile" else bench.position
             where = f"every LA row ({bench.all_las} with a number)"
