@@ -438,6 +438,39 @@ def test_values_read_inline_strings_and_escapes(data, tmp_path):
     assert {k: v for k, v in again.items() if k[1] == 1} == {k: v for k, v in vals.items() if k[1] == 1}
 
 
+def test_append_rows_writes_what_set_value_writes(data, tmp_path):
+    """The fast row writer builds XML text and parses it once; the sheet must come out exactly
+    as writing each cell with set_value makes it, for text that needs escaping too."""
+    rows = [
+        ["plain", 1, 2.5, True, None, "", "A & B <c> \"q\" 'a'"],
+        ["line\r\nbreak", "tab\tand\x01control", "_x000D_ literal", 10 ** 20, -0.1, False, dt.date(2024, 3, 31)],
+        [],
+        ["  spaced  ", "ünïcödé — ‘quotes’", 1e-7, 123456789012, "]]>", "&amp;", 0],
+    ]
+    pkg = WorkbookPackage.open(data / "optimize07.xlsx")
+    link = pkg.add_cell_style(font_color="0563C1", underline=True)
+    fast, slow = pkg.add_worksheet("Fast"), pkg.add_worksheet("Slow")
+    fast.append_rows(3, rows, styles={1: link})
+    for r, values in enumerate(rows, 3):
+        for c, value in enumerate(values, 1):
+            if value not in (None, ""):
+                slow.set_value(f"{'ABCDEFG'[c - 1]}{r}", value, style=link if c == 1 else None)
+    out = tmp_path / "out.xlsx"
+    pkg.save(out)
+    fast_xml = xml_part(out, fast.part_name).find(M + "sheetData")
+    slow_xml = xml_part(out, slow.part_name).find(M + "sheetData")
+    fast_rows = [r for r in fast_xml if r.findall(M + "c")]  # set_value makes no element for an empty row
+    assert [etree.tostring(r) for r in fast_rows] == [etree.tostring(r) for r in slow_xml]
+    again = WorkbookPackage.open(out).worksheet("Fast").values()
+    assert again[(4, 1)] == "line\r\nbreak" and again[(4, 2)] == "tab\tand\x01control"
+    assert again[(4, 3)] == "_x000D_ literal" and again[(3, 7)] == "A & B <c> \"q\" 'a'"
+    assert again[(6, 5)] == "]]>" and again[(6, 6)] == "&amp;" and again[(6, 7)] == 0
+    with pytest.raises(UserError, match="append_rows starts at row 4"):
+        fast.append_rows(4, [["again"]])
+    with pytest.raises(UserError, match="values only"):
+        pkg.add_worksheet("Formulas").append_rows(1, [[Formula("1+1")]])
+
+
 def test_numbers_dates_and_bad_values():
     assert excel_serial(dt.date(1900, 1, 1), False, "x") == 1
     assert excel_serial(dt.date(1900, 2, 28), False, "x") == 59

@@ -40,6 +40,11 @@ MAX_FORMULA = 8192
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 _MISSING = object()
+# Text of a <t> written as XML source: markup escaped, and a carriage return kept as a
+# character reference (a literal one would be read back as a line feed).
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_TEXT_SPECIAL_RE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_FRAGMENT_PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False)
 
 
 def new_sheet_tree() -> etree._ElementTree:
@@ -602,36 +607,52 @@ class Worksheet:
         styles = styles or {}
         for xf in set(styles.values()):
             self._pkg.styles.check_xf(xf, self._where)
-        sd = self._sheet_data()
-        row_tag, c_tag, v_tag, is_tag, t_tag = q("row"), q("c"), q("v"), q("is"), q("t")
-        space = f"{{{NS_XML}}}space"
+        # Rows are written as one XML text and parsed once: building tens of thousands of cells
+        # element by element costs several times more, and the tree that results is the same.
+        parts, row_numbers, cells, where = [f'<sheetData xmlns="{NS_MAIN}">'], [], [], self._where
         last_row, last_col = first_row - 1, 0
         for rn, values in enumerate(rows, first_row):
-            row = etree.SubElement(sd, row_tag, r=str(rn))
+            if not 1 <= rn <= R.MAX_ROW:
+                R.cell_ref(rn, 1)  # the error naming Excel's row range
+            parts.append(f'<row r="{rn}">')
             for cn, value in enumerate(values, 1):
                 if value is None or value == "":
                     continue
-                ref = R.cell_ref(rn, cn)
-                spec = self._encode(value, ref)
-                if spec[0] == "f":
-                    raise UserError(f"{self._where}, cell {ref}: append_rows writes values only; use set_value for formulas.")
-                c = etree.SubElement(row, c_tag, r=ref)
-                if cn in styles and styles[cn]:
-                    c.set("s", str(styles[cn]))
-                if spec[0] == "inlineStr":
-                    c.set("t", "inlineStr")
-                    t = etree.SubElement(etree.SubElement(c, is_tag), t_tag)
-                    t.set(space, "preserve")
-                    t.text = spec[1]
+                while cn > len(cells):  # '<c r="A' and the column's style, once per column
+                    column = len(cells) + 1
+                    cells.append((f'<c r="{R.col_letters(column)}', f' s="{styles[column]}"' if styles.get(column) else ""))
+                start, style = cells[cn - 1]
+                kind = type(value)  # the common cases inline; anything else as set_value encodes it
+                if kind is str and len(value) <= MAX_CELL_TEXT:
+                    if _TEXT_SPECIAL_RE.search(value):
+                        value = X.escape_xstring(value).translate(_TEXT_ESCAPES)
+                    parts.append(f'{start}{rn}"{style} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+                elif kind is int and abs(value) <= 9.99999999999999e307 or kind is float and math.isfinite(value):
+                    parts.append(f'{start}{rn}"{style}><v>{format_number(value, where)}</v></c>')
                 else:
-                    if spec[0] == "b":
-                        c.set("t", "b")
-                    etree.SubElement(c, v_tag).text = spec[1]
-                last_col = max(last_col, cn)
+                    ref = f"{R.col_letters(cn)}{rn}"
+                    spec = self._encode(value, ref)
+                    if spec[0] == "f":
+                        raise UserError(f"{where}, cell {ref}: append_rows writes values only; use set_value for formulas.")
+                    if spec[0] == "inlineStr":
+                        parts.append(f'{start}{rn}"{style} t="inlineStr"><is><t xml:space="preserve">'
+                                     f'{spec[1].translate(_TEXT_ESCAPES)}</t></is></c>')
+                    else:
+                        kind = ' t="b"' if spec[0] == "b" else ""
+                        parts.append(f'{start}{rn}"{style}{kind}><v>{spec[1]}</v></c>')
+                if cn > last_col:
+                    last_col = cn
+            parts.append("</row>")
+            row_numbers.append(rn)
+            last_row = rn
+        parts.append("</sheetData>")
+        sd = self._sheet_data()
+        new_rows = etree.fromstring("".join(parts).encode("utf-8"), _FRAGMENT_PARSER)
+        for rn, row in zip(row_numbers, list(new_rows)):
+            sd.append(row)
             self._rows[rn] = row
             self._row_keys.append(rn)
             self._cells.pop(rn, None)
-            last_row = rn
         if last_row >= first_row and last_col:
             self._grow_dimension(first_row, 1)
             self._grow_dimension(last_row, last_col)

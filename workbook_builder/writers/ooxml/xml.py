@@ -138,6 +138,7 @@ def get_or_create(parent, name: str, order: Sequence[str], ns: str = NS_MAIN, **
 
 _ESCAPED_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XSTRING_SPECIAL_RE = re.compile("_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape_xstring(text: str) -> str:
@@ -145,6 +146,8 @@ def escape_xstring(text: str) -> str:
 
     Literal '_xHHHH_' sequences get their underscore escaped (as Excel does) and
     characters XML 1.0 cannot hold become '_xHHHH_'."""
+    if not _XSTRING_SPECIAL_RE.search(text):  # nearly all text: one scan, no copies
+        return text
     text = _ESCAPED_RE.sub(lambda m: "_x005F" + m.group(0), text)
     return _ILLEGAL_XML_RE.sub(lambda m: "_x%04X_" % ord(m.group(0)), text)
 
