@@ -11,7 +11,8 @@ Summer (Apr–Aug), labelled like ``2025-26 Autumn`` — labels that sort in tim
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -71,12 +72,53 @@ def aggregate(responses: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+@dataclass(frozen=True)
+class SurveyResults:
+    """The aggregated table of one responses file, with its rows as plain records for lookups.
+
+    A dashboard asks for dozens of single results (one outcome, question and respondent
+    type in one term); matching those against a list of a few hundred records is far
+    cheaper than a pandas mask per question.
+    """
+
+    table: pd.DataFrame
+    scored: int  # scored responses read
+    records: tuple[dict, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.table.columns)
+
+    @cached_property
+    def terms(self) -> list[str]:
+        return sorted({r["term"] for r in self.records})
+
+    def select(self, filters: dict[str, str]) -> list[dict]:
+        """Records whose columns equal every filter, case-insensitively; ``KeyError`` names an unknown column."""
+        wanted = {name.lower(): str(value).casefold() for name, value in filters.items()}
+        for name in wanted:
+            if name not in self.table.columns:
+                raise KeyError(name)
+        return [r for r, folded in zip(self.records, self._folded) if all(folded[k] == v for k, v in wanted.items())]
+
+    @cached_property
+    def _folded(self) -> list[dict[str, str]]:
+        return [{k: str(v).casefold() for k, v in r.items()} for r in self.records]
+
+
 @lru_cache(maxsize=8)
-def _survey_table(path: str, mtime_ns: int) -> tuple[pd.DataFrame, int]:
+def _survey_results(path: str, mtime_ns: int) -> SurveyResults:
     responses = read_responses(Path(path))
-    return aggregate(responses), len(responses)
+    table = aggregate(responses)
+    return SurveyResults(table, len(responses), tuple(table.to_dict("records")))
+
+
+def survey_results(path: Path) -> SurveyResults:
+    """The aggregated results of a responses file, read once per file version."""
+    return _survey_results(str(path), path.stat().st_mtime_ns)
 
 
 def survey_table(path: Path) -> tuple[pd.DataFrame, int]:
     """The aggregated table for a responses file, and the number of scored responses read."""
-    return _survey_table(str(path), path.stat().st_mtime_ns)
+    results = survey_results(path)
+    return results.table, results.scored

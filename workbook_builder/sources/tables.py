@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,13 +22,15 @@ from ..errors import UserError
 from ..writers.ooxml.refs import col_letters as column_letter  # 1-based column index -> Excel letters
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # labels repeat across thousands of lookups; typed: 1, 1.0 and True differ
 def norm(text: object) -> str:
     """Text for matching labels: case-folded, whitespace collapsed, curly quotes and dashes made plain."""
     value = "" if text is None else str(text)
     value = value.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
-    return re.sub(r"\s+", " ", value).strip().casefold()
-
-
+    return _SPACES_RE.sub(" ", value).strip().casefold()
 
 
 def cell_ref(sheet: str, row: int, col: int) -> str:
@@ -59,6 +62,7 @@ class Grid:
     sheet: str  # sheet name; for a CSV the file name
     rows: list[list[object]]
     is_csv: bool = False
+    tables: dict = field(default_factory=dict, repr=False, compare=False)  # find_table's results, by title
 
     def ref(self, row: int, col: int) -> str:
         if self.is_csv:
@@ -91,10 +95,18 @@ def _workbook_grids(path: str, mtime_ns: int) -> dict[str, list[list[object]]]:
 
 
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
-    """Cells of ``sheet`` in a workbook, or of a CSV file (``sheet`` ignored)."""
+    """Cells of ``sheet`` in a workbook, or of a CSV file (``sheet`` ignored).
+
+    The same grid comes back for the same file version and sheet, so the tables found in it
+    (and their row indexes) are found once however many measures read them."""
+    return _read_grid(path, path.stat().st_mtime_ns, sheet)
+
+
+@lru_cache(maxsize=256)
+def _read_grid(path: Path, mtime_ns: int, sheet: str | None) -> Grid:
     if path.suffix.lower() == ".csv":
-        return Grid(path=path, sheet=path.name, rows=_csv_rows(str(path), path.stat().st_mtime_ns), is_csv=True)
-    grids = _workbook_grids(str(path), path.stat().st_mtime_ns)
+        return Grid(path=path, sheet=path.name, rows=_csv_rows(str(path), mtime_ns), is_csv=True)
+    grids = _workbook_grids(str(path), mtime_ns)
     if sheet is None:
         sheet = next(iter(grids))
     for name, rows in grids.items():
@@ -143,8 +155,7 @@ class Table:
         return self.columns[key]
 
     def row(self, label: str) -> int:
-        key = norm(label)
-        found = [r for r in self.body if norm(self.value(r, self.label_col)) == key]
+        found = self._rows_by_label.get(norm(label), [])
         if len(found) != 1:
             labels = [str(self.value(r, self.label_col)) for r in self.body]
             problem = "no row" if not found else f"{len(found)} rows"
@@ -159,8 +170,29 @@ class Table:
         return cells[col - 1] if col - 1 < len(cells) else None
 
     def records(self) -> list[tuple[int, dict[str, object]]]:
-        """Body rows as (row number, {normalised header: value})."""
+        """Body rows as (row number, {normalised header: value}); built once, read-only."""
+        return self._records
+
+    def matching(self, filters: dict[str, str]) -> list[int]:
+        """Body rows whose columns equal every filter (headers and values compared as :func:`norm` text)."""
+        wanted = [(self.column(k), norm(v)) for k, v in filters.items()]  # an unknown column is an error naming the columns
+        return [r for r, values in self._normed if all(values[c - 1] == v for c, v in wanted)]
+
+    @cached_property
+    def _records(self) -> list[tuple[int, dict[str, object]]]:
         return [(r, {h: self.value(r, c) for h, c in self.columns.items()}) for r in self.body]
+
+    @cached_property
+    def _normed(self) -> list[tuple[int, list[str]]]:
+        width = max(self.columns.values(), default=0)
+        return [(r, [norm(self.value(r, c)) for c in range(1, width + 1)]) for r in self.body]
+
+    @cached_property
+    def _rows_by_label(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for r in self.body:
+            index.setdefault(norm(self.value(r, self.label_col)), []).append(r)
+        return index
 
     def _name(self) -> str:
         return f"'{self.title}'" if self.title else f"with header at row {self.header_row}"
@@ -171,7 +203,13 @@ def _filled(cells: list[object]) -> list[int]:
 
 
 def find_table(grid: Grid, title: str | None = None) -> Table:
-    """Locate a table by its title cell, or the first table on the sheet."""
+    """Locate a table by its title cell, or the first table on the sheet (once per grid and title)."""
+    if title not in grid.tables:
+        grid.tables[title] = _find_table(grid, title)
+    return grid.tables[title]
+
+
+def _find_table(grid: Grid, title: str | None) -> Table:
     rows = grid.rows
     start = 0
     if title:
