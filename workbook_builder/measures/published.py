@@ -17,15 +17,17 @@ For one measure, LA and period the benchmark is computed from DfE's own per-LA r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import UserError
 from ..observations import NO_DATA, is_number
-from ..sources.dfe import DfeTable, parse_number, values_by_code
+from ..sources.dfe import DfeTable, parse_number
 from ..sources.neighbours import Neighbour
 
 
@@ -41,8 +43,20 @@ class PublishedMeasure(BaseModel):
 
 
 def load_published(path: Path) -> dict[str, PublishedMeasure]:
+    """The measures of ``mappings/published.yaml``, validated; read once per version of the file."""
+    path = Path(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        stat = path.stat()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the published-measures file ({exc})") from None
+    return _load_published(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _load_published(name: str, mtime_ns: int, size: int) -> dict[str, PublishedMeasure]:
+    path = Path(name)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         return {k: PublishedMeasure.model_validate(v) for k, v in (raw.get("measures") or {}).items()}
     except (OSError, yaml.YAMLError, AttributeError) as exc:
         raise UserError(f"{path}: cannot read the published-measures file ({exc})") from None
@@ -129,7 +143,7 @@ class Benchmark:
 class PublishedSlice:
     """One measure in one period, every area at once: what each LA's benchmark looks up.
 
-    Built once per (measure, period) with vectorised pandas and kept on the :class:`DfeTable`,
+    Built once per (measure, period) from the selection's rows and kept on the :class:`DfeTable`,
     so a batch of 153 LAs filters each file once, not once per LA.
     """
 
@@ -145,38 +159,42 @@ class PublishedSlice:
 
 
 def published_periods(measure: PublishedMeasure, table: DfeTable) -> list[str]:
-    """The time periods the file has rows for this measure in, oldest first (kept on the table)."""
-    key = ("periods", tuple(sorted(measure.filters.items())))
-    if key not in table.cache:
-        table.cache[key] = table.periods(table.select(measure.filters))
-    return table.cache[key]
+    """The time periods the file has rows for this measure in, oldest first."""
+    return table.records(measure.filters).periods()
 
 
 def published_slice(measure: PublishedMeasure, table: DfeTable, period: str) -> PublishedSlice:
     key = ("slice", measure.file, tuple(sorted(measure.filters.items())), measure.column, period)
     if key in table.cache:
         return table.cache[key]
-    rows = table.select({**measure.filters, "time_period": period})
+    records = table.records(measure.filters)
     column = table.column(measure.column)
-    national = rows[rows["geographic_level"] == "national"]
+    at = records.position
+    value, region_code, region_name = at[column], at["region_code"], at["region_name"]
+    new, old, la_name_at = at["new_la_code"], at["old_la_code"], at["la_name"]
+    national = records.at_level(period, "national")
     regions: dict[str, tuple[str, set[str]]] = {}
+    for row in records.at_level(period, "regional"):
+        regions.setdefault(row[region_code].strip(), (row[region_name].strip(), set()))[1].add(row[value].strip())
     la_region: dict[str, str] = {}
     la_name: dict[str, str] = {}
-    regional = rows[rows["geographic_level"] == "regional"]
-    for code, name, text in regional[["region_code", "region_name", column]].itertuples(index=False):
-        regions.setdefault(code.strip(), (name.strip(), set()))[1].add(text.strip())
-    las = rows[rows["geographic_level"] == "local authority"]
-    for new, old, region, name in las[["new_la_code", "old_la_code", "region_code", "la_name"]].itertuples(index=False):
-        for code in filter(None, (new, old)):
-            la_region.setdefault(code, region.strip())
-            la_name.setdefault(code, name.strip())
-    numbers = las.drop_duplicates(subset=["new_la_code"])[column].map(parse_number)
-    numbers = numbers[numbers.map(is_number)].astype(float)
-    quartiles = tuple(numbers.quantile([0.25, 0.5, 0.75])) if len(numbers) >= 4 else None
-    result = PublishedSlice(by_code=values_by_code(rows, column), england={t.strip() for t in national[column]},
-                            england_duplicates=len(national) - len(national.drop_duplicates()), regions=regions,
+    numbers: list[float] = []
+    seen: set[str] = set()
+    las = records.at_level(period, "local authority")
+    for row in las:
+        for code in filter(None, (row[new], row[old])):
+            la_region.setdefault(code, row[region_code].strip())
+            la_name.setdefault(code, row[la_name_at].strip())
+        if row[new] not in seen:  # one value per LA (its first row), as DfE lists each LA once
+            seen.add(row[new])
+            number = parse_number(row[value])
+            if is_number(number):
+                numbers.append(float(number))
+    quartiles = tuple(float(q) for q in np.quantile(numbers, [0.25, 0.5, 0.75])) if len(numbers) >= 4 else None
+    result = PublishedSlice(by_code=records.texts_by_code(las, column), england={row[value].strip() for row in national},
+                            england_duplicates=len(national) - len(dict.fromkeys(national)), regions=regions,
                             la_region=la_region, la_name=la_name, quartiles=quartiles, all_las=len(numbers),
-                            rows=len(rows))
+                            rows=len(records.by_period.get(period, [])))
     table.cache[key] = result
     return result
 

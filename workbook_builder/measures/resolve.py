@@ -11,16 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import pandas as pd
 
 from ..errors import UserError
 from ..observations import NO_DATA, is_symbol, Observation, Provenance, describe_symbol, file_sha256, unavailable
 from ..periods import ordered, up_to
 from ..sources.base import InputFile, display_path, require_file
 from ..sources.chat import chat_period
-from ..sources.dfe import DfeTable, area_filter, format_period, parse_number, unique_value, values_by_code
+from ..sources.dfe import DfeTable, format_period, parse_number
 from ..sources.neighbours import Neighbour, read_neighbours
-from ..sources.tables import Table, find_table, norm, read_grid
+from ..sources.tables import Table, find_table, read_grid
 from .published import benchmark, load_published, neighbour_mean, published_periods, published_slice
 from .mapping import Constant, Locator, Mapping, Measure, Published, Section, Unavailable, mapping_ref
 
@@ -82,7 +81,7 @@ class Resolver:
 
     def dfe(self, source_id: str) -> DfeTable:
         if source_id not in self._dfe:
-            self._dfe[source_id] = DfeTable.read(self.input_file(source_id).path)
+            self._dfe[source_id] = DfeTable.load(self.input_file(source_id).path)
         return self._dfe[source_id]
 
     # --- resolution -----------------------------------------------------------------------
@@ -139,10 +138,7 @@ class Resolver:
     @staticmethod
     def _matching_rows(table: Table, locator: Locator) -> list[int]:
         """Body rows of a long table whose columns match every filter of the locator (case-insensitive)."""
-        filters = {norm(k): norm(v) for k, v in locator.filters.items()}
-        for key in filters:
-            table.column(key)  # an unknown filter column is an error naming the table's columns
-        return [r for r, rec in table.records() if all(norm(rec.get(k)) == v for k, v in filters.items())]
+        return table.matching(locator.filters)
 
     def _constant(self, spec: Constant, measure: Measure, where: str | None = None) -> Observation:
         """A value stated in the mapping (a plan's baseline or target), with the mapping as its source."""
@@ -187,30 +183,29 @@ class Resolver:
     def _dfe_value(self, locator: Locator, area: str, ref: str) -> Observation:
         table = self.dfe(locator.source)
         record = self.input_file(locator.source)
-        rows = table.select(locator.filters)
         column = table.column(locator.column)
-        if rows.empty:
+        rows = table.records(locator.filters)
+        if not rows.rows:
             raise UserError(f"{record.path}: no rows match filters {locator.filters}", hint="Check the filter values against the file.")
         la = self.mapping.local_authority
-        periods = table.periods(rows[area_filter(rows, level="national")] if area == "england" else rows)
+        periods = rows.periods(level="national" if area == "england" else None)
         period = self._pick_period(periods, locator.period, record.path, dfe=True)
         record.periods.add(format_period(period))
-        in_period = rows[rows["time_period"] == period]
         filters_text = ", ".join(f"{k}={v}" for k, v in locator.filters.items())
         provenance = dict(source_id=locator.source, path=record.path, display_path=record.display_path, sha256=record.sha256,
                           period=format_period(period), mapping_ref=ref)
 
         if area in ("la", "england"):
             if area == "england":
-                selected, where, label = in_period[area_filter(in_period, level="national")], "geographic_level=National", "England"
+                selected, where, label = rows.at_level(period, "national"), "geographic_level=National", "England"
             else:
-                selected = in_period[area_filter(in_period, level="la", codes={la.new_la_code, la.old_la_code})]
+                selected = rows.las(period, {la.new_la_code, la.old_la_code})
                 where, label = f"new_la_code={la.new_la_code}", f"{la.name} ({la.new_la_code})"
             record.rows_read += len(selected)
-            if selected.empty:
+            if not selected:
                 value, rows_note = NO_DATA, "no row"
             else:
-                text, dropped = unique_value(selected, column, describe=f"{label} {filters_text} {period}", path=record.path)
+                text, dropped = rows.unique_text(selected, column, describe=f"{label} {filters_text} {period}")
                 value = parse_number(text)
                 rows_note = f"{len(selected)} row(s)" + (f", {dropped} exact duplicate(s) ignored" if dropped else "")
             note = describe_symbol(value) if isinstance(value, str) and value != NO_DATA else ("no row in source" if value == NO_DATA else "")
@@ -218,11 +213,11 @@ class Resolver:
                 **provenance, locator=f"{where}; {filters_text}; time_period={period}; column {column} ({rows_note})",
                 transformation="as published"))
 
-        # statistical neighbours: the mean of per-LA values, matched by code in one vectorised selection
+        # statistical neighbours: the mean of per-LA values, matched by code
         neighbours = self.neighbours()
-        selected = in_period[area_filter(in_period, level="la", codes={n.code for n in neighbours})]
+        selected = rows.las(period, {n.code for n in neighbours})
         record.rows_read += len(selected)
-        sn = neighbour_mean(values_by_code(selected, column), neighbours, where=f"{record.path}: {filters_text} {period}",
+        sn = neighbour_mean(rows.texts_by_code(selected, column), neighbours, where=f"{record.path}: {filters_text} {period}",
                             hint="Add filters in the mapping so the locator picks exactly one row per LA.")
         locator_text = f"new_la_code in [{','.join(n.code for n in neighbours)}]; {filters_text}; time_period={period}; column {column}"
         return Observation(value=sn.value, note=sn.note, provenance=Provenance(**provenance, locator=locator_text, transformation=sn.transformation))
@@ -278,7 +273,7 @@ class Resolver:
             self.files[key] = InputFile(key, "dfe_csv", path, display_path(path, self.project_root, self.inputs),
                                         description="DfE open data, per-LA published figures (mappings/published.yaml)")
         if key not in self._dfe:  # a batch of LAs shares one reading of each file
-            self._dfe[key] = DfeTable.read(self.files[key].path)
+            self._dfe[key] = DfeTable.load(self.files[key].path)
         record, table = self.files[key], self._dfe[key]
         period = self._pick_period(published_periods(measure, table), spec.period, record.path, dfe=True)
         la = self.mapping.local_authority
@@ -394,30 +389,28 @@ class Resolver:
 
     # --- survey responses ----------------------------------------------------------------
     def _survey_value(self, locator: Locator, ref: str) -> Observation:
-        from ..sources.survey import survey_table
+        from ..sources.survey import survey_results
 
         record = self.input_file(locator.source)
-        table, scored = survey_table(record.path)
-        record.rows_read = scored
-        mask = pd.Series(True, index=table.index)
-        for name, wanted in locator.filters.items():
-            if name.lower() not in table.columns:
-                raise UserError(f"{record.path}: survey results have no column '{name}'", hint=f"Columns: {', '.join(table.columns)}")
-            mask &= table[name.lower()].astype(str).str.casefold() == str(wanted).casefold()
-        rows = table[mask]
-        if rows.empty:
+        results = survey_results(record.path)
+        record.rows_read = results.scored
+        try:
+            rows = results.select(locator.filters)
+        except KeyError as exc:
+            raise UserError(f"{record.path}: survey results have no column '{exc.args[0]}'",
+                            hint=f"Columns: {', '.join(results.columns)}") from None
+        if not rows:
             raise UserError(f"{record.path}: no survey results match {dict(locator.filters)}", hint="Check outcome, question and respondent_type.")
         column = locator.column.lower()
-        if column not in table.columns:
+        if column not in results.columns:
             raise UserError(f"{record.path}: survey results have no column '{locator.column}'", hint="Use pct_agree, mean_score, responses or agree.")
-        terms = sorted(set(table["term"]))
-        record.periods.update(terms)
-        term = self._pick_period(sorted(set(rows["term"])), locator.period, record.path)
-        row = rows[rows["term"] == term]
-        if len(row) != 1:
-            raise UserError(f"{record.path}: {len(row)} survey results match {dict(locator.filters)} in {term}", hint="Add filters for respondent_type, outcome and question.")
-        row = row.iloc[0]
-        value = row[column].item() if hasattr(row[column], "item") else row[column]
+        record.periods.update(results.terms)
+        term = self._pick_period(sorted({r["term"] for r in rows}), locator.period, record.path)
+        matches = [r for r in rows if r["term"] == term]
+        if len(matches) != 1:
+            raise UserError(f"{record.path}: {len(matches)} survey results match {dict(locator.filters)} in {term}", hint="Add filters for respondent_type, outcome and question.")
+        row = matches[0]
+        value = row[column]
         value = int(value) if isinstance(value, float) and value.is_integer() else value
         filters_text = ", ".join(f"{k}={v}" for k, v in locator.filters.items())
         how = {"pct_agree": f"% of {row['responses']} scores that are 4 or 5 ({row['agree']} agree), rounded to 1 dp",

@@ -9,12 +9,15 @@ Real files have traits a reader must handle (see the DfE data guidance):
 * the same LA named differently in different files, so LAs are matched by code
   (``new_la_code`` like E06000051, or ``old_la_code`` like 893), never by name.
 
-The whole file is read once as text (``dtype=str``) and filtered with vectorised pandas.
+The whole file is read once as text (``dtype=str``) and filtered with vectorised pandas; the
+rows one set of filters selects are then kept as plain tuples by period and geographic level
+(:class:`DfeRecords`), so the many lookups by area that follow are dictionary lookups.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -82,6 +85,14 @@ class DfeTable:
                 frame[column] = frame[column].map(cleaned)
         return cls(path=path, frame=frame)
 
+    @classmethod
+    def load(cls, path: Path) -> "DfeTable":
+        """The table for ``path``, read once per version of the file (its size and modification
+        time) and shared: the workbooks of one build, and every LA of a batch, use the same file
+        and the selections already made from it."""
+        stat = path.stat()
+        return _load(str(path), stat.st_mtime_ns, stat.st_size)
+
     def column(self, name: str) -> str:
         key = name.strip().lower()
         if key not in self.frame.columns:
@@ -92,11 +103,30 @@ class DfeTable:
         return key
 
     def select(self, filters: dict[str, str]) -> pd.DataFrame:
-        """Rows matching every filter (column names case-insensitive, values compared case-insensitively)."""
-        mask = pd.Series(True, index=self.frame.index)
-        for name, wanted in filters.items():
-            mask &= self.folded(self.column(name)) == str(wanted).strip().casefold()
-        return self.frame[mask]
+        """Rows matching every filter (column names case-insensitive, values compared case-insensitively).
+
+        Each distinct selection is made once per table and kept: many measures and every LA of a
+        batch ask for the same rows. (pandas copy-on-write keeps the shared frame unchanged.)"""
+        wanted = tuple(sorted((self.column(name), str(value).strip().casefold()) for name, value in filters.items()))
+        key = ("select", wanted)
+        if key not in self.cache:
+            mask = pd.Series(True, index=self.frame.index)
+            for column, value in wanted:
+                mask &= self.folded(column) == value
+            self.cache[key] = self.frame[mask]
+        return self.cache[key]
+
+    def records(self, filters: dict[str, str]) -> "DfeRecords":
+        """The rows :meth:`select` picks, as plain tuples grouped by period (made once per selection).
+
+        One measure looks up a handful of rows (the LA's, England's, its neighbours') in a
+        selection many times over, and a batch does so for every LA; dictionaries and short
+        lists answer those lookups in microseconds where a pandas mask costs a millisecond."""
+        key = ("records", tuple(sorted((self.column(k), str(v).strip().casefold()) for k, v in filters.items())))
+        if key not in self.cache:
+            rows = self.select(filters)
+            self.cache[key] = DfeRecords(self.path, list(rows.columns), list(rows.itertuples(index=False, name=None)))
+        return self.cache[key]
 
     def folded(self, column: str) -> pd.Series:
         """A column stripped and case-folded, for matching; computed once per column."""
@@ -104,43 +134,70 @@ class DfeTable:
             self._folded[column] = self.frame[column].str.strip().str.casefold()
         return self._folded[column]
 
-    def periods(self, rows: pd.DataFrame) -> list[str]:
-        """Time periods present in ``rows``, oldest first."""
-        return sorted(set(rows["time_period"]), key=lambda p: (len(p), p))
 
 
-def area_filter(frame: pd.DataFrame, *, level: str, codes: set[str] | None = None) -> pd.Series:
-    """Mask for England (level 'national') or LAs matched by new or old code (never by name)."""
-    if level == "national":
-        return frame["geographic_level"] == "national"
-    codes = list(codes or ())
-    return (frame["geographic_level"] == "local authority") & (frame["new_la_code"].isin(codes) | frame["old_la_code"].isin(codes))
+@dataclass
+class DfeRecords:
+    """Rows of one DfE selection (every column, as text), indexed by period for lookups by area."""
+
+    path: Path
+    columns: list[str]
+    rows: list[tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        self.position = {name: i for i, name in enumerate(self.columns)}
+        level, period = self.position["geographic_level"], self.position["time_period"]
+        self.by_period: dict[str, list[tuple[str, ...]]] = {}
+        self._levels: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        for row in self.rows:
+            self.by_period.setdefault(row[period], []).append(row)
+            self._levels.setdefault((row[period], row[level]), []).append(row)
+
+    def periods(self, *, level: str | None = None) -> list[str]:
+        """Time periods present (only those with a row at ``level``, e.g. 'national'), oldest first."""
+        found = self.by_period if level is None else {p for p, lvl in self._levels if lvl == level}
+        return sorted(found, key=lambda p: (len(p), p))
+
+    def at_level(self, period: str, level: str) -> list[tuple[str, ...]]:
+        """Rows of one period at one geographic level ('national', 'regional', 'local authority')."""
+        return self._levels.get((period, level), [])
+
+    def las(self, period: str, codes: set[str]) -> list[tuple[str, ...]]:
+        """LA rows of one period matched by new or old LA code (never by name)."""
+        new, old = self.position["new_la_code"], self.position["old_la_code"]
+        return [r for r in self.at_level(period, "local authority") if r[new] in codes or r[old] in codes]
+
+    def texts_by_code(self, rows: list[tuple[str, ...]], column: str) -> dict[str, set[str]]:
+        """LA rows' values of ``column`` by LA code (new and old), exact duplicates counting once."""
+        new, old, at = self.position["new_la_code"], self.position["old_la_code"], self.position[column]
+        level = self.position["geographic_level"]
+        found: dict[str, set[str]] = {}
+        for row in rows:
+            if row[level] != "local authority":
+                continue
+            for code in (row[new], row[old]):
+                if code:
+                    found.setdefault(code, set()).add(row[at].strip())
+        return found
+
+    def unique_text(self, rows: list[tuple[str, ...]], column: str, *, describe: str) -> tuple[str, int]:
+        """The one value of ``column`` across ``rows``, tolerating exact duplicate rows.
+
+        Returns the text and the number of duplicate rows dropped. Raises if rows disagree."""
+        at = self.position[column]
+        distinct = list(dict.fromkeys(rows))
+        values = {row[at].strip() for row in distinct}
+        if len(values) > 1:
+            raise UserError(
+                f"{self.path}: {describe} matches {len(distinct)} different rows ({', '.join(sorted(values))})",
+                hint="Add filters in the mapping so the locator picks exactly one row.",
+            )
+        return distinct[0][at].strip(), len(rows) - len(distinct)
 
 
-def values_by_code(rows: pd.DataFrame, column: str) -> dict[str, set[str]]:
-    """LA-level rows' values of ``column`` by LA code (new and old), exact duplicates counting once."""
-    las = rows[rows["geographic_level"] == "local authority"]
-    found: dict[str, set[str]] = {}
-    for new, old, text in las[["new_la_code", "old_la_code", column]].itertuples(index=False):
-        for code in (new, old):
-            if code:
-                found.setdefault(code, set()).add(text.strip())
-    return found
+@lru_cache(maxsize=32)
+def _load(path: str, mtime_ns: int, size: int) -> DfeTable:
+    return DfeTable.read(Path(path))
 
 
-def unique_value(rows: pd.DataFrame, column: str, *, describe: str, path: Path) -> tuple[str, int]:
-    """The one value in ``column`` across ``rows``, tolerating exact duplicate rows.
-
-    Returns the text and the number of duplicate rows dropped. Raises if rows disagree.
-    """
-    distinct = rows.drop_duplicates()
-    values = set(distinct[column].str.strip())
-    if len(values) > 1:
-        raise UserError(
-            f"{path}: {describe} matches {len(distinct)} different rows ({', '.join(sorted(values))})",
-            hint="Add filters in the mapping so the locator picks exactly one row.",
-        )
-    return distinct[column].iloc[0].strip(), len(rows) - len(distinct)
-
-
-__all__ = ["DfeTable", "SYMBOLS", "parse_number", "format_period", "area_filter", "unique_value"]
+__all__ = ["DfeTable", "DfeRecords", "SYMBOLS", "parse_number", "format_period"]
