@@ -125,7 +125,8 @@ class DfeTable:
         key = ("records", tuple(sorted((self.column(k), str(v).strip().casefold()) for k, v in filters.items())))
         if key not in self.cache:
             rows = self.select(filters)
-            self.cache[key] = DfeRecords(self.path, list(rows.columns), list(rows.itertuples(index=False, name=None)))
+            # to_numpy(object).tolist(): plain str cells in one C pass (itertuples boxes every cell)
+            self.cache[key] = DfeRecords(self.path, list(rows.columns), list(map(tuple, rows.to_numpy(dtype=object).tolist())))
         return self.cache[key]
 
     def folded(self, column: str) -> pd.Series:
