@@ -42,8 +42,7 @@ def write_audit(package: WorkbookPackage, rows: list[AuditRow], stamp: BuildStam
     sheet.append_rows(2, ([row.cell, row.measure_id, row.label, row.series, row.value, row.unit, row.period, row.source,
                            row.source_file, row.sha256, row.locator, row.transformation, row.mapping, stamp.built_at, stamp.version]
                           for row in rows), styles={1: link})
-    for r, row in enumerate(rows, 2):
-        sheet.add_hyperlink(f"A{r}", location=row.cell, tooltip=f"Go to {row.cell}")
+    sheet.add_hyperlinks((f"A{r}", row.cell, f"Go to {row.cell}") for r, row in enumerate(rows, 2))
     sheet.set_autofilter(f"A1:{col_letters(len(AUDIT_COLUMNS))}{max(len(rows) + 1, 2)}")
     return len(rows)
 

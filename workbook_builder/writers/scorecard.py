@@ -129,6 +129,7 @@ class ScorecardWriter:
         for name, measures in by_sheet.items():
             self.layouts[name] = find_layout(package.worksheet(name), mapping, measures)
         self._styles: dict[tuple[int | None, str], int] = {}
+        self._mapping_name = display_name(mapping.path)
         self.audit: list[AuditRow] = []
 
     @property
@@ -200,7 +201,7 @@ class ScorecardWriter:
             period=p.period if p else "", source=p.source_id if p else "",
             source_file=p.display_path if p else "", sha256=p.sha256 if p else "",
             locator=p.locator if p else "", transformation=transformation,
-            mapping=p.mapping_ref if p and p.mapping_ref else f"{display_name(self.mapping.path)}:{measure.line}",
+            mapping=p.mapping_ref if p and p.mapping_ref else f"{self._mapping_name}:{measure.line}",
         ))
 
     def _series_label(self, series: str) -> str:

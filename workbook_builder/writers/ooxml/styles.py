@@ -82,6 +82,7 @@ class Styles:
         self._xf_cache: dict[tuple, int] = {}
         self._dxf_cache: dict[tuple, int] = {}
         self._appended: dict[str, dict[bytes, int]] = {"font": {}, "fill": {}, "border": {}}
+        self._valid_xfs = 0  # cell styles known to exist (check_xf counts again only past this)
 
     # ------------------------------------------------------------------ helpers
 
@@ -121,7 +122,9 @@ class Styles:
         return 0 if d is None else len(self._items(d, "dxf"))
 
     def check_xf(self, index, where: str) -> None:
-        n = self.xf_count()
+        if type(index) is int and 0 <= index < self._valid_xfs:  # styles are append-only: once valid, always valid
+            return
+        n = self._valid_xfs = self.xf_count()
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < n:
             raise UserError(f"{where}: style {index!r} does not exist (the workbook has cell styles 0..{n - 1}).",
                             hint="Use an index returned by add_cell_style() or read from an existing cell.")

@@ -757,29 +757,39 @@ class Worksheet:
     def add_hyperlink(self, ref: str, *, location: str, display: str | None = None,
                       tooltip: str | None = None) -> None:
         """Internal link (e.g. location="'Scorecard'!D5"); replaces a link on the same ref."""
-        ref = R.format_range(R.parse_range(ref))
-        if not isinstance(location, str) or not location.strip():
-            raise UserError(f"{self._where}: hyperlink on {ref} needs a location such as \"'Sheet1'!A1\".")
-        X.check_xml_text(location, f"{self._where}: hyperlink location")
+        self.add_hyperlinks([(ref, location, tooltip)], display=display)
+
+    def add_hyperlinks(self, links, *, display: str | None = None) -> None:
+        """Internal links, each ``(ref, location, tooltip or None)``: the way to link every row of
+        an Audit sheet. A link on a ref that already has one replaces it."""
+        links = list(links)
+        if not links:
+            return  # an empty <hyperlinks> is not valid
         if display is not None:
             X.check_xml_text(display, f"{self._where}: hyperlink text")
-        if tooltip is not None:
-            X.check_xml_text(tooltip, f"{self._where}: hyperlink tooltip")
-            if len(tooltip) > 255:
-                raise UserError(f"{self._where}: hyperlink tooltip on {ref} is longer than Excel's limit of 255 characters.")
-        links = X.get_or_create(self._root, "hyperlinks", SHEET_ORDER)
-        index = self._link_index(links)
-        old = index.pop(ref, None)
-        if old is not None:
-            links.remove(old)
-        h = etree.SubElement(links, q("hyperlink"))
-        index[ref] = h
-        h.set("ref", ref)
-        h.set("location", location)
-        if display is not None:
-            h.set("display", display)
-        if tooltip is not None:
-            h.set("tooltip", tooltip)
+        container = X.get_or_create(self._root, "hyperlinks", SHEET_ORDER)
+        index = self._link_index(container)
+        tag = q("hyperlink")
+        for ref, location, tooltip in links:
+            ref = R.format_range(R.parse_range(ref))
+            if not isinstance(location, str) or not location.strip():
+                raise UserError(f"{self._where}: hyperlink on {ref} needs a location such as \"'Sheet1'!A1\".")
+            X.check_xml_text(location, f"{self._where}: hyperlink location")
+            if tooltip is not None:
+                X.check_xml_text(tooltip, f"{self._where}: hyperlink tooltip")
+                if len(tooltip) > 255:
+                    raise UserError(f"{self._where}: hyperlink tooltip on {ref} is longer than Excel's limit of 255 characters.")
+            old = index.pop(ref, None)
+            if old is not None:
+                container.remove(old)
+            h = etree.SubElement(container, tag)
+            index[ref] = h
+            h.set("ref", ref)
+            h.set("location", location)
+            if display is not None:
+                h.set("display", display)
+            if tooltip is not None:
+                h.set("tooltip", tooltip)
         self._touch()
 
     def _link_index(self, links) -> dict:

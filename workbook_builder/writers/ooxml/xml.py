@@ -47,7 +47,7 @@ def local(el) -> str | None:
     tag = el.tag
     if not isinstance(tag, str):
         return None  # comment / processing instruction
-    return etree.QName(tag).localname
+    return tag.rpartition("}")[2]  # '{ns}name' or 'name': what etree.QName(tag).localname gives, without the object
 
 
 def _parser() -> etree.XMLParser:
