@@ -99,11 +99,21 @@ class SurveyResults:
         for name in wanted:
             if name not in self.table.columns:
                 raise KeyError(name)
-        return [r for r, folded in zip(self.records, self._folded) if all(folded[k] == v for k, v in wanted.items())]
+        names = tuple(sorted(wanted))
+        return list(self._index(names).get(tuple(wanted[n] for n in names), ()))
+
+    def _index(self, names: tuple[str, ...]) -> dict[tuple[str, ...], list[dict]]:
+        """Records grouped by their case-folded values of ``names``, built once per set of filter columns."""
+        if names not in self._indexes:
+            index: dict[tuple[str, ...], list[dict]] = {}
+            for record in self.records:
+                index.setdefault(tuple(str(record[n]).casefold() for n in names), []).append(record)
+            self._indexes[names] = index
+        return self._indexes[names]
 
     @cached_property
-    def _folded(self) -> list[dict[str, str]]:
-        return [{k: str(v).casefold() for k, v in r.items()} for r in self.records]
+    def _indexes(self) -> dict:
+        return {}
 
 
 @lru_cache(maxsize=8)

@@ -175,17 +175,22 @@ class Table:
 
     def matching(self, filters: dict[str, str]) -> list[int]:
         """Body rows whose columns equal every filter (headers and values compared as :func:`norm` text)."""
-        wanted = [(self.column(k), norm(v)) for k, v in filters.items()]  # an unknown column is an error naming the columns
-        return [r for r, values in self._normed if all(values[c - 1] == v for c, v in wanted)]
+        wanted = {self.column(k): norm(v) for k, v in filters.items()}  # an unknown column is an error naming the columns
+        columns = tuple(sorted(wanted))
+        if columns not in self._indexes:  # body rows grouped by their values in these columns, once per set of columns
+            index: dict[tuple[str, ...], list[int]] = {}
+            for r in self.body:
+                index.setdefault(tuple(norm(self.value(r, c)) for c in columns), []).append(r)
+            self._indexes[columns] = index
+        return list(self._indexes[columns].get(tuple(wanted[c] for c in columns), ()))
 
     @cached_property
     def _records(self) -> list[tuple[int, dict[str, object]]]:
         return [(r, {h: self.value(r, c) for h, c in self.columns.items()}) for r in self.body]
 
     @cached_property
-    def _normed(self) -> list[tuple[int, list[str]]]:
-        width = max(self.columns.values(), default=0)
-        return [(r, [norm(self.value(r, c)) for c in range(1, width + 1)]) for r in self.body]
+    def _indexes(self) -> dict:
+        return {}
 
     @cached_property
     def _rows_by_label(self) -> dict[str, list[int]]:
