@@ -9,6 +9,7 @@ DfE suppression symbols (``c``, ``z``, ``x``, ``k``, ``low``, ``u``, ``:``), "No
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -45,7 +46,7 @@ def _sha256(path: str, mtime_ns: int, size: int) -> str:
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, cached per (path, mtime, size) so a build hashes each input once."""
     stat = path.stat()
-    return _sha256(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _sha256(os.path.abspath(path), stat.st_mtime_ns, stat.st_size)  # abspath: no symlink walk per call
 
 
 @dataclass(frozen=True)

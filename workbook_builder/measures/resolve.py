@@ -9,6 +9,7 @@ are left out and named, and the count used is recorded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 
@@ -53,6 +54,10 @@ class Resolver:
     _published: dict | None = None
     _lait: dict = field(default_factory=dict)
     _benchmarks: dict = field(default_factory=dict)
+
+    @cached_property
+    def _mapping_display(self) -> str:
+        return display_path(self.mapping.path, self.project_root)
 
     # --- inputs ---------------------------------------------------------------------------
     def input_file(self, source_id: str) -> InputFile:
@@ -146,7 +151,7 @@ class Resolver:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return Observation(value=value, provenance=Provenance(
-            source_id="mapping", path=self.mapping.path, display_path=display_path(self.mapping.path, self.project_root),
+            source_id="mapping", path=self.mapping.path, display_path=self._mapping_display,
             sha256=file_sha256(self.mapping.path), locator=where or f"measure {measure.id}", period="",
             transformation=spec.note or "stated in the mapping", mapping_ref=mapping_ref(self.mapping, spec.line or measure.line)))
 
