@@ -40,6 +40,8 @@ MAX_FORMULA = 8192
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 _MISSING = object()
+# A cell reference already in canonical form and inside Excel's grid (A1 … XFD1048576).
+_PLAIN_CELL_RE = re.compile(r"(?:[A-Z]{1,2}|[A-W][A-Z]{2}|X[A-E][A-Z]|XF[A-D])(?:[1-9][0-9]{0,5}|10[0-3][0-9]{4}|104[0-7][0-9]{3}|1048[0-4][0-9]{2}|10485[0-6][0-9]|104857[0-6])")
 # Text of a <t> written as XML source: markup escaped, and a carriage return kept as a
 # character reference (a literal one would be read back as a line feed).
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
@@ -771,7 +773,8 @@ class Worksheet:
         index = self._link_index(container)
         tag = q("hyperlink")
         for ref, location, tooltip in links:
-            ref = R.format_range(R.parse_range(ref))
+            if not (isinstance(ref, str) and _PLAIN_CELL_RE.fullmatch(ref)):  # 'A2' needs no normalising
+                ref = R.format_range(R.parse_range(ref))
             if not isinstance(location, str) or not location.strip():
                 raise UserError(f"{self._where}: hyperlink on {ref} needs a location such as \"'Sheet1'!A1\".")
             X.check_xml_text(location, f"{self._where}: hyperlink location")
