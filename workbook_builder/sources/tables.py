@@ -40,8 +40,13 @@ def cell_ref(sheet: str, row: int, col: int) -> str:
 
 def clean(value: object) -> object:
     """Calamine/CSV cell -> int, float, str or None."""
-    if value is None:
-        return None
+    kind = type(value)  # exact types first: a LAIT download is ~400,000 cells, mostly floats and text
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is str:
+        return value.strip() or None
+    if value is None or kind is int or kind is bool:
+        return value
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
