@@ -83,6 +83,18 @@ def build_time(built_at: str | None = None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def collect_less_often() -> None:
+    """Run Python's cyclic garbage collector less often, for a build in this process.
+
+    A build allocates hundreds of thousands of short-lived objects (YAML nodes, cells, XML)
+    and almost no reference cycles; at the default thresholds the collector runs ~300 times
+    in a sample build and takes ~0.15 s, at these ~18 times and ~0.04 s. The CLI and the
+    ribbon call this before building; a program using the library may choose not to."""
+    import gc
+
+    gc.set_threshold(10_000, 20, 20)
+
+
 def read_manifest(inputs: Path) -> dict[str, dict]:
     """``MANIFEST.yaml`` in the inputs folder: which files are sample data, and a note for each."""
     path = inputs / "MANIFEST.yaml"

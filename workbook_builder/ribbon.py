@@ -131,6 +131,7 @@ def _click(title: str, workbook: str | Path | None, shell: Shell | None,
     else:
         path = Path(workbook) if workbook is not None else None
         shell = shell or Shell()
+    library.collect_less_often()
     try:
         outcome = work(path, shell)
     except UserError as exc:
