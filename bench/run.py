@@ -45,8 +45,8 @@ finally:
     print(json.dumps(names))
 """
 IMPORT_LIST = """
-import importlib, json, sys
-for name in json.load(open(sys.argv[1])):
+import importlib
+for name in {names!r}:
     try:
         importlib.import_module(name)
     except Exception:
@@ -104,14 +104,14 @@ print(json.dumps({{"times": times, "peak": resource.getrusage(resource.RUSAGE_SE
 """
 
 
-def import_baseline(args: list[str], work: Path, repeat: int) -> Run:
+def import_baseline(args: list[str], repeat: int) -> Run:
     """Start Python and import exactly the libraries ``scorecard <args>`` imports (every
     non-project module it ends up with, standard library included), nothing of our own."""
     out = subprocess.run([PY, "-c", MODULES_OF.format(argv=args)], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"listing the modules of scorecard {' '.join(args)} failed:\n{out.stderr}")
     names = json.loads(out.stdout.strip().splitlines()[-1])
-    listing = work / f"modules-{len(list(work.glob('modules-*')))}.json"
-    listing.write_text(json.dumps(names), encoding="utf-8")
-    return command([PY, "-c", IMPORT_LIST, str(listing)], repeat)
+    return command([PY, "-c", IMPORT_LIST.format(names=names)], repeat)
 
 
 def library(setup: str, body: str, repeat: int, reset: str = "pass") -> Run:
@@ -169,7 +169,7 @@ def run_cases(repeat: int, only: str | None) -> list[Result]:
     if want("full build"):
         args = ["build", "--out", str(work / "out"), "--built-at", "2026-07-01 09:00"]
         build = command([PY, "-m", "workbook_builder", *args], repeat)
-        base = import_baseline(args, work, repeat)
+        base = import_baseline(args, repeat)
         own = build.median - base.median
         results.append(Result("full build: 3 workbooks from inputs/sample", build, base, "start Python + import what it imports",
                               "< 2 s wall; < 0.5 s above imports", build.median < 2 and own < 0.5, f"own work {own:.2f} s"))
@@ -217,7 +217,7 @@ def run_cases(repeat: int, only: str | None) -> list[Result]:
         local.write_text("measure_id,period,value\ncla_rate_per_10k,2024,121\n", encoding="utf-8")
         args = ["reconcile", "--la", "E06000051", "--period", "2024", "--local", str(local), "--published", str(DFE)]
         subject = command([PY, "-m", "workbook_builder", *args], repeat)
-        base = import_baseline(args, work, repeat)
+        base = import_baseline(args, repeat)
         own = subject.median - base.median
         results.append(Result("scorecard reconcile: one LA, real DfE files", subject, base, "start Python + import what it imports",
                               "< 1 s above imports", own < 1, f"own work {own:.2f} s"))
@@ -232,7 +232,7 @@ def run_cases(repeat: int, only: str | None) -> list[Result]:
                 args += ["--la", la]
             subject = command([PY, "-m", "workbook_builder", *args], repeat if count < 153 else max(1, min(3, repeat)))
             if base is None:  # the same libraries for any number of LAs
-                base = import_baseline(args, work, repeat)
+                base = import_baseline(args, repeat)
             per_la[count] = (subject.median - base.median) / count
             budget, verdict = ("< 60 s, < 1 GiB", subject.median < 60 and subject.peak_mb < 1024) if count == 153 else ("", None)
             results.append(Result(f"batch: appendix_2 --published-only, {count} LA(s)", subject, base, "start Python + import what it imports",

@@ -471,6 +471,16 @@ def test_append_rows_writes_what_set_value_writes(data, tmp_path):
         pkg.add_worksheet("Formulas").append_rows(1, [[Formula("1+1")]])
 
 
+def test_normalise_range_takes_canonical_cells_as_given_and_refuses_off_grid():
+    from workbook_builder.writers.ooxml.refs import normalise_range
+
+    assert [normalise_range(r) for r in ("A2", "XFD1048576", "b2", "$C$3", "C3:A1", "D4:D4")] == \
+        ["A2", "XFD1048576", "B2", "C3", "A1:C3", "D4"]
+    for bad in ("XFE1", "A1048577", "A0", "AAAA1", "A01:B2 C3"):
+        with pytest.raises(UserError):
+            normalise_range(bad)
+
+
 def test_numbers_dates_and_bad_values():
     assert excel_serial(dt.date(1900, 1, 1), False, "x") == 1
     assert excel_serial(dt.date(1900, 2, 28), False, "x") == 59

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from workbook_builder.errors import UserError
-from workbook_builder.sources.survey import aggregate, read_responses, survey_table
+from workbook_builder.sources.survey import aggregate, read_responses, survey_results
 
 from .conftest import ROOT
 from .helpers import Scorecard
@@ -31,9 +31,15 @@ def _by_hand(term_months, outcome, respondent=None):
     ("2025-26 Summer", {4, 5, 6, 7, 8}, "Parent carer"),
 ])
 def test_termly_percent_agree_and_mean_match_a_hand_count(term, months, respondent):
-    table, _ = survey_table(RESPONSES)
+    results = survey_results(RESPONSES)
+    table = results.table
     row = table[(table.term == term) & (table.outcome == "My voice is heard") & (table.question == "All questions")
                 & (table.respondent_type == (respondent or "All"))].iloc[0]
+    # the lookup the resolver makes (case-insensitive) finds the same result
+    picked = [r for r in results.select({"Outcome": "my voice is heard", "question": "ALL QUESTIONS",
+                                         "respondent_type": respondent or "all"}) if r["term"] == term]
+    assert [(r["responses"], r["agree"], r["pct_agree"], r["mean_score"]) for r in picked] == \
+        [(row.responses, row.agree, row.pct_agree, row.mean_score)]
     scores = _by_hand(months, "My voice is heard", respondent)
     assert row.responses == len(scores) > 50
     assert row.agree == sum(s >= 4 for s in scores)

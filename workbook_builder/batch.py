@@ -83,10 +83,9 @@ def build_published(workbook: str, las: list[str] | None, *, inputs: Path | None
         raise UserError(f"unknown workbook '{workbook}'", hint=f"Workbooks: {', '.join(paths)}.")
     base = load_mapping(paths[workbook])
     chosen = local_authorities(root, las or [base.local_authority.new_la_code])
-    from .measures.published import load_published
-
-    shared = {"_dfe": {}, "_published": load_published(root / "mappings" / "published.yaml"),
-              "neighbours_path": root / "mappings" / "statistical_neighbours.csv"}
+    # Every LA's resolver reads the same DfE files and published.yaml: DfeTable.load and
+    # load_published keep one reading of each for the whole batch.
+    shared = {"neighbours_path": root / "mappings" / "statistical_neighbours.csv"}
     # Resolve every LA before writing any, so a bad input leaves nothing half-built.
     plans = []
     for i, la in enumerate(chosen, 1):

@@ -11,6 +11,7 @@ ribbon click that only traces a cell never load pandas.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 import time
@@ -90,8 +91,6 @@ def collect_less_often() -> None:
     and almost no reference cycles; at the default thresholds the collector runs ~300 times
     in a sample build and takes ~0.15 s, at these ~18 times and ~0.04 s. The CLI and the
     ribbon call this before building; a program using the library may choose not to."""
-    import gc
-
     gc.set_threshold(10_000, 20, 20)
 
 

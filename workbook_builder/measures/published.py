@@ -194,7 +194,7 @@ def published_slice(measure: PublishedMeasure, table: DfeTable, period: str) -> 
     result = PublishedSlice(by_code=records.texts_by_code(las, column), england={row[value].strip() for row in national},
                             england_duplicates=len(national) - len(dict.fromkeys(national)), regions=regions,
                             la_region=la_region, la_name=la_name, quartiles=quartiles, all_las=len(numbers),
-                            rows=len(records.by_period.get(period, [])))
+                            rows=records.count(period))
     table.cache[key] = result
     return result
 

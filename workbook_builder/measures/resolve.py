@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-
 from ..errors import UserError
 from ..observations import NO_DATA, is_symbol, Observation, Provenance, describe_symbol, file_sha256, unavailable
 from ..periods import ordered, up_to
@@ -49,9 +48,7 @@ class Resolver:
     published_dir: Path | None = None  # DfE files for `published:` series (default: inputs/<mapping.published_data>)
     neighbours_path: Path | None = None  # default: inputs/<mapping.statistical_neighbours>
     files: dict[str, InputFile] = field(default_factory=dict)
-    _dfe: dict[str, DfeTable] = field(default_factory=dict)
     _neighbours: list[Neighbour] | None = None
-    _published: dict | None = None
     _lait: dict = field(default_factory=dict)
     _benchmarks: dict = field(default_factory=dict)
 
@@ -85,9 +82,7 @@ class Resolver:
         return self._neighbours
 
     def dfe(self, source_id: str) -> DfeTable:
-        if source_id not in self._dfe:
-            self._dfe[source_id] = DfeTable.load(self.input_file(source_id).path)
-        return self._dfe[source_id]
+        return DfeTable.load(self.input_file(source_id).path)  # read once per file version, shared by every resolver
 
     # --- resolution -----------------------------------------------------------------------
     def resolve_all(self, audience: str | None = None) -> list[ResolvedMeasure]:
@@ -138,12 +133,7 @@ class Resolver:
     def _periods_of(self, locator: Locator) -> list[str]:
         table, _ = self._table(locator)
         pcol = table.column(locator.period_column or "period")
-        return [str(table.value(r, pcol)) for r in self._matching_rows(table, locator) if table.value(r, pcol) is not None]
-
-    @staticmethod
-    def _matching_rows(table: Table, locator: Locator) -> list[int]:
-        """Body rows of a long table whose columns match every filter of the locator (case-insensitive)."""
-        return table.matching(locator.filters)
+        return [str(table.value(r, pcol)) for r in table.matching(locator.filters) if table.value(r, pcol) is not None]
 
     def _constant(self, spec: Constant, measure: Measure, where: str | None = None) -> Observation:
         """A value stated in the mapping (a plan's baseline or target), with the mapping as its source."""
@@ -265,21 +255,19 @@ class Resolver:
             raise UserError(f"measure '{measure.id}' ({series}, {ref}): {exc.message}", hint=exc.hint) from None
 
     def _published_value(self, spec: Published, area: str, ref: str) -> Observation:
-        if self._published is None:
-            self._published = load_published(self.project_root / "mappings" / "published.yaml")
-        if spec.published not in self._published:
+        measures = load_published(self.project_root / "mappings" / "published.yaml")
+        if spec.published not in measures:
             raise UserError(f"'{spec.published}' is not a measure of mappings/published.yaml",
-                            hint=f"Published measures: {', '.join(sorted(self._published))}.")
-        measure = self._published[spec.published]
+                            hint=f"Published measures: {', '.join(sorted(measures))}.")
+        measure = measures[spec.published]
         folder = self.published_dir or self.inputs / self.mapping.published_data
         key = f"published:{measure.file}"
         if key not in self.files:
             path = require_file(folder / measure.file, f"DfE published file for '{spec.published}'")
             self.files[key] = InputFile(key, "dfe_csv", path, display_path(path, self.project_root, self.inputs),
                                         description="DfE open data, per-LA published figures (mappings/published.yaml)")
-        if key not in self._dfe:  # a batch of LAs shares one reading of each file
-            self._dfe[key] = DfeTable.load(self.files[key].path)
-        record, table = self.files[key], self._dfe[key]
+        record = self.files[key]
+        table = DfeTable.load(record.path)  # a batch of LAs shares one reading of each file
         period = self._pick_period(published_periods(measure, table), spec.period, record.path, dfe=True)
         la = self.mapping.local_authority
         if (spec.published, period) not in self._benchmarks:
@@ -375,7 +363,7 @@ class Resolver:
     def _long_table_value(self, locator: Locator, ref: str) -> Observation:
         table, record = self._table(locator)
         col = table.column(locator.column)
-        rows = self._matching_rows(table, locator)
+        rows = table.matching(locator.filters)
         if not rows:
             raise UserError(f"{table.grid.where()}: no rows match {dict(locator.filters)}", hint="Check the filter values against the table.")
         filters_text = ", ".join(f"{k}={v}" for k, v in locator.filters.items())

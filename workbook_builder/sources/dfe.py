@@ -103,38 +103,35 @@ class DfeTable:
         return key
 
     def select(self, filters: dict[str, str]) -> pd.DataFrame:
-        """Rows matching every filter (column names case-insensitive, values compared case-insensitively).
-
-        Each distinct selection is made once per table and kept: many measures and every LA of a
-        batch ask for the same rows. (pandas copy-on-write keeps the shared frame unchanged.)"""
-        wanted = tuple(sorted((self.column(name), str(value).strip().casefold()) for name, value in filters.items()))
-        key = ("select", wanted)
-        if key not in self.cache:
-            mask = pd.Series(True, index=self.frame.index)
-            for column, value in wanted:
-                mask &= self.folded(column) == value
-            self.cache[key] = self.frame[mask]
-        return self.cache[key]
+        """Rows matching every filter (column names case-insensitive, values compared case-insensitively)."""
+        mask = pd.Series(True, index=self.frame.index)
+        for column, value in self._filter_key(filters):
+            mask &= self.folded(column) == value
+        return self.frame[mask]
 
     def records(self, filters: dict[str, str]) -> "DfeRecords":
-        """The rows :meth:`select` picks, as plain tuples grouped by period (made once per selection).
+        """The rows :meth:`select` picks, as plain tuples grouped by period and level; made once per
+        selection and kept on the table.
 
         One measure looks up a handful of rows (the LA's, England's, its neighbours') in a
         selection many times over, and a batch does so for every LA; dictionaries and short
         lists answer those lookups in microseconds where a pandas mask costs a millisecond."""
-        key = ("records", tuple(sorted((self.column(k), str(v).strip().casefold()) for k, v in filters.items())))
+        key = ("records", self._filter_key(filters))
         if key not in self.cache:
             rows = self.select(filters)
             # to_numpy(object).tolist(): plain str cells in one C pass (itertuples boxes every cell)
             self.cache[key] = DfeRecords(self.path, list(rows.columns), list(map(tuple, rows.to_numpy(dtype=object).tolist())))
         return self.cache[key]
 
+    def _filter_key(self, filters: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        """Filters as (column, folded value) pairs in a fixed order: what they select, whatever their spelling."""
+        return tuple(sorted((self.column(name), str(value).strip().casefold()) for name, value in filters.items()))
+
     def folded(self, column: str) -> pd.Series:
         """A column stripped and case-folded, for matching; computed once per column."""
         if column not in self._folded:
             self._folded[column] = self.frame[column].str.strip().str.casefold()
         return self._folded[column]
-
 
 
 @dataclass
@@ -148,16 +145,18 @@ class DfeRecords:
     def __post_init__(self) -> None:
         self.position = {name: i for i, name in enumerate(self.columns)}
         level, period = self.position["geographic_level"], self.position["time_period"]
-        self.by_period: dict[str, list[tuple[str, ...]]] = {}
-        self._levels: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        self._levels: dict[tuple[str, str], list[tuple[str, ...]]] = {}  # (period, level) -> rows
         for row in self.rows:
-            self.by_period.setdefault(row[period], []).append(row)
             self._levels.setdefault((row[period], row[level]), []).append(row)
 
     def periods(self, *, level: str | None = None) -> list[str]:
         """Time periods present (only those with a row at ``level``, e.g. 'national'), oldest first."""
-        found = self.by_period if level is None else {p for p, lvl in self._levels if lvl == level}
+        found = {p for p, lvl in self._levels if level is None or lvl == level}
         return sorted(found, key=lambda p: (len(p), p))
+
+    def count(self, period: str) -> int:
+        """Rows in one period, every geographic level."""
+        return sum(len(rows) for (p, _), rows in self._levels.items() if p == period)
 
     def at_level(self, period: str, level: str) -> list[tuple[str, ...]]:
         """Rows of one period at one geographic level ('national', 'regional', 'local authority')."""
@@ -169,13 +168,11 @@ class DfeRecords:
         return [r for r in self.at_level(period, "local authority") if r[new] in codes or r[old] in codes]
 
     def texts_by_code(self, rows: list[tuple[str, ...]], column: str) -> dict[str, set[str]]:
-        """LA rows' values of ``column`` by LA code (new and old), exact duplicates counting once."""
+        """Values of ``column`` in LA ``rows`` (from :meth:`las` or :meth:`at_level`) by LA code, new
+        and old; exact duplicates count once."""
         new, old, at = self.position["new_la_code"], self.position["old_la_code"], self.position[column]
-        level = self.position["geographic_level"]
         found: dict[str, set[str]] = {}
         for row in rows:
-            if row[level] != "local authority":
-                continue
             for code in (row[new], row[old]):
                 if code:
                     found.setdefault(code, set()).add(row[at].strip())

@@ -11,7 +11,7 @@ Summer (Apr–Aug), labelled like ``2025-26 Autumn`` — labels that sort in tim
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -84,6 +84,7 @@ class SurveyResults:
     table: pd.DataFrame
     scored: int  # scored responses read
     records: tuple[dict, ...]
+    _indexes: dict = field(default_factory=dict, repr=False, compare=False)  # filter columns -> index (see _index)
 
     @property
     def columns(self) -> list[str]:
@@ -111,10 +112,6 @@ class SurveyResults:
             self._indexes[names] = index
         return self._indexes[names]
 
-    @cached_property
-    def _indexes(self) -> dict:
-        return {}
-
 
 @lru_cache(maxsize=8)
 def _survey_results(path: str, mtime_ns: int) -> SurveyResults:
@@ -127,8 +124,3 @@ def survey_results(path: Path) -> SurveyResults:
     """The aggregated results of a responses file, read once per file version."""
     return _survey_results(str(path), path.stat().st_mtime_ns)
 
-
-def survey_table(path: Path) -> tuple[pd.DataFrame, int]:
-    """The aggregated table for a responses file, and the number of scored responses read."""
-    results = survey_results(path)
-    return results.table, results.scored

@@ -45,14 +45,10 @@ def clean(value: object) -> object:
         return int(value) if value.is_integer() else value
     if kind is str:
         return value.strip() or None
-    if value is None or kind is int or kind is bool:
-        return value
-    if isinstance(value, bool):
+    if value is None or isinstance(value, int):  # bool is an int: kept as True/False
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
-    if isinstance(value, int):
-        return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
     text = str(value).strip()
@@ -149,6 +145,7 @@ class Table:
     headers: list[str]
     label_col: int
     body: list[int]  # 1-based row numbers
+    _indexes: dict = field(default_factory=dict, repr=False, compare=False)  # columns -> body rows by their norm() values
 
     def column(self, header: str) -> int:
         key = norm(header)
@@ -160,7 +157,7 @@ class Table:
         return self.columns[key]
 
     def row(self, label: str) -> int:
-        found = self._rows_by_label.get(norm(label), [])
+        found = self._index((self.label_col,)).get((norm(label),), [])
         if len(found) != 1:
             labels = [str(self.value(r, self.label_col)) for r in self.body]
             problem = "no row" if not found else f"{len(found)} rows"
@@ -182,27 +179,20 @@ class Table:
         """Body rows whose columns equal every filter (headers and values compared as :func:`norm` text)."""
         wanted = {self.column(k): norm(v) for k, v in filters.items()}  # an unknown column is an error naming the columns
         columns = tuple(sorted(wanted))
-        if columns not in self._indexes:  # body rows grouped by their values in these columns, once per set of columns
+        return list(self._index(columns).get(tuple(wanted[c] for c in columns), ()))
+
+    def _index(self, columns: tuple[int, ...]) -> dict[tuple[str, ...], list[int]]:
+        """Body rows grouped by their :func:`norm` values in ``columns``, built once per set of columns."""
+        if columns not in self._indexes:
             index: dict[tuple[str, ...], list[int]] = {}
             for r in self.body:
                 index.setdefault(tuple(norm(self.value(r, c)) for c in columns), []).append(r)
             self._indexes[columns] = index
-        return list(self._indexes[columns].get(tuple(wanted[c] for c in columns), ()))
+        return self._indexes[columns]
 
     @cached_property
     def _records(self) -> list[tuple[int, dict[str, object]]]:
         return [(r, {h: self.value(r, c) for h, c in self.columns.items()}) for r in self.body]
-
-    @cached_property
-    def _indexes(self) -> dict:
-        return {}
-
-    @cached_property
-    def _rows_by_label(self) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = {}
-        for r in self.body:
-            index.setdefault(norm(self.value(r, self.label_col)), []).append(r)
-        return index
 
     def _name(self) -> str:
         return f"'{self.title}'" if self.title else f"with header at row {self.header_row}"

@@ -89,6 +89,20 @@ def format_range(rng: Range) -> str:
     return a if a == b else f"{a}:{b}"
 
 
+# A single cell already in canonical form and inside Excel's grid (A1 … XFD1048576).
+_CANONICAL_CELL_RE = re.compile(
+    r"(?:[A-Z]{1,2}|[A-W][A-Z]{2}|X[A-E][A-Z]|XF[A-D])"
+    r"(?:[1-9][0-9]{0,5}|10[0-3][0-9]{4}|104[0-7][0-9]{3}|1048[0-4][0-9]{2}|10485[0-6][0-9]|104857[0-6])")
+
+
+def normalise_range(ref: str) -> str:
+    """'b2' -> 'B2', 'C3:A1' -> 'A1:C3'; a cell already canonical (an Audit sheet's thousands
+    of 'A2' … links) is returned as given without parsing."""
+    if isinstance(ref, str) and _CANONICAL_CELL_RE.fullmatch(ref):
+        return ref
+    return format_range(parse_range(ref))
+
+
 def parse_sqref(sqref: str) -> list[Range]:
     """Space-separated list of ranges, as used by conditional formatting."""
     if not isinstance(sqref, str) or not sqref.split():

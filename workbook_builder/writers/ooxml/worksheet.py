@@ -40,8 +40,6 @@ MAX_FORMULA = 8192
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 _MISSING = object()
-# A cell reference already in canonical form and inside Excel's grid (A1 … XFD1048576).
-_PLAIN_CELL_RE = re.compile(r"(?:[A-Z]{1,2}|[A-W][A-Z]{2}|X[A-E][A-Z]|XF[A-D])(?:[1-9][0-9]{0,5}|10[0-3][0-9]{4}|104[0-7][0-9]{3}|1048[0-4][0-9]{2}|10485[0-6][0-9]|104857[0-6])")
 # Text of a <t> written as XML source: markup escaped, and a carriage return kept as a
 # character reference (a literal one would be read back as a line feed).
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
@@ -620,28 +618,22 @@ class Worksheet:
             for cn, value in enumerate(values, 1):
                 if value is None or value == "":
                     continue
-                while cn > len(cells):  # '<c r="A' and the column's style, once per column
+                while cn > len(cells):  # the column's letters and style attribute, once per column
                     column = len(cells) + 1
-                    cells.append((f'<c r="{R.col_letters(column)}', f' s="{styles[column]}"' if styles.get(column) else ""))
-                start, style = cells[cn - 1]
-                kind = type(value)  # the common cases inline; anything else as set_value encodes it
-                if kind is str and len(value) <= MAX_CELL_TEXT:
+                    cells.append((R.col_letters(column), f' s="{styles[column]}"' if styles.get(column) else ""))
+                letters, style = cells[cn - 1]
+                if isinstance(value, str):  # most cells: escaped here only when they hold a special character
+                    if len(value) > MAX_CELL_TEXT:
+                        self._encode(value, f"{letters}{rn}")  # the error naming the cell and Excel's limit
                     if _TEXT_SPECIAL_RE.search(value):
                         value = X.escape_xstring(value).translate(_TEXT_ESCAPES)
-                    parts.append(f'{start}{rn}"{style} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
-                elif kind is int and abs(value) <= 9.99999999999999e307 or kind is float and math.isfinite(value):
-                    parts.append(f'{start}{rn}"{style}><v>{format_number(value, where)}</v></c>')
-                else:
-                    ref = f"{R.col_letters(cn)}{rn}"
-                    spec = self._encode(value, ref)
+                    parts.append(f'<c r="{letters}{rn}"{style} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+                else:  # numbers, booleans, dates: as set_value encodes them
+                    spec = self._encode(value, f"{letters}{rn}")
                     if spec[0] == "f":
-                        raise UserError(f"{where}, cell {ref}: append_rows writes values only; use set_value for formulas.")
-                    if spec[0] == "inlineStr":
-                        parts.append(f'{start}{rn}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                                     f'{spec[1].translate(_TEXT_ESCAPES)}</t></is></c>')
-                    else:
-                        kind = ' t="b"' if spec[0] == "b" else ""
-                        parts.append(f'{start}{rn}"{style}{kind}><v>{spec[1]}</v></c>')
+                        raise UserError(f"{where}, cell {letters}{rn}: append_rows writes values only; use set_value for formulas.")
+                    kind = ' t="b"' if spec[0] == "b" else ""
+                    parts.append(f'<c r="{letters}{rn}"{style}{kind}><v>{spec[1]}</v></c>')
                 if cn > last_col:
                     last_col = cn
             parts.append("</row>")
@@ -773,8 +765,7 @@ class Worksheet:
         index = self._link_index(container)
         tag = q("hyperlink")
         for ref, location, tooltip in links:
-            if not (isinstance(ref, str) and _PLAIN_CELL_RE.fullmatch(ref)):  # 'A2' needs no normalising
-                ref = R.format_range(R.parse_range(ref))
+            ref = R.normalise_range(ref)
             if not isinstance(location, str) or not location.strip():
                 raise UserError(f"{self._where}: hyperlink on {ref} needs a location such as \"'Sheet1'!A1\".")
             X.check_xml_text(location, f"{self._where}: hyperlink location")
@@ -801,7 +792,7 @@ class Worksheet:
             index = {}
             for old in links.iterchildren(q("hyperlink")):
                 try:
-                    index[R.format_range(R.parse_range(old.get("ref", "")))] = old
+                    index[R.normalise_range(old.get("ref", ""))] = old
                 except UserError:
                     continue
             self._links = (links, index)
