@@ -9,7 +9,6 @@
   Where the paper prints nothing the figures are synthetic.
 * ``local/`` — local operational tables. Baselines the paper prints are used (attendance
   84.8%, INMSS 9.1%, EHCP 20-week 20%, EaH 3,297); everything else is synthetic.
-* ``reference/statistical_neighbours.csv`` — Shropshire's ten neighbours, by LA code.
 * ``MANIFEST.yaml`` — one entry per file: what it is and whether it is sample data.
 
 Run: ``python scripts/make_sample_inputs.py``; the files it writes are committed.
@@ -316,11 +315,6 @@ def make_lait(out: Path) -> None:
     workbook.close()
 
 
-def make_neighbours(out: Path) -> None:
-    rows = [[LA[2], LA[1], str(rank), n[2], n[1]] for rank, n in enumerate(NEIGHBOURS, 1)]
-    _write_csv(out / "reference" / "statistical_neighbours.csv", ["la_code", "la_name", "rank", "neighbour_code", "neighbour_name"], rows)
-
-
 LOCAL = {  # measure: [(period, value, note)], oldest first
     "you_said_we_did_count": [("2025-26 Q4", 9, ""), ("2026-27 Q1", 12, "")],
     "send_eet_pct": [("2025-26 Q4", 61.5, ""), ("2026-27 Q1", 62.8, "")],
@@ -613,6 +607,8 @@ def make_send_monthly(out: Path) -> None:
 MANIFEST = """\
 # Sample inputs for the scorecard build. Written by scripts/make_sample_inputs.py; do not edit by hand.
 # `sample: true` marks made-up or modelled data; the built workbooks say so on the cover and Sources sheet.
+# `la:` is the council whose local extracts these are: a build for any other LA does not read them.
+la: E06000051
 files:
   chat/ChAT_Shropshire_2026-06-18.xlsx:
     sample: true
@@ -660,9 +656,6 @@ files:
   local/send_monthly.csv:
     sample: true
     note: Synthetic monthly SEND figures for April to June 2026.
-  reference/statistical_neighbours.csv:
-    sample: false
-    note: Shropshire's ten statistical neighbours as published in the LA benchmarking neighbour table, with DfE LA codes.
 """
 
 
@@ -673,7 +666,6 @@ def main(out: Path = OUT) -> Path:
     make_published(out)
     make_lait(out)
     make_local(out)
-    make_neighbours(out)
     make_survey(out)
     make_send_monthly(out)
     (out / "MANIFEST.yaml").write_text(MANIFEST, encoding="utf-8")

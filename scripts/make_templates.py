@@ -1,7 +1,8 @@
 """Write ``templates/appendix_x.xlsx`` from ``mappings/appendix_x.yaml`` (deterministic).
 
 The template has the committee paper's layout (Appendix X, seed 000): Outcome / Measure,
-Source, Freq, Shropshire, Stat Neighbours, England, Target / Trajectory, Lead, plus RAG,
+Source, Freq, the LA (``{la}``: the build writes the LA's name there), Stat Neighbours, England,
+Target / Trajectory, Lead, plus RAG,
 Direction, Previous and Notes. Each measure row carries its measure id in the hidden
 "Key" column, so the builder finds rows by id: officers may insert, delete and reorder rows
 or columns in Excel and the build still lands every value in the right cell (columns are
@@ -35,7 +36,7 @@ WIDTHS = {"key": 14, "measure": 50, "source": 32, "frequency": 9, "la": 11, "sn"
           "target": 20, "lead": 18, "rag": 10, "direction": 11, "previous": 11, "notes": 40}
 ORDER = ["measure", "source", "frequency", "la", "sn", "england", "target", "lead", "rag", "direction", "previous", "notes", "key"]
 HOW_TO_USE = (
-    "How to use: the Shropshire / Statistical neighbours / England columns are filled by the scorecard tool from source extracts "
+    "How to use: the {la} / Statistical neighbours / England columns are filled by the scorecard tool from source extracts "
     "(DfE Children's Social Care Outcomes & Enablers dashboard and LAIT benchmarks, ChAT, and local operational datasets). "
     "RAG and Direction recalculate if a value is edited. Every figure is explained on the Audit sheet; inputs are listed on the Sources sheet."
 )
@@ -345,7 +346,7 @@ def _charts(workbook, fmt, mapping, placed) -> None:
     """LA vs statistical neighbours vs England for each group of statutory indicators, drawn from the filled cells."""
     rows, cols = placed["Statutory indicators"]
     sheet = workbook.add_worksheet("Charts")
-    sheet.write_string(0, 0, "Statutory indicators: Shropshire (latest) against statistical neighbours and England (published 2024-25)", fmt["title"])
+    sheet.write_string(0, 0, "Statutory indicators: {la} (latest) against statistical neighbours and England (published 2024-25)", fmt["title"])
     caption = workbook.add_format({**fmt["base"], "font_size": 9, "italic": True, "text_wrap": False})
     sheet.write_string(1, 0, "The charts read the Statutory indicators sheet, so they redraw when a value there changes.", caption)
     quoted = "'Statutory indicators'"
@@ -377,7 +378,7 @@ def _charts(workbook, fmt, mapping, placed) -> None:
 
 def _a2_trends(workbook, fmt, mapping, placed) -> None:
     """A line from the previous value to the latest for every measure whose inputs hold both periods."""
-    from workbook_builder.measures.mapping import Locator
+    from workbook_builder.measures.mapping import Locator, Published
 
     sheet = workbook.add_worksheet("Trends")
     sheet.write_string(0, 0, "Trends: previous period to latest", fmt["title"])
@@ -392,7 +393,7 @@ def _a2_trends(workbook, fmt, mapping, placed) -> None:
         quoted = "'" + name.replace("'", "''") + "'"
         first, last = _letter(cols["previous"]), _letter(cols["la"])
         for measure in section.measures:
-            if not isinstance(measure.series.get("previous"), Locator):
+            if not isinstance(measure.series.get("previous"), (Locator, Published)):
                 continue
             r = rows[measure.id] + 1
             chart = workbook.add_chart({"type": "line"})

@@ -8,11 +8,22 @@ import importlib.util
 import pytest
 
 from workbook_builder.errors import UserError
-from workbook_builder.sources.neighbours import la_codes_by_name, name_key, read_neighbours, resolve_table_by_name
+from workbook_builder.sources.neighbours import read_neighbours
 
 from .conftest import ROOT
 
 COMMITTED = ROOT / "mappings" / "statistical_neighbours.csv"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("make_sn", ROOT / "scripts" / "make_statistical_neighbours.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT = _script()
+la_codes_by_name, name_key, resolve_table_by_name = SCRIPT.la_codes_by_name, SCRIPT.name_key, SCRIPT.resolve_table_by_name
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +51,14 @@ def test_names_that_differ_between_publications_meet_on_one_code(shared_data):
 
 
 def test_committed_table_is_what_the_script_derives(shared_data):
-    spec = importlib.util.spec_from_file_location("make_sn", ROOT / "scripts" / "make_statistical_neighbours.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = SCRIPT
     assert COMMITTED.read_bytes() == module.render(shared_data / "statistical_neighbours_by_name.csv", shared_data / "dfe")
     las = module.render_local_authorities(shared_data / "statistical_neighbours_by_name.csv", shared_data / "dfe")
     assert (ROOT / "mappings" / "local_authorities.csv").read_bytes() == las
 
 
 def test_local_authorities_have_codes_and_regions_as_dfe_publishes_them():
-    from workbook_builder.sources.neighbours import read_local_authorities
+    from workbook_builder.authorities import read_local_authorities
 
     las = {la.code: la for la in read_local_authorities(ROOT / "mappings" / "local_authorities.csv")}
     assert len(las) == 153 and set(las) == {row["la_code"] for row in csv.DictReader(COMMITTED.open(encoding="utf-8"))}

@@ -472,7 +472,7 @@ def test_append_rows_writes_what_set_value_writes(data, tmp_path):
 
 
 def test_normalise_range_takes_canonical_cells_as_given_and_refuses_off_grid():
-    from workbook_builder.writers.ooxml.refs import normalise_range
+    from workbook_builder.refs import normalise_range
 
     assert [normalise_range(r) for r in ("A2", "XFD1048576", "b2", "$C$3", "C3:A1", "D4:D4")] == \
         ["A2", "XFD1048576", "B2", "C3", "A1:C3", "D4"]

@@ -25,7 +25,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from workbook_builder.writers.ooxml import WorkbookPackage
-from workbook_builder.writers.ooxml.refs import cell_ref, parse_range
+from workbook_builder.refs import cell_ref, parse_range
 from .conftest import soffice as find_soffice
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "excel-authored"
@@ -94,7 +94,7 @@ def test_fill_preserves_template(path: Path, tmp_path: Path):
     out = tmp_path / ("filled" + path.suffix)
     pkg.save(out, refuse_paths=[path])
     assert out.stat().st_size > 0
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~wb-")], "temporary file left behind"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~")], "temporary file left behind"
 
     # 1. only the filled sheet changed; member list and order unchanged
     new = parts(out)

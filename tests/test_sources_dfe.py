@@ -9,7 +9,8 @@ import pytest
 
 from workbook_builder.measures.mapping import Locator, Source, load_mapping
 from workbook_builder.measures.resolve import Resolver
-from workbook_builder.sources.dfe import DfeTable, parse_number
+from workbook_builder.observations import parse_number
+from workbook_builder.sources.dfe import DfeTable
 
 from .conftest import ROOT
 

@@ -27,9 +27,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import PACKAGE_ROOT, project_root
+from .workspace import PACKAGE_ROOT, project_root
 from .config import KEYS, user_config_path, write_config
 from .errors import UserError
+from .files import make_folder, write_atomic
 from .vba import EXCEL_WORKBOOK_GUID, EXCEL_WORKSHEET_GUID, Module, build_project, document_module, read_source
 
 ADDIN_NAME = "Scorecard.xlam"
@@ -126,17 +127,10 @@ def package(*, root: Path | None = None, content_type: str = ADDIN_CONTENT_TYPE)
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then move it into place."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".~{path.name}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except PermissionError:
-        raise UserError(f"cannot write {path}: it is open in Excel or the folder is read-only",
-                        hint="Close Excel (it locks an installed add-in) or pass --out with a folder you can write to.") from None
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}", hint="Pass --out with a folder you can write to.") from None
+    """Write the add-in through a temporary file beside ``path``, then move it into place."""
+    hint = "Pass --out with a folder you can write to."
+    make_folder(path.parent, hint=hint)
+    write_atomic(path, data, hint=hint, locked_hint="Close Excel (it locks an installed add-in) or pass --out with a folder you can write to.")
 
 
 def default_addin_path(root: Path | None = None) -> Path:

@@ -15,25 +15,20 @@ filters on tables already in memory) and one template fill.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .authorities import LocalAuthority, find_authority, read_local_authorities
 from .errors import UserError
-from .measures.mapping import Area, Mapping, Published, Rag, load_mapping
-from .sources.neighbours import LocalAuthority, read_local_authorities
+from .measures.mapping import Mapping, Published, Rag, load_mapping
 
 
-def local_authorities(root: Path, wanted: list[str] | None) -> list[LocalAuthority]:
-    """The LAs of ``mappings/local_authorities.csv``: all of them, or those named by new or old code."""
-    every = read_local_authorities(root / "mappings" / "local_authorities.csv")
+def local_authorities(authorities: Path, wanted: list[str] | None) -> list[LocalAuthority]:
+    """The LAs of the LA list: all of them (``['all']``), or those named by new or old code, in the order given."""
     if not wanted or [w.lower() for w in wanted] == ["all"]:
-        return every
-    by_code = {la.code: la for la in every} | {la.old_code: la for la in every}
-    unknown = [w for w in wanted if w not in by_code]
-    if unknown:
-        raise UserError(f"unknown LA code(s): {', '.join(unknown)}",
-                        hint="Use new codes (E06000051) or old codes (893) from mappings/local_authorities.csv, or 'all'.")
-    return list(dict.fromkeys(by_code[w] for w in wanted))
+        return read_local_authorities(authorities)
+    return list(dict.fromkeys(find_authority(authorities, w) for w in wanted))
 
 
 def published_only(mapping: Mapping, la: LocalAuthority) -> Mapping:
@@ -41,7 +36,7 @@ def published_only(mapping: Mapping, la: LocalAuthority) -> Mapping:
 
     Each kept measure's LA value becomes the LA's latest published figure and its previous value
     the year before; its SN, England and position series are kept as the mapping states them.
-    Targets are the mapping LA's own, so they are dropped (a target RAG becomes "not rated").
+    Targets are the workspace LA's own, so they are dropped (a target RAG becomes "not rated").
     """
     sections = []
     for section in mapping.sections:
@@ -62,44 +57,59 @@ def published_only(mapping: Mapping, la: LocalAuthority) -> Mapping:
         raise UserError(f"{mapping.path}: no measure takes its figures from mappings/published.yaml",
                         hint="--published-only needs measures with `published:` series.")
     stem = Path(mapping.output).stem
-    return mapping.model_copy(update={
-        "sections": sections, "summary": [],
-        "local_authority": Area(name=la.name, new_la_code=la.code, old_la_code=la.old_code),
-        "output": f"{stem} - DfE published - {la.name.replace('/', '-')}.xlsx",
-    })
+    return mapping.model_copy(update={"sections": sections, "summary": [],
+                                      "output": f"{stem} - DfE published - {la.name.replace('/', '-')}.xlsx"})
+
+
+@dataclass
+class BatchResult:
+    """The packs of one workbook for many LAs."""
+
+    workbook: str
+    results: list  # BuildResult, one per LA
+    seconds: float
+
+    @property
+    def folder(self) -> Path | None:
+        return self.results[0].output.parent if self.results else None
+
+    def summary(self) -> str:
+        per_la = self.seconds / max(len(self.results), 1)
+        return (f"{self.workbook} (DfE published only): {len(self.results)} LA workbook(s), "
+                f"{sum(r.values_filled for r in self.results)} values, {self.seconds:.1f} s ({per_la:.2f} s per LA)")
 
 
 def build_published(workbook: str, las: list[str] | None, *, inputs: Path | None = None, out_dir: Path | None = None,
                     root: Path | None = None, published: Path | None = None, built_at: str | None = None,
-                    progress: Callable[[str, int, int], None] | None = None) -> list:
-    """One workbook per LA (``las``: codes, ['all'] for every LA, or None for the mapping's own LA)
+                    progress: Callable[[str, int, int], None] | None = None) -> BatchResult:
+    """One workbook per LA (``las``: codes, ['all'] for every LA, or None for the workspace's own LA)
     filled from DfE's per-LA data. ``progress(stage, done, total)`` is told of each LA resolved and written."""
-    from .build import folders, mapping_paths, plan, project_root, write
+    from .build import mapping_paths, plan, write
+    from .workspace import Manifest, load_workspace, read_manifest
 
-    root = root or project_root()
-    inputs, out_dir = folders(root, inputs, out_dir)
-    paths = mapping_paths(root)
+    started = time.perf_counter()
+    ws = load_workspace(root, inputs=inputs, outputs=out_dir, published=published)
+    paths = mapping_paths(ws.root)
     if workbook not in paths:
         raise UserError(f"unknown workbook '{workbook}'", hint=f"Workbooks: {', '.join(paths)}.")
     base = load_mapping(paths[workbook])
-    chosen = local_authorities(root, las or [base.local_authority.new_la_code])
-    # Every LA's resolver reads the same DfE files and published.yaml: DfeTable.load and
-    # load_published keep one reading of each for the whole batch.
-    shared = {"neighbours_path": root / "mappings" / "statistical_neighbours.csv"}
-    # Resolve every LA before writing any, so a bad input leaves nothing half-built.
+    chosen = local_authorities(ws.authorities, las) if las else [ws.la]
+    # Every LA reads the same DfE files and published.yaml: DfeTable.load and load_published keep
+    # one reading of each for the whole batch. The mapping keeps no local source, so no extract is read.
+    manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
     plans = []
     for i, la in enumerate(chosen, 1):
-        p = plan(published_only(base, la), inputs, root, published=published, resolver_options=shared)
+        p = plan(published_only(base, la), ws.for_la(la), manifest=manifest)
         p.column_titles, p.hide_unmapped = {"la": f"{la.name} (DfE published)"}, True
         plans.append(p)
         if progress is not None:
             progress("resolve", i, len(chosen))
     results = []
     for i, p in enumerate(plans, 1):
-        results.append(write(p, out_dir, root=root, built_at=built_at, started=time.perf_counter()))
+        results.append(write(p, ws.outputs, built_at=built_at, started=time.perf_counter()))
         if progress is not None:
             progress("write", i, len(chosen))
-    return results
+    return BatchResult(workbook=workbook, results=results, seconds=time.perf_counter() - started)
 
 
-__all__ = ["build_published", "published_only", "local_authorities"]
+__all__ = ["BatchResult", "build_published", "published_only", "local_authorities"]

@@ -1,7 +1,10 @@
 """The library calls behind every way in: ``build``, ``validate`` and ``trace``.
 
 The CLI (:mod:`workbook_builder.cli`) and the Excel ribbon (:mod:`workbook_builder.ribbon`)
-are thin shells over these functions; neither holds logic the other lacks.
+are thin shells over these functions; both show the ``summary()`` of what they return.
+
+A build is for one LA: the workspace's (its ``scorecard.yaml``) unless ``la`` names another.
+Every workbook is resolved before any is written, so a bad input leaves nothing half-built.
 
 Importing this module is cheap: the mapping models (pydantic), the resolver (pandas) and the
 writers are imported by the calls that use them, so `scorecard --help`, `scorecard trace` and a
@@ -17,34 +20,19 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
-
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .audiences import AUDIENCE_NAMES, AUDIENCES
+from .authorities import LocalAuthority
 from .errors import UserError
 from .sources.base import InputFile, display_path
-from .trace import trace  # noqa: F401  (re-exported: the library's three calls live side by side)
-from .writers.ooxml.refs import col_letters, parse_cell
+from .trace import trace  # noqa: F401  (the library's three calls live side by side)
+from .workspace import Manifest, Workspace, load_workspace, read_manifest
 
 if TYPE_CHECKING:
     from .measures.mapping import Mapping
     from .measures.resolve import ResolvedMeasure, Resolver
-    from .writers.audit import BuildStamp
-    from .writers.ooxml import WorkbookPackage
-
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-
-
-def project_root(start: Path | None = None) -> Path:
-    """The folder holding ``mappings/`` and ``templates/``: the current folder or one above it, else the package's checkout."""
-    here = (start or Path.cwd()).resolve()
-    for candidate in [here, *here.parents]:
-        if (candidate / "mappings").is_dir() and (candidate / "templates").is_dir():
-            return candidate
-    return PACKAGE_ROOT
 
 
 def mapping_paths(root: Path) -> dict[str, Path]:
@@ -94,26 +82,13 @@ def collect_less_often() -> None:
     gc.set_threshold(10_000, 20, 20)
 
 
-def read_manifest(inputs: Path) -> dict[str, dict]:
-    """``MANIFEST.yaml`` in the inputs folder: which files are sample data, and a note for each."""
-    path = inputs / "MANIFEST.yaml"
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML ({exc})") from None
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
-        raise UserError(f"{path}: expected `files:` mapping each input path to {{sample: true|false, note: ...}}",
-                        hint="Without a readable manifest the build cannot say which inputs are sample data.")
-    return {str(k): v for k, v in files.items()}
-
-
 @dataclass
 class BuildResult:
+    """One workbook written: what went into it and where it is."""
+
     workbook: str
-    output: Path | None
+    output: Path
+    la: LocalAuthority
     measures: int
     values_filled: int
     audit_rows: int
@@ -122,18 +97,36 @@ class BuildResult:
     seconds: float
     warnings: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        sample = " (contains sample data)" if self.sample else ""
+        return (f"{self.workbook} for {self.la.name}: {self.measures} measures, {self.values_filled} values, "
+                f"{self.audit_rows} audit rows, {len(self.sources)} input files{sample}, {self.seconds:.2f} s")
+
 
 @dataclass
 class Plan:
-    """A mapping resolved against its inputs: everything a build needs except the writing."""
+    """A mapping resolved against its inputs for one LA: everything a build needs except the writing."""
 
     mapping: Mapping
+    la: LocalAuthority
     resolver: Resolver
     resolved: list[ResolvedMeasure]
     files: list[InputFile]
     template: Path
-    column_titles: dict[str, str] = field(default_factory=dict)  # role -> header text to show (another LA's name)
+    root: Path
+    column_titles: dict[str, str] = field(default_factory=dict)  # role -> header text to show (a pack names its LA)
     hide_unmapped: bool = False  # hide template rows the mapping leaves out (a published-only pack)
+
+    @property
+    def warnings(self) -> list[str]:
+        """A line for each local extract the LA has not got, with how many values it would have filled."""
+        lines = []
+        for f in self.files:
+            if f.missing:
+                count = sum(1 for m in self.resolved for o in m.values.values()
+                            if o.provenance is not None and o.provenance.source_id == f.source_id)
+                lines.append(f"{f.source_id} ({f.display_path}): {f.missing}; {count} value(s) show No data")
+        return lines
 
 
 def check_audience(audience: str | None) -> None:
@@ -141,135 +134,80 @@ def check_audience(audience: str | None) -> None:
         raise UserError(f"unknown audience '{audience}'", hint=f"Audiences: {', '.join(AUDIENCES)}.")
 
 
-def plan(mapping_path: Path | Mapping, inputs: Path, root: Path, *, period: str | None = None, audience: str | None = None,
-         published: Path | None = None, resolver_options: dict | None = None) -> Plan:
-    """Resolve every measure of a mapping (a path, or a loaded :class:`Mapping`) against the inputs."""
+def plan(mapping: Path | Mapping, ws: Workspace, *, period: str | None = None, audience: str | None = None,
+         manifest: Manifest | None = None, neighbours: Path | None = None) -> Plan:
+    """Resolve every measure of a mapping (a path, or a loaded :class:`Mapping`) for the workspace's LA."""
     from .measures.mapping import Mapping, load_mapping
     from .measures.resolve import Resolver
 
     check_audience(audience)
-    mapping = mapping_path if isinstance(mapping_path, Mapping) else load_mapping(mapping_path)
-    inputs = Path(inputs)
-    if not inputs.is_dir():
-        raise UserError(f"inputs folder not found: {inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and reference/.")
-    if published is not None and not Path(published).is_dir():
-        raise UserError(f"published-data folder not found: {published}", hint="Pass --published with the folder of DfE open-data CSVs.")
-    resolver = Resolver(mapping=mapping, inputs=inputs, project_root=root, as_of=period, published_dir=published and Path(published),
-                        **(resolver_options or {}))
+    mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+    if not ws.inputs.is_dir():
+        raise UserError(f"inputs folder not found: {ws.inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and survey/.")
+    if ws.published is not None and not ws.published.is_dir():
+        raise UserError(f"published-data folder not found: {ws.published}", hint="Pass --published with the folder of DfE open-data CSVs.")
+    manifest = manifest if manifest is not None else read_manifest(ws.inputs)
+    resolver = Resolver(mapping=mapping, inputs=ws.inputs, project_root=ws.root, la=ws.la, as_of=period,
+                        published_dir=ws.published, neighbours_path=neighbours or ws.neighbours, extracts_for=manifest.la)
     resolved = resolver.resolve_all(audience)
-    manifest = read_manifest(inputs)
     files = list(resolver.files.values())
     for f in files:
-        entry = manifest.get(Path(os.path.relpath(f.path, inputs)).as_posix(), {})
-        f.sample = bool(entry.get("sample", False))
+        entry = manifest.entry(Path(os.path.relpath(f.path, ws.inputs)).as_posix())
+        f.sample = bool(entry.get("sample", False)) and not f.missing
         f.sample_note = str(entry.get("note", ""))
-    template = root / mapping.template
+    template = ws.root / mapping.template
     if not template.is_file():
         raise UserError(f"template not found: {template} (mapping {mapping.path})", hint="Run: python scripts/make_templates.py")
-    return Plan(mapping=mapping, resolver=resolver, resolved=resolved, files=files, template=template)
+    return Plan(mapping=mapping, la=ws.la, resolver=resolver, resolved=resolved, files=files, template=template, root=ws.root)
 
 
-def build_one(mapping_path: Path, inputs: Path, out_dir: Path, *, root: Path, period: str | None = None,
-              built_at: str | None = None, audience: str | None = None) -> BuildResult:
-    started = time.perf_counter()
-    p = plan(mapping_path, inputs, root, period=period, audience=audience)
-    return write(p, out_dir, root=root, period=period, built_at=built_at, audience=audience, started=started)
-
-
-def write(p: Plan, out_dir: Path, *, root: Path, period: str | None = None, built_at: str | None = None,
+def write(p: Plan, out_dir: Path, *, period: str | None = None, built_at: str | None = None,
           audience: str | None = None, started: float | None = None) -> BuildResult:
     """Fill a copy of the plan's template and write it into ``out_dir`` (temporary file, then moved into place)."""
-    from .writers.audit import BuildStamp, write_audit, write_sources
+    from .authorities import LA_TOKEN
+    from .files import make_folder
+    from .writers.audit import write_audit, write_sources
+    from .writers.audit_rows import BuildStamp
+    from .writers.cover import write_info
     from .writers.ooxml import WorkbookPackage
     from .writers.scorecard import ScorecardWriter, fill_summary
 
     started = time.perf_counter() if started is None else started
     stamp = BuildStamp(built_at=build_time(built_at), version=__version__)
     package = WorkbookPackage.open(p.template)
-    writer = ScorecardWriter(package, p.mapping)
+    package.replace_text(LA_TOKEN, p.la.name)  # the template's {la} placeholders: titles, headers, notes
+    writer = ScorecardWriter(package, p.mapping, p.la)
     writer.fill(p.resolved, hide_others=audience is not None, hide_unmapped=p.hide_unmapped)
     writer.retitle(p.column_titles)
     fill_summary(package, p.mapping, writer, p.resolved)
-
-    sample_files = [f for f in p.files if f.sample]
-    extra = _reference_files(p, root)
-    write_info(package, p, stamp, sample_files, period)
+    write_info(package, p.la, p.resolved, p.files, stamp, period)
     audit_rows = write_audit(package, writer.audit, stamp)
-    write_sources(package, p.files + extra)
+    write_sources(package, p.files + _reference_files(p))
 
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}", hint="Pass --out with a folder you can write to.") from None
+    make_folder(out_dir, hint="Pass --out with a folder you can write to.")
     output = out_dir / p.mapping.output
     if audience:
         output = output.with_name(f"{output.stem} ({AUDIENCE_NAMES[audience].replace('/', ' and ')}){output.suffix}")
     package.save(output, refuse_paths=[p.template])
-    filled = sum(1 for row in writer.audit if row.series not in ("RAG", "Direction", "Target", "Evidence"))
-    return BuildResult(workbook=p.mapping.workbook, output=output, measures=len(p.resolved), values_filled=filled,
-                       audit_rows=audit_rows, sources=p.files, sample=bool(sample_files),
-                       seconds=time.perf_counter() - started,
-                       warnings=[] if p.hide_unmapped else [f"template row with unknown measure id ignored: {k}" for k in writer.unknown_keys])
+    warnings = [] if p.hide_unmapped else [f"template row with unknown measure id ignored: {k}" for k in writer.unknown_keys]
+    return BuildResult(workbook=p.mapping.workbook, output=output, la=p.la, measures=len(p.resolved), values_filled=writer.values_filled,
+                       audit_rows=audit_rows, sources=p.files, sample=any(f.sample for f in p.files),
+                       seconds=time.perf_counter() - started, warnings=warnings + p.warnings)
 
 
-def _reference_files(p: Plan, root: Path) -> list[InputFile]:
+def _reference_files(p: Plan) -> list[InputFile]:
     """The mapping and template, listed on the Sources sheet too, so the whole build is fingerprinted."""
-    rows = []
-    for source_id, kind, path, description in [
-        ("mapping", "mapping", p.mapping.path, "Mapping file that ties each row to its sources"),
-        ("template", "template", p.template, "Template workbook filled by the build (never modified)"),
-    ]:
-        rows.append(InputFile(source_id=source_id, kind=kind, path=Path(path), display_path=display_path(Path(path), root), description=description))
-    return rows
-
-
-def write_info(package: WorkbookPackage, p: Plan, stamp: BuildStamp, sample_files: list[InputFile], period: str | None) -> None:
-    """Fill the cells named ScorecardInfo and SampleDataNote, where the template defines them."""
-    targets = _named_cells(package)
-    la_periods = sorted({m.values["la"].provenance.period for m in p.resolved
-                         if m.values["la"].provenance and m.values["la"].provenance.period})
-    shown = period or "latest available for each measure"
-    info = (f"Reporting period: {shown}. Latest data used: {', '.join(la_periods)}. Built {stamp.built_at} by scorecard "
-            f"{stamp.version} from {len(p.files)} input files. Every figure is explained on the Audit sheet; inputs are on the Sources sheet.")
-    if "scorecardinfo" in targets:
-        sheet, ref = targets["scorecardinfo"]
-        package.worksheet(sheet).set_value(ref, info)
-    if "datacurrency" in targets:
-        sheet_name, ref = targets["datacurrency"]
-        sheet = package.worksheet(sheet_name)
-        row, col = parse_cell(ref)
-        for offset, f in enumerate(sorted(p.files, key=lambda f: f.source_id)):
-            cells = [f.description or f.source_id, f.display_path, ", ".join(sorted(f.periods)) or "—", "Yes" if f.sample else "No"]
-            for c, value in enumerate(cells):
-                sheet.set_value(f"{col_letters(col + c)}{row + offset}", value)
-    if "sampledatanote" in targets and sample_files:
-        sheet, ref = targets["sampledatanote"]
-        note = (f"CONTAINS SAMPLE DATA: {len(sample_files)} of {len(p.files)} input files are sample or synthetic "
-                f"(marked on the Sources sheet). Do not publish these figures as Shropshire's.")
-        package.worksheet(sheet).set_value(ref, note)
-
-
-def _named_cells(package: WorkbookPackage) -> dict[str, tuple[str, str]]:
-    cells = {}
-    for name, refers in package.defined_names.items():
-        text = refers.lstrip("=")
-        if "!" not in text:
-            continue
-        sheet, ref = text.rsplit("!", 1)
-        sheet = sheet.strip("'").replace("''", "'")
-        cells[name.lower()] = (sheet, ref.replace("$", "").split(":")[0])
-    return cells
-
-
-def folders(root: Path, inputs: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
-    """The inputs and output folders of a build: as given, else the project's inputs/sample and outputs/."""
-    return (Path(inputs) if inputs else root / "inputs" / "sample", Path(out_dir) if out_dir else root / "outputs")
+    return [InputFile(source_id=source_id, kind=kind, path=Path(path), display_path=display_path(Path(path), p.root), description=description)
+            for source_id, kind, path, description in [
+                ("mapping", "mapping", p.mapping.path, "Mapping file that ties each row to its sources"),
+                ("template", "template", p.template, "Template workbook filled by the build (never modified)")]]
 
 
 def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out_dir: Path | None = None,
           period: str | None = None, built_at: str | None = None, root: Path | None = None,
-          audience: str | None = None, published: Path | None = None) -> list[BuildResult]:
-    """Build the named workbooks (default: every workbook with a mapping) into ``out_dir``.
+          audience: str | None = None, published: Path | None = None, la: str | None = None) -> list[BuildResult]:
+    """Build the named workbooks (default: every workbook with a mapping) for the workspace's LA, or
+    for ``la`` (a new or old code), into ``out_dir`` (default: the workspace's outputs folder).
 
     With ``audience`` (operational, clt, improvement_board, scrutiny) only the measures reported
     to that audience are filled; the rows of the others are hidden, and the file name says which audience.
@@ -277,43 +215,52 @@ def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out
     inputs' ``dfe/``): their LA, SN, England and position come from it through :mod:`.measures.published`.
     """
     check_audience(audience)
-    root = root or project_root()
-    inputs, out_dir = folders(root, inputs, out_dir)
+    ws = load_workspace(root, la=la, inputs=inputs, outputs=out_dir, published=published)
     started = time.perf_counter()
+    manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
     # Resolve every workbook before writing any, so that a bad input leaves nothing half-built.
-    plans = [plan(path, inputs, root, period=period, audience=audience, published=published) for path in select_mappings(root, workbooks)]
-    return [write(p, out_dir, root=root, period=period, built_at=built_at, audience=audience,
+    plans = [plan(path, ws, period=period, audience=audience, manifest=manifest) for path in select_mappings(ws.root, workbooks)]
+    return [write(p, ws.outputs, period=period, built_at=built_at, audience=audience,
                   started=started if i == 0 else None) for i, p in enumerate(plans)]
 
 
 @dataclass
 class ValidationReport:
+    """What validating one workbook found: measures, values located, values marked not available,
+    values waiting for a local extract the LA has not got, and the input files read."""
+
     workbook: str
+    la: LocalAuthority
     measures: int
     located: int
     not_available: int
+    no_extract: int
     files: list[InputFile]
     warnings: list[str]
 
+    def summary(self) -> str:
+        waiting = f"; {self.no_extract} waiting for a local extract" if self.no_extract else ""
+        return (f"{self.workbook}: {self.measures} measures; {self.located} values located; "
+                f"{self.not_available} marked not available{waiting}; {len(self.files)} input files read")
+
 
 def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, period: str | None = None,
-             root: Path | None = None, published: Path | None = None) -> list[ValidationReport]:
+             root: Path | None = None, published: Path | None = None, la: str | None = None) -> list[ValidationReport]:
     """Check mapping, inputs and template without writing anything: every row resolvable, every locator one value."""
-    root = root or project_root()
     from .writers.ooxml import WorkbookPackage
     from .writers.scorecard import ScorecardWriter
 
-    inputs, _ = folders(root, inputs, None)
+    ws = load_workspace(root, la=la, inputs=inputs, published=published)
+    manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
     reports = []
-    for path in select_mappings(root, workbooks):
-        p = plan(path, inputs, root, period=period, published=published)
-        writer = ScorecardWriter(WorkbookPackage.open(p.template), p.mapping)
+    for path in select_mappings(ws.root, workbooks):
+        p = plan(path, ws, period=period, manifest=manifest)
+        writer = ScorecardWriter(WorkbookPackage.open(p.template), p.mapping, p.la)
+        missing = {f.source_id for f in p.files if f.missing}
         values = [o for m in p.resolved for s, o in m.values.items() if s in ("la", "sn", "england") or s in m.measure.series]
-        located = sum(1 for o in values if o.provenance is not None)
-        reports.append(ValidationReport(workbook=p.mapping.workbook, measures=len(p.resolved), located=located,
-                                        not_available=len(values) - located, files=p.files,
-                                        warnings=[f"template row with unknown measure id: {k}" for k in writer.unknown_keys]))
+        waiting = sum(1 for o in values if o.provenance is not None and o.provenance.source_id in missing)
+        located = sum(1 for o in values if o.provenance is not None) - waiting
+        reports.append(ValidationReport(workbook=p.mapping.workbook, la=p.la, measures=len(p.resolved), located=located,
+                                        not_available=len(values) - located - waiting, no_extract=waiting, files=p.files,
+                                        warnings=[f"template row with unknown measure id: {k}" for k in writer.unknown_keys] + p.warnings))
     return reports
-
-
-

@@ -1,7 +1,10 @@
-"""``scorecard``: the command-line shell over :mod:`workbook_builder.build`.
+"""``scorecard``: the command-line shell over the library calls (:mod:`.build`, :mod:`.batch`,
+:mod:`.reconcile`, :mod:`.fill`, :mod:`.init`, :mod:`.addin`).
 
-Exit status: 0 success; 2 for a user error (bad input, bad mapping, missing file), printed
-as one message naming the file, sheet, row or key, with no traceback.
+Each command parses its options, makes one library call and prints the ``summary()`` of what it
+returns — the same lines the Excel ribbon shows. Exit status: 0 success; 2 for a user error
+(bad input, bad mapping, missing file), printed as the error renders itself, with no
+traceback; 1 when ``reconcile --fail-on-mismatch`` finds a mismatch.
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, build as library
-from .errors import UserError
+from . import __version__
+from . import build as library
 from .audiences import AUDIENCES
+from .errors import UserError
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 inputs_option = click.option("--inputs", type=click.Path(path_type=Path, file_okay=False), default=None,
-                             help="Folder of input extracts (chat/, dfe/, local/, reference/). Default: inputs/sample.")
+                             help="Folder of input extracts (chat/, dfe/, local/, survey/). Default: the workspace's (scorecard.yaml).")
 workbook_option = click.option("--workbook", "workbooks", multiple=True, metavar="NAME",
                                help="Workbook id from mappings/ (e.g. appendix_x). Repeatable. Default: all.")
 published_option = click.option("--published", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
@@ -29,6 +33,8 @@ published_option = click.option("--published", type=click.Path(path_type=Path, f
                                       "their SN, England and position come from it. Default: the inputs' dfe/ folder.")
 period_option = click.option("--period", default=None, metavar="LABEL",
                              help="Reporting period, e.g. '2026-27 Q1': shown on the scorecard, and the latest local period used.")
+la_option = click.option("--la", "la", default=None, metavar="CODE",
+                         help="Build for this LA (new or old code) instead of the one scorecard.yaml names.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,36 +54,32 @@ def cli() -> None:
 @click.option("--audience", default=None, type=click.Choice(AUDIENCES),
               help="Build only the measures reported to this audience (other rows hidden), e.g. scrutiny for members.")
 @click.option("--la", "las", multiple=True, metavar="CODE",
-              help="With --published-only: build for this LA (new or old code; repeatable), or 'all' for every LA.")
+              help="Build for this LA (new or old code) instead of the workspace's. With --published-only: repeatable, or 'all' for every LA.")
 @click.option("--published-only", is_flag=True,
               help="Fill only the measures DfE publishes per LA (LA, SN, England, position from --published): a benchmarking pack per LA.")
 def build_command(workbooks, inputs, out, period, published, built_at, audience, las, published_only) -> None:
     """Build workbooks from the inputs into the output folder."""
-    if las and not published_only:
-        raise UserError("--la needs --published-only", hint="Local extracts belong to the mapping's own LA; other LAs get DfE's published figures only.")
     if published_only:
         return _build_published(list(workbooks), list(las), inputs, out, published, built_at)
+    if len(las) > 1 or [la.lower() for la in las] == ["all"]:
+        raise UserError("a full build is for one LA: give one --la",
+                        hint="For one DfE-published benchmarking pack per LA, add --published-only.")
     results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at, audience=audience,
-                            published=published)
+                            published=published, la=las[0] if las else None)
     for r in results:
-        sample = " [bold red](contains sample data)[/bold red]" if r.sample else ""
-        console.print(f"[bold]{r.workbook}[/bold]: {r.measures} measures, {r.values_filled} values, {r.audit_rows} audit rows, "
-                      f"{len(r.sources)} input files{sample}, {r.seconds:.2f} s\n  -> {_shown(r.output)}")
+        console.print(f"{r.summary()}\n  -> {_shown(r.output)}", markup=False)
     for r in results:
         for warning in r.warnings:
-            errors.print(f"warning: {r.workbook}: {warning}")
+            errors.print(f"warning: {r.workbook}: {warning}", markup=False)
 
 
 def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
     """`build --published-only`: one benchmarking workbook per LA, with a progress bar on a terminal."""
-    import time
-
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .batch import build_published
 
     for workbook in workbooks or ["appendix_2"]:
-        started = time.perf_counter()
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=errors, disable=not errors.is_terminal, transient=True) as bar:
             tasks = {}
@@ -87,12 +89,9 @@ def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
                     tasks[stage] = bar.add_task(f"{workbook}: {'resolving' if stage == 'resolve' else 'writing'}", total=total)
                 bar.update(tasks[stage], completed=done)
 
-            results = build_published(workbook, las or None, inputs=inputs, out_dir=out, published=published,
-                                      built_at=built_at, progress=progress)
-        seconds = time.perf_counter() - started
-        folder = _shown(results[0].output.parent) if results else ""
-        console.print(f"[bold]{workbook}[/bold] (DfE published only): {len(results)} LA workbook(s), "
-                      f"{sum(r.values_filled for r in results)} values, {seconds:.1f} s ({seconds / max(len(results), 1):.2f} s per LA)\n  -> {folder}")
+            batch = build_published(workbook, las or None, inputs=inputs, out_dir=out, published=published,
+                                    built_at=built_at, progress=progress)
+        console.print(f"{batch.summary()}\n  -> {_shown(batch.folder)}", markup=False)
 
 
 @cli.command("validate")
@@ -100,14 +99,14 @@ def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
 @inputs_option
 @period_option
 @published_option
-def validate_command(workbooks, inputs, period, published) -> None:
+@la_option
+def validate_command(workbooks, inputs, period, published, la) -> None:
     """Check mappings, inputs and templates without building: every row resolvable, every locator one value."""
-    reports = library.validate(list(workbooks) or None, inputs=inputs, period=period, published=published)
+    reports = library.validate(list(workbooks) or None, inputs=inputs, period=period, published=published, la=la)
     for report in reports:
-        console.print(f"[bold]{report.workbook}[/bold]: {report.measures} measures; {report.located} values located; "
-                      f"{report.not_available} marked not available; {len(report.files)} input files read")
+        console.print(report.summary(), markup=False)
         for warning in report.warnings:
-            errors.print(f"warning: {report.workbook}: {warning}")
+            errors.print(f"warning: {report.workbook}: {warning}", markup=False)
     console.print("OK: every mapped value resolves to exactly one source value.")
 
 
@@ -117,7 +116,7 @@ def validate_command(workbooks, inputs, period, published) -> None:
 def trace_command(workbook, cell) -> None:
     """Print where the number in CELL ('Scorecard'!D7) of a built WORKBOOK came from."""
     for row in library.trace(workbook, cell):
-        table = Table(show_header=False, title=f"{row['Cell']}: {row['Measure id']} ({row['Series']})")
+        table = Table(show_header=False, title=f"{row.cell}: {row.measure_id} ({row.series})")
         table.add_column("field", style="bold")
         table.add_column("value", overflow="fold")
         for name, value in row.items():
@@ -137,14 +136,15 @@ def fill_command(template, values_csv, out, audit, built_at) -> None:
     from .fill import fill_workbook
 
     changes = fill_workbook(template, values_csv, out, audit=audit, built_at=built_at)
-    console.print(f"{len(changes)} cell(s) filled; written to {_shown(out)}")
+    console.print(f"{len(changes)} cell(s) filled; written to {_shown(out)}", markup=False)
 
 
 @cli.command("reconcile")
-@click.option("--la", "la", required=True, metavar="CODE", help="LA code, new (E06000051) or old (893).")
+@click.option("--la", "la", default=None, metavar="CODE", help="LA code, new (E06…) or old (three digits). Default: the workspace's.")
 @click.option("--period", required=True, metavar="PERIOD", help="DfE time_period, e.g. 2024.")
 @click.option("--local", "local_csv", required=True, type=click.Path(path_type=Path, dir_okay=False), help="CSV: measure_id,period,value[,numerator,denominator].")
-@click.option("--published", "published_dir", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder of DfE open-data CSVs.")
+@click.option("--published", "published_dir", default=None, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of DfE open-data CSVs. Default: the inputs' dfe/ folder.")
 @click.option("--tolerance", default=0.0, show_default=True, type=float, help="Absolute difference accepted beyond DfE's rounding.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the results as JSON here.")
 @click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a report workbook (Reconciliation, Audit, Sources).")
@@ -152,27 +152,39 @@ def fill_command(template, values_csv, out, audit, built_at) -> None:
 @click.option("--fail-on-mismatch", is_flag=True, help="Exit with status 1 when any measure mismatches.")
 def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path, xlsx_path, built_at, fail_on_mismatch) -> None:
     """Line local figures up against DfE's published data, measure by measure."""
-    from .reconcile import reconcile, write_json
+    from .reconcile import reconcile, write_json, write_report
 
     report = reconcile(la, period, local_csv, published_dir, tolerance=tolerance)
-    console.print(f"[bold]Reconciliation: {la}, {period}[/bold]  (local / published / SN mean (n) / England / quartile)")
-    for r in report["results"]:
+    console.print(f"Reconciliation: {report.la.name} ({report.code}), {period}  (local / published / SN mean (n) / England / quartile)",
+                  markup=False)
+    for r in (result.as_dict() for result in report.results):
         console.print(f"{r['status']:<18} {r['measure_id']:<46} {_text(r['local']):>7} / {_text(r['published']):>5} / "
                       f"{_text(r['sn_average'])} ({r['sn_count']}) / {_text(r['england'])} / Q{_text(r['quartile']) or '-'}  {r['explanation']}",
                       markup=False)
+    for line in report.summary():
+        console.print(line, markup=False)
     if json_path:
-        write_json(report, json_path)
-        console.print(f"JSON written to {_shown(json_path)}")
+        console.print(f"JSON written to {_shown(write_json(report, json_path))}", markup=False)
     if xlsx_path:
-        from .build import build_time
-        from .reconcile import write_xlsx
-
-        write_xlsx(report, xlsx_path, local_csv=local_csv, published_dir=published_dir, built_at=build_time(built_at))
-        console.print(f"Report written to {_shown(xlsx_path)}")
-    mismatches = [r["measure_id"] for r in report["results"] if r["status"] == "mismatch"]
-    if mismatches and fail_on_mismatch:
-        errors.print(f"{len(mismatches)} mismatch(es): {', '.join(mismatches)}")
+        console.print(f"Report written to {_shown(write_report(report, xlsx_path, built_at=built_at))}", markup=False)
+    if report.mismatches and fail_on_mismatch:
+        errors.print(f"{len(report.mismatches)} mismatch(es): {', '.join(r.measure_id for r in report.mismatches)}", markup=False)
         sys.exit(1)
+
+
+@cli.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--la", "la", required=True, metavar="CODE", help="The council this workspace builds for: new (E06…) or old (three-digit) code.")
+@click.option("--name", default=None, metavar="TEXT", help="The name to show in workbooks (default: DfE's name, without ', County of' / ', City of').")
+@click.option("--published", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
+              help="A folder of DfE open-data CSVs to use for the published measures (default: a copy of the bundled sample's).")
+def init_command(folder, la, name, published) -> None:
+    """Start a workspace for a council: its settings, editable mappings and templates, an inputs skeleton, and a first validate."""
+    from .init import init_workspace
+
+    done = init_workspace(folder, la, name=name, published=published)
+    for line in done.summary():
+        console.print(line, markup=False)
 
 
 @cli.group("addin")
@@ -186,7 +198,7 @@ def addin_build_command(out) -> None:
     """Write Scorecard.xlam: the ribbon tab and its VBA, compiled from excel/ and the installed xlwings."""
     from .addin import build_addin
 
-    console.print(f"Add-in written to {_shown(build_addin(out))}")
+    console.print(f"Add-in written to {_shown(build_addin(out))}", markup=False)
 
 
 @addin_group.command("install")
@@ -197,11 +209,11 @@ def addin_install_command(addin) -> None:
     from .addin import install_addin
 
     done = install_addin(addin)
-    console.print(f"Installed {done.addin}; Excel loads it the next time it starts.")
+    console.print(f"Installed {done.addin}; Excel loads it the next time it starts.", markup=False)
     state = "written (check the paths in it)" if done.config_written else "kept as it was"
-    console.print(f"Settings: {done.config} {state}.")
+    console.print(f"Settings: {done.config} {state}.", markup=False)
     for note in done.notes:
-        console.print(note)
+        console.print(note, markup=False)
 
 
 def _text(value) -> str:
@@ -213,7 +225,7 @@ def _shown(path: Path | None) -> str:
     if path is None:
         return ""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -223,9 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="scorecard", standalone_mode=False)
     except UserError as exc:
-        errors.print(f"Error: {exc.message}", markup=False)
-        if exc.hint:
-            errors.print(f"  {exc.hint}", markup=False)
+        errors.print(exc.render(), markup=False)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         errors.print("Aborted.")

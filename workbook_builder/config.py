@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
+from .files import make_folder, write_atomic
 from .periods import period_end
 
 FILE_NAME = "scorecard.conf"
-DEFAULT_LA = "E06000051"  # Shropshire
 DEFAULT_DFE_PERIOD = "2025"  # the sample DfE files' latest year; 2024 for the real release in ../shared
 
 # key -> (default, note shown in the annotated file)
@@ -40,7 +40,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "MAPPINGS": ("mappings", "The mappings folder of the scorecard project (templates must sit beside it)"),
     "OUTPUTS": ("outputs", "Where built workbooks and the reconciliation report are written"),
     "PERIOD": ("", "Reporting period shown on the scorecards, e.g. 2026-27 Q1; blank = latest available"),
-    "LA": (DEFAULT_LA, "LA code for Reconcile with DfE (E06000051 is Shropshire)"),
+    "LA": ("", "LA code (new or old) to build, validate and reconcile for; blank = the LA the project's scorecard.yaml names"),
     "DFE_PERIOD": (DEFAULT_DFE_PERIOD, "DfE time_period to reconcile, e.g. 2024"),
     "PUBLISHED": ("inputs/sample/dfe", "Folder of DfE open-data CSVs to reconcile against"),
     "LOCAL": ("inputs/sample/local/dfe_returns.csv", "Local figures to reconcile: CSV with columns measure_id,period,value"),
@@ -58,7 +58,7 @@ class Config:
     inputs: Path
     outputs: Path
     period: str | None
-    la: str
+    la: str | None  # None: the workspace's own LA (scorecard.yaml)
     dfe_period: str
     published: Path
     local: Path
@@ -113,7 +113,7 @@ def read_pairs(path: Path) -> dict[str, tuple[str, int]]:
 
 def load_config(path: Path | None = None, *, project: Path | None = None) -> Config:
     """Settings from ``path`` (relative paths against its folder), or the defaults relative to ``project``."""
-    from .build import project_root
+    from .workspace import project_root
 
     pairs = read_pairs(path) if path else {}
     base = Path(path).resolve().parent if path else project_root(project)
@@ -147,7 +147,7 @@ def load_config(path: Path | None = None, *, project: Path | None = None) -> Con
     dfe_period = value("DFE_PERIOD")
     if not dfe_period.isdigit():
         raise complain("DFE_PERIOD", f"'{dfe_period}' is not a DfE time_period", "Use the year as DfE writes it, e.g. 2024.")
-    la = value("LA")
+    la = value("LA") or None
     return Config(path=Path(path).resolve() if path else None, root=root, inputs=inputs, outputs=located("OUTPUTS"),
                   period=period, la=la, dfe_period=dfe_period, published=located("PUBLISHED"), local=located("LOCAL"),
                   values={k: v for k, (v, _) in pairs.items()})
@@ -166,12 +166,10 @@ def render(values: dict[str, str]) -> str:
 def write_config(path: Path, values: dict[str, str]) -> None:
     """Write an annotated config file (temporary file, then moved into place)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".~{path.name}")
+    make_folder(path.parent, hint="Check the settings folder is one you may write to.")
     text = render(values)
     try:
         data = text.encode("cp1252")  # what VBA's Input # reads on Windows
     except UnicodeEncodeError:
         data = text.encode("utf-8")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomic(path, data)

@@ -1,7 +1,9 @@
 """Errors a user can act on.
 
 A :class:`UserError` carries a message that names the file, sheet, row or key at fault
-and says what to do. The CLI prints it without a traceback and exits with status 2.
+and says what to do. It renders itself (click's pattern for exceptions): the CLI prints
+:meth:`UserError.render` to standard error and exits with status 2, the Excel ribbon shows
+the same text in a message box. Neither shows a traceback.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ class UserError(Exception):
         self.message = message
         self.hint = hint
 
-    def __str__(self) -> str:  # pragma: no cover - trivial
+    def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  {self.hint}"
 
+    def render(self) -> str:
+        """The error as people read it: ``Error: <message>`` and, indented below, what to do."""
+        return f"Error: {self}"
 
-def error_text(exc: UserError) -> str:
-    """The message as the CLI prints it: ``Error: message`` and, indented below, what to do."""
-    return f"Error: {exc.message}" + (f"\n  {exc.hint}" if exc.hint else "")
+    def within(self, context: str) -> "UserError":
+        """The same error with ``context`` (say, the measure and mapping line that asked) put before its message."""
+        return type(self)(f"{context}: {self.message}", hint=self.hint)

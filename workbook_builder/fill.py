@@ -21,7 +21,7 @@ from .errors import UserError
 from .observations import file_sha256
 from .sources.base import display_path
 from .writers.ooxml import Formula, WorkbookPackage
-from .writers.ooxml.refs import col_letters, parse_cell
+from .refs import col_letters, parse_cell, sheet_ref
 
 TYPES = ("number", "text", "date", "formula", "blank")
 CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
@@ -156,7 +156,7 @@ def _write_audit(package: WorkbookPackage, changes: list[Change], values_csv: Pa
         sheet.set_column_width(c, c, width)
     sha, shown = file_sha256(values_csv), display_path(values_csv, root)
     for r, ch in enumerate(changes, 2):
-        target = "'" + ch.sheet.replace("'", "''") + "'!" + ch.cell
+        target = sheet_ref(ch.sheet, ch.cell)
         written = ch.value.text if isinstance(ch.value, Formula) else ch.value
         if isinstance(ch.value, Formula):
             written = "=" + written

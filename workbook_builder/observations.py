@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,12 +65,12 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Observation:
-    """One value (number or symbol) with its provenance; ``parts`` are the observations it was computed from."""
+    """One value (a number, a symbol, text, or None for a cell left blank by design) with its provenance
+    and a note for people (why a value is missing, what a symbol means)."""
 
-    value: float | int | str
+    value: float | int | str | None
     provenance: Provenance | None
     note: str = ""
-    parts: tuple["Observation", ...] = field(default=(), repr=False)
 
     @property
     def is_number(self) -> bool:
@@ -78,6 +78,19 @@ class Observation:
 
     def with_(self, **changes) -> "Observation":
         return replace(self, **changes)
+
+
+def parse_number(text: str) -> float | int | str:
+    """A cell's text as a number, or the text itself (stripped) when it is not one: a DfE symbol such as
+    ``c`` stays ``c``, never 0; an empty cell is "No data". Thousands separators are allowed (``1,234``)."""
+    text = (text or "").strip()
+    if not text:
+        return NO_DATA  # an empty cell: never 0, and not DfE's 'x' either
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
 
 
 def unavailable(reason: str, *, label: str = NOT_AVAILABLE) -> Observation:

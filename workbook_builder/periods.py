@@ -74,3 +74,36 @@ def up_to(periods: list[str], as_of: str, where: str) -> list[str]:
         raise UserError(f"{where}: no period ends by {as_of} (periods: {', '.join(periods)})",
                         hint="Choose a later --period, or add the earlier rows to the extract.")
     return kept
+
+
+#: The months of a financial year, April first: the keys of a dashboard's monthly columns.
+MONTH_KEYS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
+
+
+def financial_year_months(year: str) -> list[str]:
+    """'2026-27' -> ['2026-04', …, '2027-03']: the month labels of a financial year, in MONTH_KEYS order."""
+    start = int(str(year)[:4])
+    return [f"{start}-{m:02d}" for m in range(4, 13)] + [f"{start + 1}-{m:02d}" for m in range(1, 4)]
+
+
+def pick(periods: list[str], wanted: str, where: str, *, as_of: str | None = None, shown=str) -> str:
+    """The period a locator asks for among ``periods``: 'latest', 'previous' (the one before the
+    latest) or a named one, ordered by when each ends. ``as_of`` (``--period``) drops periods that
+    end after it first; ``shown`` turns a period into the label people may write for it
+    (DfE's ``202425`` is asked for as ``2024-25``)."""
+    periods = ordered(periods)
+    if not periods:
+        raise UserError(f"{where}: no periods found for this locator")
+    if as_of:
+        periods = up_to(periods, as_of, where)
+    if wanted == "latest":
+        return periods[-1]
+    if wanted == "previous":
+        if len(periods) < 2:
+            raise UserError(f"{where}: only one period ({periods[-1]}), so there is no previous period",
+                            hint="Add the previous period's rows or mark `previous` as not_available.")
+        return periods[-2]
+    matches = [p for p in periods if str(p) == wanted or shown(p) == wanted]
+    if not matches:
+        raise UserError(f"{where}: period '{wanted}' not found", hint=f"Periods in the file: {', '.join(map(str, periods))}")
+    return matches[0]

@@ -2,16 +2,11 @@
 
 For each measure of ``mappings/published.yaml`` the local value (from a CSV with columns
 ``measure_id, period, value`` and optionally ``numerator, denominator``) is compared with the
-LA's published value in the DfE files, with the statistical-neighbour average, England and
-the LA's position among all LAs alongside. Status, one of:
-
-``match``              equal;
-``within_tolerance``   explained by DfE's rounding (percentages and rates are published as whole
-                       numbers, so a local 54.4 published as 54 agrees) or within ``--tolerance``;
-``mismatch``           anything else — the explanation says by how much;
-``suppressed``         DfE publishes a symbol (``c``, ``z``, …) instead of a number;
-``missing_local``      no local figure for the period;
-``missing_published``  no published row for the LA and period.
+LA's published value in the DfE files, with the statistical-neighbour average, England, the
+region and the LA's position among all LAs alongside. Every figure is an
+:class:`~workbook_builder.observations.Observation` made by the same code a build uses
+(:func:`workbook_builder.measures.published.observe`), so the report's Audit sheet says what a
+workbook's would. The judging is :func:`workbook_builder.judgements.reconciliation.compare_with_published`.
 """
 
 from __future__ import annotations
@@ -19,40 +14,102 @@ from __future__ import annotations
 import csv
 import json
 import math
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .authorities import LocalAuthority
 from .errors import UserError
-from .measures.published import Benchmark, PublishedMeasure, benchmark, load_published
-from .observations import NO_DATA, SYMBOLS
+from .judgements.reconciliation import STATUSES, Comparison, compare_with_published
+from .measures.published import PublishedMeasure, benchmark_for, load_published, observe
+from .observations import NO_DATA, Observation, Provenance
+from .sources.base import Context, InputFile, display_path, require_file
 from .sources.dfe import DfeTable
 from .sources.neighbours import read_neighbours
+from .workspace import load_workspace
 
-STATUSES = ("match", "within_tolerance", "mismatch", "suppressed", "missing_local", "missing_published")
-WHOLE_NUMBERS = ("percent", "rate_per_10k")  # DfE rounds these to whole numbers in LA tables
+AREAS = ("la", "sn", "england", "region", "quartile", "position")
+
+
+@dataclass(frozen=True)
+class LocalFigure:
+    """One row of the local CSV: the value and where it is."""
+
+    value: float
+    line: int
+    how: str  # "as recorded", or how it was computed from numerator and denominator
+
+
+@dataclass(frozen=True)
+class ReconciledMeasure:
+    """One published measure: the local figure, DfE's figures for the LA and its comparators, and the verdict."""
+
+    measure_id: str
+    measure: PublishedMeasure
+    local: Observation  # value: the local number, or "No data"
+    published: dict[str, Observation]  # la, sn, england, region, quartile, position
+    sn_count: int
+    comparison: Comparison
+    explanation: str  # the comparison's, and which neighbours the SN mean left out
+
+    @property
+    def status(self) -> str:
+        return self.comparison.status
+
+    def as_dict(self) -> dict:
+        """The measure as ``--json`` writes it."""
+        local = self.local.value if self.local.is_number else None
+        value = {area: self.published[area].value for area in AREAS}
+        return {"measure_id": self.measure_id, "local": local, "published": value["la"], "difference": self.comparison.difference,
+                "status": self.status, "sn_average": value["sn"], "sn_count": self.sn_count, "england": value["england"],
+                "quartile": value["quartile"] if value["quartile"] != NO_DATA else None,
+                "explanation": self.explanation, "region": value["region"],
+                "position": value["position"] if value["position"] != NO_DATA else ""}
 
 
 @dataclass
-class Result:
-    measure_id: str
-    local: float | None
-    published: object
-    difference: float | None
-    status: str
-    sn_average: object
-    sn_count: int
-    england: object
-    quartile: int | None
-    explanation: str
-    region: object = None
-    position: str = ""
+class Reconciliation:
+    """Every published measure for one LA and period, reconciled; what the shells show and the report holds."""
+
+    la: LocalAuthority
+    code: str  # the code it was asked for, as given (new or old)
+    period: str
+    tolerance: float
+    local_csv: Path
+    published_dir: Path
+    results: list[ReconciledMeasure]
+    files: list[InputFile] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Measures by status, in the order of :data:`STATUSES`, statuses with none left out."""
+        found = Counter(r.status for r in self.results)
+        return {status: found[status] for status in STATUSES if found[status]}
+
+    @property
+    def mismatches(self) -> list[ReconciledMeasure]:
+        return [r for r in self.results if r.status == "mismatch"]
+
+    def summary(self) -> list[str]:
+        """Lines for people: the count by status, then each mismatch with its explanation."""
+        lines = [f"{self.la.name} ({self.code}), {self.period}: {len(self.results)} measures: "
+                 + ", ".join(f"{n} {status}" for status, n in self.counts.items())]
+        lines += [f"mismatch: {r.measure_id}: {r.explanation}" for r in self.mismatches]
+        return lines
+
+    def report_name(self) -> str:
+        """The report's file name when none is given: ``Reconciliation <code> <period>.xlsx``."""
+        return f"Reconciliation {self.code} {self.period}.xlsx"
+
+    def to_json(self) -> dict:
+        return {"la": self.code, "period": self.period, "results": [r.as_dict() for r in self.results]}
 
 
-def read_local(path: Path, period: str, known: set[str]) -> dict[str, float]:
+def read_local(path: Path, period: str, known: set[str]) -> dict[str, LocalFigure]:
     """Local values for ``period`` by measure id; a percentage from numerator/denominator when value is blank."""
     if not Path(path).is_file():
         raise UserError(f"local figures not found: {path}", hint="Pass --local with a CSV of measure_id,period,value.")
-    values: dict[str, float] = {}
+    values: dict[str, LocalFigure] = {}
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = [h.strip().lower() for h in reader.fieldnames or []]
@@ -67,9 +124,10 @@ def read_local(path: Path, period: str, known: set[str]) -> dict[str, float]:
                 raise UserError(f"{path}:{line}: unknown measure_id '{row['measure_id']}'", hint=f"Known: {', '.join(sorted(known))}.")
             try:
                 if row["value"]:
-                    value = float(row["value"])
+                    value, how = float(row["value"]), "as recorded"
                 elif row.get("numerator") and row.get("denominator"):
                     value = 100 * float(row["numerator"]) / float(row["denominator"])
+                    how = f"100 × {row['numerator']} ÷ {row['denominator']}"
                 else:
                     continue  # no local figure: reported as missing_local
             except (ValueError, ZeroDivisionError):
@@ -78,157 +136,78 @@ def read_local(path: Path, period: str, known: set[str]) -> dict[str, float]:
                 raise UserError(f"{path}:{line}: value is not a finite number")
             if row["measure_id"] in values:
                 raise UserError(f"{path}:{line}: a second row for {row['measure_id']} in {period}")
-            values[row["measure_id"]] = value
+            values[row["measure_id"]] = LocalFigure(value, line, how)
     return values
 
 
-def judge(local: float | None, bench: Benchmark, measure: PublishedMeasure, tolerance: float) -> tuple[str, float | None, str]:
-    published = bench.la
-    if published == NO_DATA:
-        return "missing_published", None, f"no published row for this LA in {bench.period}"
-    if isinstance(published, str):
-        return "suppressed", None, f"DfE publishes '{published}' ({SYMBOLS.get(published.lower(), 'a symbol')}), not a number"
-    if local is None:
-        return "missing_local", None, f"no local figure for {bench.period}; DfE publishes {published}"
-    difference = round(local - published, 10)
-    if difference == 0:
-        return "match", 0.0, "equal to the published figure"
-    if measure.unit in WHOLE_NUMBERS and math.floor(local + 0.5) == published:
-        return "within_tolerance", difference, f"DfE publishes whole numbers: local {local:g} rounds to {published}"
-    if abs(difference) <= tolerance:
-        return "within_tolerance", difference, f"differs by {difference:+g}, within the tolerance of {tolerance:g}"
-    return "mismatch", difference, f"local {local:g} against published {published}: {difference:+g}"
-
-
-def reconcile(la: str, period: str, local_csv: Path, published_dir: Path, *, tolerance: float = 0.0,
-              root: Path | None = None) -> dict:
-    """Every published measure for one LA and period: local against published, with SN, England and quartile."""
-    root = root or Path(__file__).resolve().parents[1]
-    measures = load_published(root / "mappings" / "published.yaml")
-    local = read_local(Path(local_csv), period, set(measures))
-    tables: dict[str, DfeTable] = {}
-    for measure in measures.values():  # each published file read once
-        path = Path(published_dir) / measure.file
-        if not path.is_file():
-            raise UserError(f"published file not found: {path}", hint="Pass --published with the folder of DfE open-data CSVs.")
-        if measure.file not in tables:
-            tables[measure.file] = DfeTable.read(path)
-    la_codes = _codes(la, tables[next(iter(measures.values())).file])
-    neighbours = read_neighbours(root / "mappings" / "statistical_neighbours.csv", la_codes)
+def reconcile(la: str | None, period: str, local_csv: Path, published_dir: Path | None = None, *, tolerance: float = 0.0,
+              root: Path | None = None) -> Reconciliation:
+    """Every published measure for one LA (new or old code; default: the workspace's) and DfE period:
+    local against published, with SN, England, region and position among all LAs."""
+    ws = load_workspace(root, la=la, published=published_dir)
+    published_dir = ws.published or ws.inputs / "dfe"
+    code = la or ws.la.code
+    measures = load_published(ws.published_measures)
+    local_csv = Path(local_csv)
+    local = read_local(local_csv, period, set(measures))
+    neighbours = read_neighbours(ws.neighbours, set(ws.la.codes))
+    files: dict[str, InputFile] = {}
+    for measure in measures.values():  # every file found before anything is computed
+        if measure.file not in files:
+            path = require_file(Path(published_dir) / measure.file, "published file")
+            files[measure.file] = InputFile(f"published:{measure.file}", "dfe_csv", path, display_path(path, ws.root),
+                                            description="DfE open data, per-LA published figures (mappings/published.yaml)")
+    local_file = InputFile("local", "local_table", local_csv, display_path(local_csv, ws.root),
+                           description=f"{ws.la.name}'s own figures for the published measures")
+    published_yaml = InputFile("published_measures", "mapping", ws.published_measures, display_path(ws.published_measures, ws.root),
+                               description="The measures DfE publishes per LA: file, filters and column of each")
     results = []
     for measure_id, measure in measures.items():
-        table = tables[measure.file]
-        bench = benchmark(measure_id, measure, table, la_codes, period, neighbours)
-        status, difference, why = judge(local.get(measure_id), bench, measure, tolerance)
+        record = files[measure.file]
+        context = Context(la=ws.la, file=record, mapping_ref=f"{published_yaml.display_path}:{measure.line}", neighbours=lambda: neighbours)
+        observed = {area: observe(measure_id, measure, area, period, context) for area in AREAS}
+        bench = benchmark_for(measure_id, measure, DfeTable.load(record.path), period, context)
+        figure = local.get(measure_id)
+        local_file.rows_read += figure is not None
+        local_file.periods.add(period)
+        comparison = compare_with_published(figure.value if figure else None, bench.la, period=period, unit=measure.unit,
+                                            tolerance=tolerance)
+        why = comparison.explanation
         if bench.sn_left_out:
             why += f"; SN mean of {bench.sn_count} of {len(neighbours)} ({'; '.join(bench.sn_left_out)} left out)"
-        results.append(Result(measure_id=measure_id, local=local.get(measure_id), published=bench.la, difference=difference,
-                              status=status, sn_average=bench.sn_average, sn_count=bench.sn_count, england=bench.england,
-                              quartile=bench.quartile, explanation=why, region=bench.region, position=bench.position))
-    return {"la": la, "period": period, "results": [asdict(r) for r in results]}
+        results.append(ReconciledMeasure(measure_id=measure_id, measure=measure, local=_local_observation(figure, local_file, measure_id, period),
+                                         published=observed, sn_count=bench.sn_count, comparison=comparison, explanation=why))
+    neighbour_file = InputFile("statistical_neighbours", "reference", ws.neighbours, display_path(ws.neighbours, ws.root),
+                               description=f"Statistical neighbours of {ws.la.name}, by LA code", rows_read=len(neighbours))
+    return Reconciliation(la=ws.la, code=code, period=period, tolerance=tolerance, local_csv=local_csv, published_dir=Path(published_dir),
+                          results=results, files=[local_file, *sorted(files.values(), key=lambda f: f.source_id), published_yaml, neighbour_file])
 
 
-def _codes(la: str, table: DfeTable) -> set[str]:
-    """The LA's new and old codes, whichever was given."""
-    rows = table.frame[(table.frame["new_la_code"] == la) | (table.frame["old_la_code"] == la)]
-    if rows.empty:
-        raise UserError(f"LA code '{la}' is not in {table.path}", hint="Use a new-style code such as E06000051 or an old one such as 893.")
-    return {la, *rows["new_la_code"], *rows["old_la_code"]} - {""}
+def _local_observation(figure: LocalFigure | None, record: InputFile, measure_id: str, period: str) -> Observation:
+    locator = f"measure_id={measure_id}, period={period}"
+    if figure is None:
+        return Observation(NO_DATA, Provenance("local", record.path, record.display_path, record.sha256, f"{locator}: no row",
+                                               period=period, transformation="not found"), note="no local figure")
+    value = int(figure.value) if figure.value.is_integer() else figure.value
+    return Observation(value, Provenance("local", record.path, record.display_path, record.sha256,
+                                         f"line {figure.line} ({locator}, column value)", period=period, transformation=figure.how))
 
 
-def write_json(report: dict, path: Path) -> None:
-    Path(path).write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+def write_json(report: Reconciliation, path: Path) -> Path:
+    """The results as JSON (``{"la", "period", "results": [...]}``), written through a temporary file."""
+    from .files import write_atomic
+
+    return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, default=str) + "\n").encode("utf-8"))
 
 
-STATUS_COLOURS = {"match": ("#C6EFCE", "#006100"), "within_tolerance": ("#E2EFDA", "#375623"), "mismatch": ("#FFC7CE", "#9C0006"),
-                  "suppressed": ("#EDEDED", "#404040"), "missing_local": ("#FFEB9C", "#9C5700"), "missing_published": ("#FFEB9C", "#9C5700")}
-
-
-def write_xlsx(report: dict, path: Path, *, local_csv: Path, published_dir: Path, built_at: str, root: Path | None = None) -> None:
-    """The reconciliation as a workbook: a Reconciliation sheet judged by conditional formatting, Audit and Sources."""
-    import datetime as dt
-    import tempfile
-
-    import xlsxwriter
-
+def write_report(report: Reconciliation, path: Path, *, built_at: str | None = None) -> Path:
+    """The reconciliation as a workbook (Reconciliation, Audit and Sources sheets), written as builds are."""
     from . import __version__
-    from .observations import file_sha256
-    from .sources.base import display_path
+    from .build import build_time
+    from .writers.audit_rows import BuildStamp
+    from .writers.reconciliation import write_reconciliation
 
-    root = root or Path(__file__).resolve().parents[1]
-    measures = load_published(root / "mappings" / "published.yaml")
-    path = Path(path)
-    tmp = tempfile.NamedTemporaryFile(dir=path.parent, prefix=".~rec-", suffix=".xlsx", delete=False)
-    tmp.close()
-    try:
-        book = xlsxwriter.Workbook(tmp.name)
-        book.set_properties({"title": f"Reconciliation {report['la']} {report['period']}", "created": dt.datetime(2000, 1, 1)})
-        head = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864", "text_wrap": True, "valign": "vcenter"})
-        wrap = book.add_format({"text_wrap": True, "valign": "top", "font_size": 9})
-        sheet = book.add_worksheet("Reconciliation")
-        sheet.write(0, 0, f"Reconciliation with DfE published data — LA {report['la']}, {report['period']}",
-                    book.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}))
-        sheet.write(1, 0, f"Built {built_at} by scorecard {__version__}. Local: {display_path(local_csv, root)}. "
-                          f"Published: {display_path(published_dir, root)}. Each figure's source is on the Audit sheet.")
-        columns = [("Measure", 44), ("Measure id", 30), ("Local", 9), ("Published", 10), ("Difference", 10), ("Status", 16),
-                   ("SN average", 10), ("SN count", 8), ("England", 9), ("Quartile", 8), ("Explanation", 60)]
-        for c, (title, width) in enumerate(columns):
-            sheet.write(3, c, title, head)
-            sheet.set_column(c, c, width)
-        for r, row in enumerate(report["results"], 4):
-            values = [measures[row["measure_id"]].label, row["measure_id"], row["local"], row["published"], row["difference"],
-                      row["status"], row["sn_average"], row["sn_count"], row["england"], row["quartile"], row["explanation"]]
-            sheet.set_row(r, 26)
-            for c, value in enumerate(values):
-                if value is None:
-                    continue
-                sheet.write(r, c, value, wrap if c in (0, 10) else None)
-        last = 4 + len(report["results"]) - 1
-        for status, (fill, font) in STATUS_COLOURS.items():
-            sheet.conditional_format(4, 5, last, 5, {"type": "cell", "criteria": "==", "value": f'"{status}"',
-                                                     "format": book.add_format({"bg_color": fill, "font_color": font})})
-        sheet.freeze_panes(4, 1)
-        sheet.autofilter(3, 0, last, len(columns) - 1)
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
+    return write_reconciliation(report, Path(path), BuildStamp(built_at=build_time(built_at), version=__version__))
 
-        audit = book.add_worksheet("Audit")
-        audit_columns = ["Cell", "Measure id", "Series", "Value", "Period", "Source file", "SHA-256", "Locator", "Built at", "Tool version"]
-        for c, title in enumerate(audit_columns):
-            audit.write(0, c, title, head)
-        a = 1
-        for r, row in enumerate(report["results"], 4):
-            measure = measures[row["measure_id"]]
-            source = published_dir / measure.file
-            filters = ", ".join(f"{k}={v}" for k, v in measure.filters.items())
-            for c, series, where in [(2, "Local", None), (3, "Published", f"LA {report['la']}"), (6, "SN average", "statistical neighbours by code"),
-                                     (8, "England", "geographic_level=National")]:
-                file = local_csv if where is None else source
-                locator = (f"measure_id={row['measure_id']}, period={report['period']}, column value" if where is None
-                           else f"{where}; {filters}; time_period={report['period']}; column {measure.column}")
-                cell = f"'Reconciliation'!{xlsxwriter.utility.xl_rowcol_to_cell(r, c)}"
-                audit.write_url(a, 0, f"internal:{cell}", string=cell)
-                for k, value in enumerate([row["measure_id"], series, row[{2: "local", 3: "published", 6: "sn_average", 8: "england"}[c]],
-                                           report["period"], display_path(file, root), file_sha256(file), locator, built_at, __version__], 1):
-                    if value is not None:
-                        audit.write(a, k, value)
-                a += 1
-        audit.set_column(0, 9, 18)
-        audit.freeze_panes(1, 1)
-        audit.set_landscape()
-        audit.fit_to_pages(1, 0)
-        sources = book.add_worksheet("Sources")
-        for c, title in enumerate(["Path", "SHA-256", "Size (bytes)"]):
-            sources.write(0, c, title, head)
-        files = [local_csv] + sorted({published_dir / m.file for m in measures.values()}) + [root / "mappings" / "published.yaml",
-                                                                                             root / "mappings" / "statistical_neighbours.csv"]
-        for r, file in enumerate(files, 1):
-            sources.write_row(r, 0, [display_path(file, root), file_sha256(file), file.stat().st_size])
-        sources.set_column(0, 1, 50)
-        book.close()
-        import os
 
-        os.replace(tmp.name, path)
-    except BaseException:
-        Path(tmp.name).unlink(missing_ok=True)
-        raise
+__all__ = ["Reconciliation", "ReconciledMeasure", "reconcile", "read_local", "write_json", "write_report"]

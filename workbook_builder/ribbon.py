@@ -3,7 +3,7 @@
 ``excel/ScorecardRibbon.bas`` hands each click to one function here through xlwings'
 ``RunPython``, e.g. ``RunPython "import workbook_builder.ribbon as ribbon; ribbon.build_scorecards()"``.
 Each function calls the same library function the CLI calls (``build.build``,
-``build.validate``, ``build.trace``, ``reconcile.reconcile`` + ``reconcile.write_xlsx``) with
+``build.validate``, ``build.trace``, ``reconcile.reconcile`` + ``reconcile.write_report``) with
 the settings of ``scorecard.conf`` (:mod:`workbook_builder.config`), and adds only what
 Excel needs: the calling workbook and selected cell, a status-bar message while it works, a
 message box with the outcome, and opening what it made.
@@ -23,14 +23,14 @@ import subprocess
 import sys
 import tempfile
 import traceback
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build as library
 from .config import Config, find_config, load_config
-from .errors import UserError, error_text
+from .errors import UserError
+from .files import make_folder
 
 LOG_NAME = "scorecard-excel.log"
 
@@ -137,7 +137,7 @@ def _click(title: str, workbook: str | Path | None, shell: Shell | None,
     except UserError as exc:
         settings = getattr(shell, "settings", None)
         outcome = Outcome(title=f"{title}: could not finish", ok=False,
-                          message=error_text(exc) + (f"\n  (Ribbon settings: {settings}.)" if settings else ""))
+                          message=exc.render() + (f"\n  (Ribbon settings: {settings}.)" if settings else ""))
     except Exception as exc:  # noqa: BLE001 - the officer gets a message box and the log, not a traceback window
         log = log_path()
         try:
@@ -177,10 +177,9 @@ def build_scorecards(workbook: str | Path | None = None, config: str | Path | No
     def work(path: Path | None, shell: Shell) -> Outcome:
         cfg = _settings(path, config, shell)
         shell.status(f"Scorecard: building the scorecards from {_shown(cfg.inputs, cfg)} (a few seconds)…")
-        results = library.build(None, inputs=cfg.inputs, out_dir=cfg.outputs, period=cfg.period, built_at=built_at, root=cfg.root)
-        lines = [f"{r.workbook}: {r.measures} measures, {r.values_filled} values, {r.audit_rows} audit rows, "
-                 f"{len(r.sources)} input files{' (contains sample data)' if r.sample else ''}, {r.seconds:.1f} s"
-                 for r in results]
+        results = library.build(None, inputs=cfg.inputs, out_dir=cfg.outputs, period=cfg.period, built_at=built_at, root=cfg.root,
+                                la=cfg.la)
+        lines = [r.summary() for r in results]
         lines += [f"warning: {r.workbook}: {w}" for r in results for w in r.warnings]
         lines.append(f"Written to {cfg.outputs}. Period: {cfg.period or 'latest available'}.")
         shell.status("Scorecard: opening the built workbooks…")
@@ -197,21 +196,12 @@ def reconcile_with_dfe(workbook: str | Path | None = None, config: str | Path | 
         from . import reconcile as reconciliation  # pandas is loaded only by the buttons that need it
 
         cfg = _settings(path, config, shell)
-        shell.status(f"Scorecard: reconciling {cfg.la} {cfg.dfe_period} with DfE published data…")
+        shell.status(f"Scorecard: reconciling {cfg.la or 'the LA'} {cfg.dfe_period} with DfE published data…")
         report = reconciliation.reconcile(cfg.la, cfg.dfe_period, cfg.local, cfg.published, root=cfg.root)
-        try:
-            cfg.outputs.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UserError(f"cannot create the output folder {cfg.outputs}: {exc.strerror or exc}",
-                            hint=f"Set OUTPUTS in {cfg.where} to a folder you can write to.") from None
-        target = cfg.outputs / f"Reconciliation {cfg.la} {cfg.dfe_period}.xlsx"
-        reconciliation.write_xlsx(report, target, local_csv=cfg.local, published_dir=cfg.published,
-                                  built_at=library.build_time(built_at), root=cfg.root)
-        counts = Counter(r["status"] for r in report["results"])
-        lines = [f"{len(report['results'])} measures: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))]
-        lines += [f"mismatch: {r['measure_id']}: {r['explanation']}" for r in report["results"] if r["status"] == "mismatch"]
-        lines.append(f"Report: {target}")
-        return Outcome(title=f"Scorecard: reconciled {cfg.la} {cfg.dfe_period}", message="\n".join(lines), opened=[target])
+        make_folder(cfg.outputs, hint=f"Set OUTPUTS in {cfg.where} to a folder you can write to.")
+        target = reconciliation.write_report(report, cfg.outputs / report.report_name(), built_at=built_at)
+        lines = report.summary() + [f"Report: {target}"]
+        return Outcome(title=f"Scorecard: reconciled {report.code} {report.period}", message="\n".join(lines), opened=[target])
 
     return _click("Scorecard: Reconcile with DfE", workbook, shell, work)
 
@@ -223,9 +213,8 @@ def validate_inputs(workbook: str | Path | None = None, config: str | Path | Non
     def work(path: Path | None, shell: Shell) -> Outcome:
         cfg = _settings(path, config, shell)
         shell.status(f"Scorecard: checking mappings and inputs in {_shown(cfg.inputs, cfg)}…")
-        reports = library.validate(None, inputs=cfg.inputs, period=cfg.period, root=cfg.root)
-        lines = [f"{r.workbook}: {r.measures} measures; {r.located} values located; {r.not_available} marked not available; "
-                 f"{len(r.files)} input files read" for r in reports]
+        reports = library.validate(None, inputs=cfg.inputs, period=cfg.period, root=cfg.root, la=cfg.la)
+        lines = [r.summary() for r in reports]
         lines += [f"warning: {r.workbook}: {w}" for r in reports for w in r.warnings]
         lines.append("OK: every mapped value resolves to exactly one source value.")
         return Outcome(title="Scorecard: inputs OK", message="\n".join(lines))
@@ -254,10 +243,7 @@ def trace_selected_cell(workbook: str | Path | None = None, cell: str | None = N
             raise UserError(f"the active workbook ({getattr(book, 'name', '?')}) has not been saved, so it has no Audit sheet to read",
                             hint="Open a workbook built by scorecard (see the outputs folder) and select one of its figures.")
         rows = library.trace(path, ref)
-        blocks = []
-        for row in rows:
-            fields = [f"{name}: {_clip(value)}" for name, value in row.items() if value not in (None, "")]
-            blocks.append("\n".join(fields))
+        blocks = ["\n".join(f"{name}: {_clip(value)}" for name, value in row.items() if value not in (None, "")) for row in rows]
         return Outcome(title=f"Scorecard: where {ref} came from", message="\n\n".join(blocks))
 
     return _click("Scorecard: Trace selected cell", workbook, shell, work)
@@ -274,11 +260,7 @@ def open_outputs_folder(workbook: str | Path | None = None, config: str | Path |
 
     def work(path: Path | None, shell: Shell) -> Outcome:
         cfg = _settings(path, config, shell)
-        try:
-            cfg.outputs.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UserError(f"cannot create the output folder {cfg.outputs}: {exc.strerror or exc}",
-                            hint=f"Set OUTPUTS in {cfg.where} to a folder you can write to.") from None
+        make_folder(cfg.outputs, hint=f"Set OUTPUTS in {cfg.where} to a folder you can write to.")
         return Outcome(title="Scorecard: outputs folder", folder=cfg.outputs)
 
     return _click("Scorecard: Open outputs folder", workbook, shell, work)

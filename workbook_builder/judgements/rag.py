@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import UserError
 from ..measures.mapping import Measure
 from ..observations import Observation, is_number
 
@@ -42,17 +41,14 @@ def _fmt(number: float) -> str:
 
 
 def judge(measure: Measure, values: dict[str, Observation], cells: dict[str, str]) -> Judgement:
-    """The RAG of a measure from its resolved values; ``cells`` maps la/sn/england/previous to A1 refs."""
+    """The RAG of a measure from its resolved values; ``cells`` maps la/sn/england/previous to the A1
+    references the live formula reads (the writer has checked the rule's comparator has a cell)."""
     rule, tolerance = measure.rag.rule, measure.rag.tolerance
     if rule == "none":
         return Judgement(NOT_RATED, "no RAG rule for this measure (context or no comparator yet)", None)
     value = values["la"].value
     if rule == "target":
         comparator, comparator_ref = measure.target, _fmt(measure.target)
-    elif rule not in cells:
-        raise UserError(f"measure '{measure.id}': its RAG is judged against {COMPARATOR_NAMES[rule]}, "
-                        f"but its sheet has no column for that series",
-                        hint="Restore the column header in the template, or change the measure's `rag` rule in the mapping.")
     else:
         comparator, comparator_ref = values[rule].value, cells[rule]
     formula = excel_formula(cells["la"], comparator_ref, measure.polarity, tolerance, constant=rule == "target")

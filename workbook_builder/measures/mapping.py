@@ -12,11 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..audiences import AUDIENCES
 from ..errors import UserError
+from ..yamlfile import LineDict, line_of, validate
+from ..yamlfile import load as load_yaml
+from ..sources import KINDS, reader
+from ..sources.base import Locator
 
 SERIES_LABELS = {"la": "LA", "sn": "SN", "england": "England", "previous": "Previous", "target": "Target"}
 
@@ -53,43 +56,6 @@ class Constant(Strict):
     value: Union[float, str]
     note: str = ""
     line: int = 0
-
-
-class Locator(Strict):
-    """Where one value is in one source.
-
-    * workbook/CSV tables (ChAT, local): ``sheet``, ``table`` (title above the header row),
-      ``row`` (label in the table's first column) and ``column`` (header);
-    * long tables (DfE open data, local): ``filters`` (column: value) and ``column``, with
-      ``period`` ('latest', 'previous' or a value of the period column);
-    * DfE open data: ``area`` (la, sn, england) defaults from the series being filled;
-    * LAIT downloads: ``sheet`` (the indicator sheet or its title) and ``period`` (a year
-      column, 'latest' or 'previous'), the row found from ``area`` (the LA by code, England,
-      or the statistical-neighbour row); no ``column``.
-    Optional arithmetic: ``divide_by`` (another row/column of the same table or another filter
-    set), then ``scale`` and ``round``.
-    """
-
-    source: str
-    sheet: Optional[str] = None
-    table: Optional[str] = None
-    row: Optional[str] = None
-    column: Optional[str] = None  # required for every source kind except lait
-    filters: dict[str, Union[str, int]] = Field(default_factory=dict)
-    period: str = "latest"
-    period_column: Optional[str] = None
-    area: Optional[Literal["la", "sn", "england"]] = None
-    divide_by: Optional["Locator"] = None
-    scale: Optional[float] = None
-    round: Optional[int] = None
-    line: int = 0
-
-    @field_validator("filters", mode="before")
-    @classmethod
-    def _filters_as_text(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k): str(v) for k, v in value.items()}
-        return value
 
 
 class Published(Strict):
@@ -181,22 +147,28 @@ class Section(Strict):
 
 
 class Source(Strict):
-    kind: Literal["chat", "dfe_csv", "local_table", "survey", "lait"]
+    """An input of the workbook: its kind (which reader reads it) and its path under the inputs folder.
+
+    The path may hold a wildcard (``chat/ChAT_*.xlsx``) so that a new extract with a new date in
+    its name needs no edit; exactly one file may match."""
+
+    kind: str
     path: str
     description: str = ""
 
-
-class Area(Strict):
-    name: str
-    new_la_code: str = Field(pattern=r"^E\d{8}$")
-    old_la_code: str = Field(pattern=r"^\d{3}$")
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in KINDS:
+            raise ValueError(f"unknown source kind '{value}'; known kinds: {', '.join(KINDS)}")
+        return value
 
 
 #: Header texts of a template's columns, by role; columns are found by these, not by letter.
 #: A mapping's ``columns:`` adds roles (one per extra series) or renames headers.
 DEFAULT_COLUMNS = {
     "key": "Key", "measure": "Outcome / Measure", "source": "Source (Benchmark / Local)", "frequency": "Freq",
-    "la": "Shropshire", "sn": "Stat Neighbours", "england": "England", "target": "Target / Trajectory",
+    "la": "{la}", "sn": "Stat Neighbours", "england": "England", "target": "Target / Trajectory",
     "lead": "Lead (owner)", "rag": "RAG", "direction": "Direction", "previous": "Previous", "notes": "Notes",
     **{m: m.capitalize() for m in ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")},
 }
@@ -219,8 +191,6 @@ class Mapping(Strict):
     template: str
     output: str
     sheet: str
-    local_authority: Area
-    statistical_neighbours: str  # source id of the neighbour table (or a path relative to inputs)
     published_data: str = "dfe"  # folder of DfE open-data CSVs for `published:` series, relative to inputs
     columns: dict[str, str] = Field(default_factory=dict)
     units: dict[str, Literal["percent", "rate_per_10k", "count", "days", "score", "minutes", "gbp", "gbp_m"]] = Field(default_factory=dict)
@@ -234,8 +204,9 @@ class Mapping(Strict):
         return [m for s in self.sections for m in s.measures]
 
     def headers(self) -> dict[str, str]:
-        """Column header text by role: defaults, the LA's name for ``la``, then the mapping's own."""
-        return {**DEFAULT_COLUMNS, "la": self.local_authority.name, **self.columns}
+        """Column header text by role: the defaults, then the mapping's own. ``{la}`` in a header stands
+        for the LA's name (the LA column is headed ``{la}`` unless the mapping says otherwise)."""
+        return {**DEFAULT_COLUMNS, **self.columns}
 
     def sheet_of(self, section: Section) -> str:
         return section.sheet or self.sheet
@@ -262,62 +233,27 @@ class Mapping(Strict):
 # --- loading with line numbers -------------------------------------------------------------
 
 
-class _LineDict(dict):
-    """A dict from YAML that remembers the line of each key (1-based)."""
-
-    lines: dict[str, int]
-    line: int
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available: 5x faster
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> _LineDict:
-    loader.flatten_mapping(node)
-    result = _LineDict()
-    result.lines = {}
-    result.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise UserError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.lines[str(key)] = key_node.start_mark.line + 1
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _line_for(raw: Any, loc: tuple) -> tuple[int, str]:
-    """The line of the deepest key in ``loc`` that the raw YAML has, and the dotted key path."""
-    line, node = getattr(raw, "line", 1), raw
-    for part in loc:
-        if isinstance(node, _LineDict) and part in node:
-            line = node.lines.get(str(part), line)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            line = getattr(node, "line", line)
-        else:
-            continue  # pydantic adds union-member names like 'Locator' to loc
-    return line, ".".join(str(p) for p in loc if not (isinstance(p, str) and p[:1].isupper()))
-
-
 def _stamp_lines(raw: Any, mapping: dict) -> None:
     """Copy each section's and measure's line into the raw data so the models keep it."""
     for section in raw.get("sections", []) or []:
-        if isinstance(section, _LineDict):
+        if isinstance(section, LineDict):
             section["line"] = section.line
             for measure in section.get("measures", []) or []:
-                if isinstance(measure, _LineDict):
+                if isinstance(measure, LineDict):
                     measure["line"] = measure.line
                     series = measure.get("series")
                     for spec in (series.values() if isinstance(series, dict) else []):  # locators and constants
-                        while isinstance(spec, _LineDict):
+                        while isinstance(spec, LineDict):
                             spec["line"] = spec.line
                             spec = spec.get("divide_by")
+
+
+#: Keys an older mapping had, and why they went.
+RETIRED_KEYS = {
+    "local_authority": "the LA is no longer set in a mapping: it is the workspace's (`la:` in scorecard.yaml, or --la), "
+                       "so one mapping serves any council. Delete the local_authority block",
+    "statistical_neighbours": "neighbours come from the LA's row of mappings/statistical_neighbours.csv. Delete this line",
+}
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -325,47 +261,41 @@ def load_mapping(path: Path) -> Mapping:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"mapping file not found: {path}", hint="Mappings live in mappings/*.yaml.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})", hint="Save the mapping as UTF-8.") from None
-    try:
-        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
-    except UserError as exc:
-        raise UserError(f"{path}: {exc.message}", hint="Each key may appear once in a mapping.") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise UserError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})", hint="Check indentation and quoting.") from exc
-    if not isinstance(raw, dict):
-        raise UserError(f"{path}:1: a mapping file must be a YAML mapping (key: value), not {type(raw).__name__}")
+    raw = load_yaml(path, what="mapping file")
+    for key, why in RETIRED_KEYS.items():
+        if key in raw:
+            raise UserError(f"{path}:{raw.lines.get(key, 1)}: {key}: {why}.", hint="The README's mapping format shows a current mapping.")
     _stamp_lines(raw, raw)
-    try:
-        mapping = Mapping.model_validate({**raw, "path": path})
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors()[:8]:
-            line, key = _line_for(raw, tuple(error["loc"]))
-            problems.append(f"{path}:{line}: {key or '(top level)'}: {error['msg']}")
-        more = f"\n  … and {exc.error_count() - 8} more" if exc.error_count() > 8 else ""
-        raise UserError("invalid mapping\n  " + "\n  ".join(problems) + more, hint="Fix the key named above; the README describes the mapping format.") from None
+    mapping = validate(Mapping, {**raw, "path": path}, raw, path, what="mapping",
+                       hint="Fix the key named above; the README describes the mapping format.")
     _check_sources(mapping, raw)
     return mapping
 
 
 def _check_sources(mapping: Mapping, raw: dict) -> None:
-    """Every locator must name a declared source."""
+    """Every locator must name a declared source, and give what that source's reader needs."""
     for s_index, section in enumerate(mapping.sections):
         for m_index, measure in enumerate(section.measures):
-            for series, spec in measure.series.items():
+            specs = [(series, spec) for series, spec in measure.series.items()]
+            if measure.monthly is not None:
+                specs.append(("monthly", measure.monthly))
+            for series, spec in specs:
+                where = ("sections", s_index, "measures", m_index) + (("monthly",) if series == "monthly" else ("series", series))
                 for locator in _locators(spec):
+                    key = ".".join(map(str, where))
                     if locator.source not in mapping.sources:
-                        line, _ = _line_for(raw, ("sections", s_index, "measures", m_index, "series", series, "source"))
+                        line, _ = line_of(raw, where + ("source",))
                         raise UserError(
-                            f"{mapping.path}:{line}: sections.{s_index}.measures.{m_index}.series.{series}.source: "
-                            f"unknown source '{locator.source}' in measure '{measure.id}'",
+                            f"{mapping.path}:{line}: {key}.source: unknown source '{locator.source}' in measure '{measure.id}'",
                             hint=f"Declared sources: {', '.join(mapping.sources)}",
                         )
+                    kind = mapping.sources[locator.source].kind
+                    problem = reader(kind).check(locator)
+                    if problem:
+                        line, _ = line_of(raw, where)
+                        raise UserError(f"{mapping.path}:{locator.line or line}: {key}: measure '{measure.id}': {problem} "
+                                        f"(source '{locator.source}' is {kind})",
+                                        hint="The README's mapping format says what each source kind's locator holds.")
 
 
 def _locators(spec: Series):

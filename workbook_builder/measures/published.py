@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from ..errors import UserError
-from ..observations import NO_DATA, is_number
-from ..sources.dfe import DfeTable, parse_number
-from ..sources.neighbours import Neighbour
+from ..observations import NO_DATA, Observation, describe_symbol, is_number, is_symbol, parse_number
+from ..sources.base import Context
+from ..sources.dfe import DfeTable, format_period
+from ..sources.neighbours import Neighbour, NeighbourMean, neighbour_mean, one_value
+from ..yamlfile import LineDict, validate
+from ..yamlfile import load as load_yaml
 
 
 class PublishedMeasure(BaseModel):
@@ -40,6 +42,13 @@ class PublishedMeasure(BaseModel):
     column: str
     unit: Literal["percent", "rate_per_10k", "count", "days", "score"]
     polarity: Literal["higher_is_better", "lower_is_better", "context"]
+    line: int = 0  # where it is defined in published.yaml, for the Audit's Mapping column
+
+
+class PublishedFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    measures: dict[str, PublishedMeasure]
 
 
 def load_published(path: Path) -> dict[str, PublishedMeasure]:
@@ -55,60 +64,14 @@ def load_published(path: Path) -> dict[str, PublishedMeasure]:
 @lru_cache(maxsize=4)
 def _load_published(name: str, mtime_ns: int, size: int) -> dict[str, PublishedMeasure]:
     path = Path(name)
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-        return {k: PublishedMeasure.model_validate(v) for k, v in (raw.get("measures") or {}).items()}
-    except (OSError, yaml.YAMLError, AttributeError) as exc:
-        raise UserError(f"{path}: cannot read the published-measures file ({exc})") from None
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise UserError(f"{path}: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
-
-
-SN_ROUND = 1  # decimal places of a statistical-neighbour mean
-
-
-def one_value(texts: set[str], *, who: str, hint: str) -> object:
-    """The single published value among an area's rows (exact duplicates already merged), a symbol, or 'No data'."""
-    if len(texts) > 1:
-        raise UserError(f"{who} has {len(texts)} different values", hint=hint)
-    return parse_number(next(iter(texts))) if texts else NO_DATA
-
-
-@dataclass
-class NeighbourMean:
-    """The mean of the statistical neighbours that have a number, and who was left out (suppressed or missing)."""
-
-    value: object  # the mean rounded to SN_ROUND places, or 'No data' when no neighbour has a number
-    used: list[tuple[str, object]]  # (neighbour name, value)
-    left_out: list[str]  # "name: symbol"
-    total: int
-
-    @property
-    def transformation(self) -> str:
-        if not self.used:
-            return "mean of 0 neighbours"
-        text = f"mean of {len(self.used)} of {self.total} statistical neighbours"
-        if self.left_out:
-            text += f" ({'; '.join(self.left_out)} left out)"
-        return text + f"; rounded to {SN_ROUND} dp; values: " + ", ".join(f"{name} {value}" for name, value in self.used)
-
-    @property
-    def note(self) -> str:
-        if not self.used:
-            return f"no statistical neighbour has a published value ({'; '.join(self.left_out)})"
-        return f"SN mean of {len(self.used)} of {self.total}; {'; '.join(self.left_out)}" if self.left_out else ""
-
-
-def neighbour_mean(by_code: dict[str, set[str]], neighbours: list[Neighbour], *, where: str, hint: str) -> NeighbourMean:
-    """Mean of the neighbours' values (``by_code``: LA code -> values), matched by code; never a name."""
-    used, left_out = [], []
-    for n in neighbours:
-        value = one_value(by_code.get(n.code, set()), who=f"{where}: {n.name} ({n.code})", hint=hint)
-        (used.append((n.name, value)) if is_number(value) else left_out.append(f"{n.name}: {value}"))
-    mean = round(sum(v for _, v in used) / len(used), SN_ROUND) if used else NO_DATA
-    return NeighbourMean(value=int(mean) if is_number(mean) and float(mean).is_integer() else mean, used=used,
-                         left_out=left_out, total=len(neighbours))
+    raw = load_yaml(path, what="published-measures file")
+    measures = raw.get("measures")
+    if isinstance(measures, LineDict):
+        for key, entry in measures.items():
+            if isinstance(entry, LineDict):
+                entry["line"] = measures.lines.get(str(key), entry.line)
+    return validate(PublishedFile, raw, raw, path, what="published-measures file",
+                    hint="Each measure needs label, file, filters, column, unit and polarity.").measures
 
 
 @dataclass
@@ -221,3 +184,53 @@ def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_co
                      england=england, england_duplicates=data.england_duplicates,
                      region=region, region_name=region_name, la_name=data.la_name.get(own, "") if own else "",
                      quartile=quartile, position=position, all_las=data.all_las)
+
+
+def benchmark_for(measure_id: str, measure: PublishedMeasure, table: DfeTable, period: str, context: Context) -> Benchmark:
+    """:func:`benchmark` for the context's LA and neighbours, computed once per LA, measure and period and
+    kept on the table (the LA, SN, England and position series of one measure share it). The rows of the
+    period's slice are counted into the context's file once per build."""
+    neighbours = context.neighbours()
+    key = ("benchmark", measure_id, period, context.la.codes, tuple(n.code for n in neighbours))
+    if key not in table.cache:
+        table.cache[key] = benchmark(measure_id, measure, table, set(context.la.codes), period, neighbours)
+    context.file.count_rows(("published", measure_id, period), published_slice(measure, table, period).rows)
+    return table.cache[key]
+
+
+def observe(measure_id: str, measure: PublishedMeasure, area: str, wanted: str, context: Context) -> Observation:
+    """The LA's published value, its statistical neighbours' mean, England, its region, or its quartile or
+    position among all LAs, for one published measure and period ('latest', 'previous' or a DfE
+    ``time_period``), with the provenance the Audit shows: the DfE file, filters, period, neighbours used."""
+    record = context.file
+    table = DfeTable.load(record.path)  # a batch of LAs shares one reading of each file
+    period = context.pick(published_periods(measure, table), wanted, capped=False, shown=format_period)
+    bench = benchmark_for(measure_id, measure, table, period, context)
+    record.periods.add(format_period(period))
+    filters_text = ", ".join(f"{k}={v}" for k, v in measure.filters.items())
+    rows = f"{filters_text}; time_period={period}; column {measure.column}"
+    via = f"DfE per-LA data via mappings/published.yaml '{measure_id}'"
+    la = context.la
+    note = ""
+    if area == "la":
+        value, where, how = bench.la, f"new_la_code={la.code}", f"as published ({via})"
+    elif area == "england":
+        value, where, how = bench.england, "geographic_level=National", f"as published ({via})"
+        if bench.england_duplicates:
+            where += f" ({bench.england_duplicates} exact duplicate(s) ignored)"
+    elif area == "region":
+        value, where, how = bench.region, f"geographic_level=Regional, the LA's region ({bench.region_name or 'not found'})", f"as published ({via})"
+    elif area == "sn":
+        value, where = bench.sn_average, f"new_la_code in [{','.join(n.code for n in context.neighbours())}]"
+        how, note = f"{bench.neighbours.transformation}; {via}", bench.neighbours.note
+    else:  # quartile or position among all LAs
+        value = bench.quartile if area == "quartile" else bench.position
+        where = f"every LA row ({bench.all_las} with a number)"
+        how = (f"LA's published value {bench.la} against the 25th/50th/75th percentiles of {bench.all_las} LAs "
+               f"(pandas linear interpolation): quartile 1 = lowest 25%; position Lower / In range / Higher than the middle 50%; {via}")
+        if value in (None, ""):
+            value, note = NO_DATA, f"no position: the LA's published value is {bench.la}"
+    if isinstance(value, str) and is_symbol(value) and not note:
+        note = describe_symbol(value) if value != NO_DATA else "no row in the published data"
+    return Observation(value=value, note=note, provenance=context.provenance(
+        f"{where}; {rows}", period=format_period(period), transformation=how))

@@ -1,16 +1,36 @@
-"""What every source reader shares: the input file it reads and the record of what it read.
+"""What every source reader shares: the locator it is asked, the context it reads in, and the
+record of the input file it reads.
 
-A build reads each input file once. :class:`InputFile` fingerprints it (SHA-256, size) and
-collects what the Sources sheet reports: rows read and periods covered.
+A reader module (one per source kind, registered in :mod:`workbook_builder.sources`) exposes
+
+* ``KIND`` — the ``kind:`` a mapping's ``sources:`` entry names, e.g. ``lait``;
+* ``SCOPE`` — ``"local"`` for one council's own extract (ChAT, case management, a survey, a
+  LAIT download made for the LA), ``"national"`` for a file that holds every LA (DfE open data);
+* ``check(locator) -> str | None`` — what is wrong with a locator for this kind (checked when
+  the mapping is loaded, so the error names the mapping's file and line), or None;
+* ``observe(locator, area, context) -> Observation`` — the one value the locator points at for
+  ``area`` (``la``, ``sn`` or ``england``), with its :class:`~workbook_builder.observations.Provenance`;
+* optionally ``periods(locator, context) -> list[str]`` — the periods the locator's rows hold
+  (a dashboard's monthly columns ask for each month in turn).
+
+A reader keeps its internals to itself: the resolver sees only observations.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, Optional, Union
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..authorities import LocalAuthority
 from ..errors import UserError
-from ..observations import file_sha256
+from ..observations import NO_DATA, Observation, Provenance, file_sha256
+from ..periods import pick
+
+AREAS = ("la", "sn", "england")
 
 
 def display_path(path: Path, root: Path | None = None, inputs: Path | None = None) -> str:
@@ -27,7 +47,10 @@ def display_path(path: Path, root: Path | None = None, inputs: Path | None = Non
 
 @dataclass
 class InputFile:
-    """One input file of a build, with the facts the Sources sheet shows about it."""
+    """One input file of a build, with the facts the Sources sheet shows about it.
+
+    ``missing`` names why a local extract was not read (there is none for the LA); such a file
+    has no fingerprint, and every value asked of it is "No data" with that reason."""
 
     source_id: str
     kind: str
@@ -38,14 +61,27 @@ class InputFile:
     sample_note: str = ""
     rows_read: int = 0
     periods: set[str] = field(default_factory=set)
+    missing: str = ""
+    _counted: set = field(default_factory=set, repr=False, compare=False)
+
+    def count_rows(self, selection: object, rows: int) -> None:
+        """Add ``rows`` to the rows read the first time ``selection`` (any key naming what was read) is read."""
+        if selection not in self._counted:
+            self._counted.add(selection)
+            self.rows_read += rows
 
     @property
     def sha256(self) -> str:
-        return file_sha256(self.path)
+        return "" if self.missing else file_sha256(self.path)
 
     @property
-    def size(self) -> int:
-        return self.path.stat().st_size
+    def size(self) -> int | str:
+        return "" if self.missing else self.path.stat().st_size
+
+    @property
+    def note(self) -> str:
+        """What the Sources sheet says of the file: why it is missing, or its sample-data note."""
+        return self.missing or self.sample_note
 
 
 def require_file(path: Path, what: str) -> Path:
@@ -55,3 +91,86 @@ def require_file(path: Path, what: str) -> Path:
             hint="Check the path in the mapping's `sources:` section and the --inputs folder.",
         )
     return path
+
+
+class Locator(BaseModel):
+    """Where one value is in one source: what a mapping asks of a reader.
+
+    * workbook/CSV tables (ChAT, local): ``sheet``, ``table`` (title above the header row),
+      ``row`` (label in the table's first column) and ``column`` (header);
+    * long tables (DfE open data, local): ``filters`` (column: value) and ``column``, with
+      ``period`` ('latest', 'previous' or a value of the period column);
+    * DfE open data: ``area`` (la, sn, england) defaults from the series being filled;
+    * LAIT downloads: ``sheet`` (the indicator sheet or its title) and ``period`` (a year
+      column, 'latest' or 'previous'), the row found from ``area`` (the LA by code, England,
+      or the statistical-neighbour row); no ``column``.
+    Optional arithmetic, done by the resolver on what the reader returns: ``divide_by`` (another
+    row/column of the same table or another filter set), then ``scale`` and ``round``.
+    Each reader's ``check`` says which of these fields its kind needs.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str
+    sheet: Optional[str] = None
+    table: Optional[str] = None
+    row: Optional[str] = None
+    column: Optional[str] = None
+    filters: dict[str, Union[str, int]] = Field(default_factory=dict)
+    period: str = "latest"
+    period_column: Optional[str] = None
+    area: Optional[Literal["la", "sn", "england"]] = None
+    divide_by: Optional["Locator"] = None
+    scale: Optional[float] = None
+    round: Optional[int] = None
+    line: int = 0
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _filters_as_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+        return value
+
+    @property
+    def filters_text(self) -> str:
+        """The filters as the Audit shows them: ``measure=cla_rate, age=0-17``."""
+        return ", ".join(f"{k}={v}" for k, v in self.filters.items())
+
+
+@dataclass
+class Context:
+    """What a reader is given with a locator: the LA, the input file, who asked, and the period rules.
+
+    The resolver makes one per value; the reader counts what it read into ``file`` (rows read,
+    periods covered) for the Sources sheet."""
+
+    la: LocalAuthority
+    file: InputFile
+    mapping_ref: str  # file:line of the mapping entry that asked
+    neighbours: Callable[[], list]  # the LA's statistical neighbours, closest first (read on first use)
+    as_of: str | None = None  # --period: the latest local period to use
+
+    def provenance(self, locator: str, *, period: str = "", transformation: str = "as recorded") -> Provenance:
+        """Provenance of a value read from ``file`` at ``locator`` (the resolved cell, or the filters and column)."""
+        f = self.file
+        return Provenance(source_id=f.source_id, path=f.path, display_path=f.display_path, sha256=f.sha256,
+                          locator=locator, period=period, transformation=transformation, mapping_ref=self.mapping_ref)
+
+    def pick(self, periods: list[str], wanted: str, *, capped: bool = True, shown: Callable[[str], str] = str) -> str:
+        """The period ``wanted`` ('latest', 'previous' or a label) among ``periods``; ``--period``
+        caps local data (``capped``), never DfE's published years."""
+        return pick(periods, wanted, str(self.file.path), as_of=self.as_of if capped else None, shown=shown)
+
+    def no_extract(self, locator: str) -> Observation:
+        """The value of a local extract the LA does not have: "No data", with the reason."""
+        return Observation(value=NO_DATA, note=self.file.missing, provenance=self.provenance(
+            f"{self.file.display_path} ({locator})", transformation=f"not read: {self.file.missing}"))
+
+
+def area_label(area: str, la: LocalAuthority) -> str:
+    """How an area is named in an Audit locator: the LA with its code, England, or the neighbours."""
+    return {"la": f"{la.name} ({la.code})", "sn": "statistical neighbours", "england": "England"}.get(area, area)
+
+
+__all__ = ["AREAS", "Context", "InputFile", "Locator", "area_label", "display_path", "require_file"]

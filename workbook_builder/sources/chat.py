@@ -1,4 +1,4 @@
-"""Reader for a ChAT (Children's Services Analysis Tool) export workbook.
+"""Reader for a ChAT (Children's Services Analysis Tool) export workbook (source kind ``chat``).
 
 ChAT is built from Ofsted's ILACS Annex A. Its export has a sheet per area (headline
 figures, the comparison table, placements, care leavers, missing, adoption), each holding
@@ -9,14 +9,34 @@ period of every value read from the workbook.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UserError
-from .tables import find_table, norm, read_grid, sheet_names
+from ..observations import Observation
+from .base import Context, Locator
+from .tables import check_table_locator, find_table, norm, observe_table, read_grid, sheet_names
+
+KIND = "chat"
+SCOPE = "local"  # one council's own export
+
+
+def check(locator: Locator) -> str | None:
+    return check_table_locator(locator)
+
+
+def observe(locator: Locator, area: str, context: Context) -> Observation:
+    """The cell a locator names in the export; its period is the export's extract date."""
+    return observe_table(locator, context, period=chat_period(context.file.path))
 
 
 def chat_period(path: Path) -> str:
     """'ChAT 18/06/2026' from the About sheet's 'Extract date' row, or '' when absent."""
+    return _chat_period(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _chat_period(path: Path, mtime_ns: int) -> str:
     if not any(norm(n) == "about" for n in sheet_names(path)):
         return ""
     table = find_table(read_grid(path, "About"))

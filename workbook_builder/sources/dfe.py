@@ -1,4 +1,4 @@
-"""Reader for DfE open-data CSVs ("explore education statistics" format).
+"""Reader for DfE open-data CSVs ("explore education statistics" format; source kind ``dfe_csv``).
 
 Real files have traits a reader must handle (see the DfE data guidance):
 
@@ -23,18 +23,62 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
-from ..observations import SYMBOLS
+from ..observations import NO_DATA, Observation, describe_symbol, parse_number
+from .base import Context, Locator
+from .neighbours import neighbour_mean
 
-def parse_number(text: str) -> float | int | str:
-    """A DfE cell as a number, or the symbol itself (stripped) when it is not a number."""
-    text = (text or "").strip()
-    if not text:
-        return "No data"  # an empty cell: never 0, and not DfE's 'x' either
-    try:
-        number = float(text.replace(",", ""))
-    except ValueError:
-        return text
-    return int(number) if number.is_integer() and "." not in text else number
+KIND = "dfe_csv"
+SCOPE = "national"  # every LA's rows: the same file serves any council
+
+
+def check(locator: Locator) -> str | None:
+    if locator.column is None:
+        return "a DfE locator needs `column` (the indicator column to read) and `filters` for the rows"
+    if locator.row is not None or locator.sheet is not None or locator.table is not None:
+        return "a DfE locator finds rows by `filters` (column: value), not by `sheet`, `table` or `row`"
+    return None
+
+
+def observe(locator: Locator, area: str, context: Context) -> Observation:
+    """The LA's value (its row matched by new or old code), England's (the national row), or the mean
+    of the LA's statistical neighbours' values (their rows matched by code; suppressed ones left out
+    and named), for the locator's filters, column and period (DfE's years are never capped by --period)."""
+    record = context.file
+    table = DfeTable.load(record.path)  # read once per file version, shared by every workbook and LA
+    column = table.column(locator.column)
+    rows = table.records(locator.filters)
+    if not rows.rows:
+        raise UserError(f"{record.path}: no rows match filters {locator.filters}", hint="Check the filter values against the file.")
+    period = context.pick(rows.periods(level="national" if area == "england" else None), locator.period,
+                          capped=False, shown=format_period)
+    record.periods.add(format_period(period))
+    shown_period, filters_text, la = format_period(period), locator.filters_text, context.la
+
+    if area in ("la", "england"):
+        if area == "england":
+            selected, where, label = rows.at_level(period, "national"), "geographic_level=National", "England"
+        else:
+            selected, where, label = rows.las(period, set(la.codes)), f"new_la_code={la.code}", f"{la.name} ({la.code})"
+        record.rows_read += len(selected)
+        if not selected:
+            value, rows_note = NO_DATA, "no row"
+        else:
+            text, dropped = rows.unique_text(selected, column, describe=f"{label} {filters_text} {period}")
+            value = parse_number(text)
+            rows_note = f"{len(selected)} row(s)" + (f", {dropped} exact duplicate(s) ignored" if dropped else "")
+        note = describe_symbol(value) if isinstance(value, str) and value != NO_DATA else ("no row in source" if value == NO_DATA else "")
+        return Observation(value=value, note=note, provenance=context.provenance(
+            f"{where}; {filters_text}; time_period={period}; column {column} ({rows_note})", period=shown_period,
+            transformation="as published"))
+
+    neighbours = context.neighbours()
+    selected = rows.las(period, {n.code for n in neighbours})
+    record.rows_read += len(selected)
+    sn = neighbour_mean(rows.texts_by_code(selected, column), neighbours, where=f"{record.path}: {filters_text} {period}",
+                        hint="Add filters in the mapping so the locator picks exactly one row per LA.")
+    locator_text = f"new_la_code in [{','.join(n.code for n in neighbours)}]; {filters_text}; time_period={period}; column {column}"
+    return Observation(value=sn.value, note=sn.note, provenance=context.provenance(locator_text, period=shown_period,
+                                                                                   transformation=sn.transformation))
 
 
 def format_period(time_period: str) -> str:
@@ -198,4 +242,4 @@ def _load(path: str, mtime_ns: int, size: int) -> DfeTable:
     return DfeTable.read(Path(path))
 
 
-__all__ = ["DfeTable", "DfeRecords", "SYMBOLS", "parse_number", "format_period"]
+__all__ = ["DfeTable", "DfeRecords", "format_period"]

@@ -1,4 +1,4 @@
-"""Reader for DfE Local Authority Interactive Tool (LAIT) downloads.
+"""Reader for DfE Local Authority Interactive Tool (LAIT) downloads (source kind ``lait``).
 
 A LAIT download is a workbook with one indicator per sheet: the indicator's title above a
 header row, then one row per area — England, the regions, every LA, and the statistical
@@ -8,9 +8,9 @@ neighbour average of the LA the download was made for — and one column per yea
     Source: DfE, SSDA903                                        <- notes (any number of rows)
     LA number | LA name     | Region        | 2019 | 2020 | …   <- header: code, name, years
               | England     |               |   65 |   67 | …
-              | West Midlands               |   84 |   86 | …
-    893       | Shropshire  | West Midlands |   …
-              | Statistical neighbours      |   …
+              | <a region>  |               |   84 |   86 | …
+    <number>  | <an LA>     | <its region>  |   …
+              | Statistical neighbours      |   …               <- the average of the downloading LA's neighbours
 
 The header row is found by its cells (an "LA number"/"LA code" column, an "LA name" column
 and at least one year), not by position. LAs are matched by code (old three-digit code or
@@ -26,10 +26,48 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functools import lru_cache
+
 from ..errors import UserError
-from ..observations import NO_DATA
-from .dfe import parse_number
+from ..observations import NO_DATA, Observation, describe_symbol, parse_number
+from .base import Context, Locator
 from .tables import Grid, norm, read_grid, sheet_names
+
+KIND = "lait"
+SCOPE = "local"  # a download is made for one LA: its statistical-neighbour row is that LA's
+
+
+def check(locator: Locator) -> str | None:
+    if locator.sheet is None:
+        return "a LAIT locator needs `sheet` (the indicator sheet or its title)"
+    if locator.column is not None or locator.row is not None or locator.filters:
+        return "a LAIT locator names the indicator `sheet` and a `period` (year column); its row comes from the area, so give no `column`, `row` or `filters`"
+    return None
+
+
+def observe(locator: Locator, area: str, context: Context) -> Observation:
+    """The LA's row (by old or new code), England's, or the download's statistical-neighbour row, in the
+    year column ``period`` names ('latest', 'previous' or a year such as 2024 or 2023-24)."""
+    record, la = context.file, context.la
+    indicator = workbook(record.path).indicator(locator.sheet)
+    year = indicator.latest(1) if locator.period == "previous" else indicator.latest() if locator.period == "latest" else locator.period
+    row = indicator.row_of(area, set(la.codes))
+    record.periods.add(year)
+    label = {"la": f"{la.name} ({la.old_code})", "sn": "statistical neighbours", "england": "England"}.get(area, area)
+    if row is None:
+        return Observation(value=NO_DATA, note=f"no {label} row in LAIT sheet '{indicator.grid.sheet}'", provenance=context.provenance(
+            f"sheet '{indicator.grid.sheet}': no {label} row", period=year, transformation="not found"))
+    value, cell = indicator.value(row, year)
+    record.rows_read += 1
+    note = describe_symbol(value) if isinstance(value, str) and value != NO_DATA else ("empty cell in source" if value == NO_DATA else "")
+    how = "as published in LAIT" + (" (DfE's statistical-neighbour average row)" if area == "sn" else "")
+    return Observation(value=value, note=note, provenance=context.provenance(
+        f"{cell} (row '{indicator.names.get(row, label)}', year {year})", period=year, transformation=how))
+
+
+def workbook(path: Path) -> "LaitWorkbook":
+    """Every indicator sheet of a download, read once per version of the file."""
+    return _workbook(path, path.stat().st_mtime_ns)
 
 CODE_HEADERS = ("la number", "la code", "la", "code", "old la code", "new la code", "la_code")
 NAME_HEADERS = ("la name", "local authority", "area", "name", "la_name")
@@ -153,6 +191,11 @@ class LaitWorkbook:
             if norm(name) == norm(sheet) or norm(indicator.title) == norm(sheet):
                 return indicator
         raise UserError(f"{self.path}: no indicator sheet '{sheet}'", hint=f"Indicator sheets: {', '.join(self.indicators)}")
+
+
+@lru_cache(maxsize=8)
+def _workbook(path: Path, mtime_ns: int) -> LaitWorkbook:
+    return LaitWorkbook.read(path)
 
 
 __all__ = ["LaitWorkbook", "LaitIndicator", "read_indicator", "year_label"]

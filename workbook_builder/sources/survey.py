@@ -1,4 +1,4 @@
-"""Reader for SEND annual-review survey responses (SEND and AP Outcomes Framework).
+"""Reader for SEND annual-review survey responses (SEND and AP Outcomes Framework; source kind ``survey``).
 
 Children and young people, and parent carers, answer each question on a 1–5 scale at the
 Annual Review; results are aggregated termly. Input: one row per response and question,
@@ -18,6 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
+from ..observations import Observation
+from .base import Context, Locator
+
+KIND = "survey"
+SCOPE = "local"  # one council's own responses
 
 COLUMNS = ("response_id", "date", "respondent_type", "outcome", "question", "score")
 ALL_RESPONDENTS, ALL_QUESTIONS = "All", "All questions"
@@ -124,3 +129,40 @@ def survey_results(path: Path) -> SurveyResults:
     """The aggregated results of a responses file, read once per file version."""
     return _survey_results(str(path), path.stat().st_mtime_ns)
 
+
+def check(locator: Locator) -> str | None:
+    if locator.column is None or not locator.filters:
+        return ("a survey locator needs `filters` (outcome, question, respondent_type) and `column` "
+                "(pct_agree, mean_score, responses or agree)")
+    return None
+
+
+def observe(locator: Locator, area: str, context: Context) -> Observation:
+    """One result of one term: the share agreeing (4 or 5), the mean score or a count, for the outcome,
+    question and respondent type the filters name, in the term ``period`` picks (latest by default)."""
+    record = context.file
+    results = survey_results(record.path)
+    record.rows_read = results.scored
+    try:
+        rows = results.select(locator.filters)
+    except KeyError as exc:
+        raise UserError(f"{record.path}: survey results have no column '{exc.args[0]}'",
+                        hint=f"Columns: {', '.join(results.columns)}") from None
+    if not rows:
+        raise UserError(f"{record.path}: no survey results match {dict(locator.filters)}", hint="Check outcome, question and respondent_type.")
+    column = locator.column.lower()
+    if column not in results.columns:
+        raise UserError(f"{record.path}: survey results have no column '{locator.column}'", hint="Use pct_agree, mean_score, responses or agree.")
+    record.periods.update(results.terms)
+    term = context.pick(sorted({r["term"] for r in rows}), locator.period)
+    matches = [r for r in rows if r["term"] == term]
+    if len(matches) != 1:
+        raise UserError(f"{record.path}: {len(matches)} survey results match {dict(locator.filters)} in {term}",
+                        hint="Add filters for respondent_type, outcome and question.")
+    row = matches[0]
+    value = row[column]
+    value = int(value) if isinstance(value, float) and value.is_integer() else value
+    how = {"pct_agree": f"% of {row['responses']} scores that are 4 or 5 ({row['agree']} agree), rounded to 1 dp",
+           "mean_score": f"mean of {row['responses']} scores (1–5), rounded to 2 dp"}.get(column, "count of scored responses")
+    return Observation(value=value, provenance=context.provenance(
+        f"responses with term={term}; {locator.filters_text}; column {column}", period=term, transformation=how))

@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UserError
-from ..writers.ooxml.refs import col_letters as column_letter  # 1-based column index -> Excel letters
+from ..observations import NO_DATA, Observation, describe_symbol, is_symbol, parse_number
+from ..refs import col_letters as column_letter, sheet_ref
 
 
 _SPACES_RE = re.compile(r"\s+")
@@ -34,8 +35,7 @@ def norm(text: object) -> str:
 
 
 def cell_ref(sheet: str, row: int, col: int) -> str:
-    quoted = "'" + sheet.replace("'", "''") + "'"
-    return f"{quoted}!{column_letter(col)}{row}"
+    return sheet_ref(sheet, f"{column_letter(col)}{row}")
 
 
 def clean(value: object) -> object:
@@ -236,3 +236,68 @@ def _find_table(grid: Grid, title: str | None) -> Table:
             break
         body.append(r)
     return Table(grid=grid, title=title, header_row=header_row, columns=columns, headers=headers, label_col=label_col, body=body)
+
+
+# --- observations from tables (the readers of ChAT exports and local reports share these) --------
+
+
+def check_table_locator(locator) -> str | None:
+    """What a table locator lacks: a ``column``, and a ``row`` label, ``filters`` or a ``period_column`` to find the row."""
+    if locator.column is None:
+        return "the locator needs `column` (the header of the column to read)"
+    if locator.row is None and not locator.filters and locator.period_column is None:
+        return "the locator needs `row` (a row label), or `filters` (column: value) and/or `period_column`, to find its row"
+    return None
+
+
+def locate_table(locator, context) -> Table:
+    """The table a locator names: ``sheet`` (default: the first) and ``table`` (a title; default: the first table)."""
+    return find_table(read_grid(context.file.path, locator.sheet), locator.table)
+
+
+def observe_table(locator, context, *, period: str = "") -> Observation:
+    """The value a table locator points at: the cell where its ``row`` label meets its ``column``, or, in a
+    long table, the one row its ``filters`` (and ``period`` of ``period_column``) select. ``period`` is the
+    period of every value in the file (a ChAT export's extract date) when the table has no period column."""
+    table = locate_table(locator, context)
+    col = table.column(locator.column)
+    if locator.row is not None:
+        row = table.row(locator.row)
+        return _cell(table, row, col, context, period, f"row '{locator.row}', column '{locator.column}'")
+    rows = table.matching(locator.filters)
+    if not rows:
+        raise UserError(f"{table.grid.where()}: no rows match {dict(locator.filters)}", hint="Check the filter values against the table.")
+    if locator.period_column:
+        pcol = table.column(locator.period_column)
+        period = context.pick(sorted({str(table.value(r, pcol)) for r in rows}), locator.period)
+        rows = [r for r in rows if str(table.value(r, pcol)) == period]
+    if len(rows) != 1:
+        raise UserError(f"{table.grid.where()}: {len(rows)} rows match {locator.filters_text or 'the locator'} for period {period or '(none)'}",
+                        hint="Add filters so exactly one row matches.")
+    detail = "; ".join(filter(None, [locator.filters_text, f"{locator.period_column}={period}" if locator.period_column else ""]))
+    return _cell(table, rows[0], col, context, period, detail)
+
+
+def table_periods(locator, context) -> list[str]:
+    """The values of the locator's ``period_column`` (default ``period``) in the rows its filters select."""
+    table = locate_table(locator, context)
+    pcol = table.column(locator.period_column or "period")
+    return [str(table.value(r, pcol)) for r in table.matching(locator.filters) if table.value(r, pcol) is not None]
+
+
+def _cell(table: Table, row: int, col: int, context, period: str, detail: str) -> Observation:
+    """One cell as an observation: a number, a symbol with its meaning, text, or "No data" for an empty cell."""
+    raw = table.value(row, col)
+    context.file.rows_read += 1
+    if period:
+        context.file.periods.add(period)
+    place = table.grid.ref(row, col)
+    provenance = context.provenance(place + (f" ({detail})" if detail else ""), period=period)
+    if raw is None:
+        return Observation(value=NO_DATA, note=f"empty cell {place} in source", provenance=provenance)
+    if isinstance(raw, str):
+        value = parse_number(raw)
+        if isinstance(value, str):  # a suppression symbol gets its meaning; other text (a position, a date) is plain text
+            return Observation(value=value, note=describe_symbol(value) if is_symbol(value) else "", provenance=provenance)
+        raw = value
+    return Observation(value=raw, provenance=provenance)

@@ -13,40 +13,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..authorities import LocalAuthority
 from ..errors import UserError
 from ..judgements import direction as travel
 from ..judgements import rag as rag_rules
 from ..measures.mapping import SERIES_LABELS, Mapping, Measure, display_name
 from ..measures.resolve import ResolvedMeasure
 from ..observations import Observation, is_number, is_symbol
-from ..sources.tables import column_letter, norm
+from ..periods import MONTH_KEYS as MONTHS
+from ..refs import col_letters as column_letter
+from ..refs import sheet_ref
+from ..sources.tables import norm
+from .audit_rows import AuditRow
 from .formats import number_format
 from .ooxml import CFRule, Formula, Worksheet, WorkbookPackage
-
-MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
 #: Columns the writer fills with judgements or notes rather than a series.
 JUDGED = ("rag", "direction", "notes")
 #: Columns that belong to the template (text written when it was made), never filled.
 STATIC = ("key", "measure", "source", "frequency", "target", "lead", "audiences", "metric", "good", "reporting_period", "updated")
-
-
-@dataclass
-class AuditRow:
-    cell: str  # 'Sheet'!D5
-    sheet: str
-    ref: str  # D5
-    measure_id: str
-    label: str
-    series: str
-    value: object
-    unit: str
-    period: str
-    source: str
-    source_file: str
-    sha256: str
-    locator: str
-    transformation: str
-    mapping: str
 
 
 @dataclass
@@ -59,11 +43,14 @@ class Layout:
     unknown_rows: list[int] = field(default_factory=list)  # rows whose Key the mapping does not name
 
 
-def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure]) -> Layout:
-    """Locate the header row, the role of each column and the row of each of ``measures``."""
+def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure], la: LocalAuthority) -> Layout:
+    """Locate the header row, the role of each column and the row of each of ``measures``; check every
+    mapped series and every RAG comparator has a column. A column is found by its header text as the
+    mapping gives it, with ``{la}`` as written or as the LA's name (a template may hold either)."""
     values = sheet.values()
-    headers = mapping.headers()
-    wanted = {norm(text): role for role, text in headers.items()}
+    raw = mapping.headers()
+    headers = {role: la.fill(text) for role, text in raw.items()}
+    wanted = {norm(text): role for role, text in raw.items()} | {norm(text): role for role, text in headers.items()}
     where = f"template sheet '{sheet.name}'"
     header_row, columns = None, {}
     for (row, _col), value in sorted(values.items()):
@@ -86,6 +73,12 @@ def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure]) -> 
             raise UserError(f"mapping {mapping.path}:{measure.line}: measure '{measure.id}' maps series {', '.join(homeless)}, "
                             f"but sheet '{sheet.name}' has no column headed {', '.join(repr(headers[s]) for s in homeless)}",
                             hint="Add the column to the template, or remove the series from the mapping.")
+    for measure in measures:  # a RAG judged against a column needs that column
+        rule = measure.rag.rule
+        if rule in rag_rules.COMPARATOR_NAMES and rule != "target" and rule not in columns:
+            raise UserError(f"measure '{measure.id}': its RAG is judged against {rag_rules.COMPARATOR_NAMES[rule]}, "
+                            f"but sheet '{sheet.name}' has no column for that series",
+                            hint="Restore the column header in the template, or change the measure's `rag` rule in the mapping.")
     for measure in measures:  # a benchmark column is never silently blank: each measure says what goes there
         silent = [headers[s] for s in ("sn", "england") if s in columns and s not in measure.series]
         if silent:
@@ -118,19 +111,21 @@ def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure]) -> 
 class ScorecardWriter:
     """Writes resolved measures into a template's sheets, returning an audit row per filled value."""
 
-    def __init__(self, package: WorkbookPackage, mapping: Mapping):
+    def __init__(self, package: WorkbookPackage, mapping: Mapping, la: LocalAuthority):
         self.package = package
         self.mapping = mapping
-        self.headers = mapping.headers()
+        self.la = la
+        self.headers = {role: la.fill(text) for role, text in mapping.headers().items()}
         self.layouts: dict[str, Layout] = {}
         by_sheet: dict[str, list[Measure]] = defaultdict(list)
         for section in mapping.sections:
             by_sheet[mapping.sheet_of(section)].extend(section.measures)
         for name, measures in by_sheet.items():
-            self.layouts[name] = find_layout(package.worksheet(name), mapping, measures)
+            self.layouts[name] = find_layout(package.worksheet(name), mapping, measures, la)
         self._styles: dict[tuple[int | None, str], int] = {}
         self._mapping_name = display_name(mapping.path)
         self.audit: list[AuditRow] = []
+        self.values_filled = 0  # series values written (or left blank by design), not judgements
 
     @property
     def unknown_keys(self) -> list[str]:
@@ -196,8 +191,8 @@ class ScorecardWriter:
         if transformation is None:
             transformation = (p.transformation + (f"; {note}" if note and note not in p.transformation else "")) if p else note
         self.audit.append(AuditRow(
-            cell=f"'{layout.sheet}'!{ref}", sheet=layout.sheet, ref=ref, measure_id=measure.id,
-            label=_plain(measure.label), series=series, value=observation.value, unit=measure.unit,
+            cell=sheet_ref(layout.sheet, ref), measure_id=measure.id,
+            label=self.la.fill(_plain(measure.label)), series=series, value=observation.value, unit=measure.unit,
             period=p.period if p else "", source=p.source_id if p else "",
             source_file=p.display_path if p else "", sha256=p.sha256 if p else "",
             locator=p.locator if p else "", transformation=transformation,
@@ -206,7 +201,7 @@ class ScorecardWriter:
 
     def _series_label(self, series: str) -> str:
         if series == "la":
-            return self.mapping.local_authority.name
+            return self.la.name
         return SERIES_LABELS.get(series) or self.headers.get(series, series)
 
     def _fill_measure(self, sheet: Worksheet, layout: Layout, item: ResolvedMeasure) -> None:
@@ -216,6 +211,7 @@ class ScorecardWriter:
             if series == "target" or series not in layout.columns or series in JUDGED or series in STATIC:
                 continue
             ref = self._ref(layout, series, row)
+            self.values_filled += 1
             if observation.value is None:  # a month not yet reported: blank by design, and the Audit says why
                 self._audit(layout, ref, item, self._series_label(series), observation.with_(value=""))
                 continue
@@ -225,6 +221,7 @@ class ScorecardWriter:
             la = values["la"].provenance
             ref = self._ref(layout, "updated", row)
             sheet.set_value(ref, la.period if la and la.period else "—")
+            self.values_filled += 1
             self._audit(layout, ref, item, "Measure updated", Observation(la.period if la else "—", la),
                         transformation="period of the latest value")
         if "target" in values and "target" in layout.columns:
@@ -323,7 +320,7 @@ def fill_summary(package: WorkbookPackage, mapping: Mapping, writer: "ScorecardW
         raise UserError(f"template sheet '{sheet_name}': no 'Evidence (latest figures)' and 'Key' headers for the Key Issues table")
     rows = {v[len("theme:"):]: r for (r, c), v in values.items() if c == key_col and isinstance(v, str) and v.startswith("theme:")}
     by_id = {item.id: item for item in resolved}
-    cells = {(a.measure_id): a.cell for a in writer.audit if a.series == mapping.local_authority.name}
+    cells = {(a.measure_id): a.cell for a in writer.audit if a.series == writer.la.name}
     for theme in mapping.summary:
         if theme.id not in rows:
             raise UserError(f"template sheet '{sheet_name}': no row for theme '{theme.id}' (Key theme:{theme.id})")
@@ -333,16 +330,16 @@ def fill_summary(package: WorkbookPackage, mapping: Mapping, writer: "ScorecardW
             if item is None:
                 continue  # not reported to this audience
             la = item.values["la"]
-            label = _plain(item.measure.label).split(" (")[0].split(" — ")[0]
+            label = writer.la.fill(_plain(item.measure.label)).split(" (")[0].split(" — ")[0]
             parts.append(f"{label}: {_shown(la.value, item.measure.unit)}")
             sources.append(f"{measure_id} ({cells.get(measure_id, 'not filled')})")
         text = "; ".join(parts) or "No figures reported to this audience"
         ref = f"{column_letter(header[1])}{rows[theme.id]}"
         sheet.set_value(ref, text)
         writer.audit.append(AuditRow(
-            cell=f"'{sheet_name}'!{ref}", sheet=sheet_name, ref=ref, measure_id=f"theme:{theme.id}", label=theme.theme,
+            cell=sheet_ref(sheet_name, ref), measure_id=f"theme:{theme.id}", label=writer.la.fill(theme.theme),
             series="Evidence", value=text, unit="text", period="", source="workbook", source_file="", sha256="",
-            locator="; ".join(sources), transformation="latest Shropshire value of each evidence measure; see their own Audit rows",
+            locator="; ".join(sources), transformation=f"latest {writer.la.name} value of each evidence measure; see their own Audit rows",
             mapping=display_name(mapping.path)))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import secrets
 import zipfile
 import zlib
 from pathlib import Path
@@ -17,8 +16,10 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from workbook_builder.errors import UserError
+from ...errors import UserError
+from ...files import write_atomic
 
+from ... import refs as R
 from . import xml as X
 from .xml import NS_CT, NS_PKG_REL, NS_R, q
 
@@ -43,6 +44,9 @@ WORKBOOK_ORDER = [
 ]
 
 _FORBIDDEN_SHEET_CHARS = set('[]:*?/\\')
+CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+NS_CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+NS_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 class _Rels:
@@ -136,6 +140,16 @@ class WorkbookPackage:
         self._formula_removed = False
 
     @classmethod
+    def from_bytes(cls, data: bytes, label: str) -> "WorkbookPackage":
+        """A package made in memory (an XlsxWriter workbook, say), to be edited like a template and saved;
+        ``label`` names it in messages."""
+        self = cls()
+        self.path = Path(label)
+        self._resolved = None  # no file on disk to protect
+        self._label = label
+        return self._load(data)
+
+    @classmethod
     def open(cls, path) -> "WorkbookPackage":
         self = cls()
         self.path = Path(path)
@@ -153,6 +167,10 @@ class WorkbookPackage:
         except OSError as exc:
             raise UserError(f"Cannot read template {src}: {exc.strerror or exc}.",
                             hint="If it is open in Excel, close it and try again.") from None
+        return self._load(data)
+
+    def _load(self, data: bytes) -> "WorkbookPackage":
+        src = self._label
         if data[:4] == OLE_MAGIC:
             raise UserError(
                 f"{src} is password-protected (encrypted) or an old-style .xls file, not an .xlsx/.xlsm package.",
@@ -391,6 +409,71 @@ class WorkbookPackage:
         el.text = text
         self._touch(self._wb_part)
 
+    def named_cells(self) -> dict[str, tuple[str, str]]:
+        """Workbook-scope names that refer to a cell or range on a sheet, lower-cased:
+        name -> (sheet, top-left cell), e.g. ``scorecardinfo`` -> ("Cover", "A4")."""
+        cells = {}
+        for name, refers in self.defined_names.items():
+            sheet, ref = R.split_sheet_ref(refers)
+            if sheet is not None:
+                cells[name.lower()] = (sheet, ref.split(":")[0])
+        return cells
+
+    def replace_text(self, old: str, new: str) -> list[str]:
+        """Replace ``old`` by ``new`` in the text of every worksheet cell that holds it (shared or
+        inline strings; rich-text runs keep their formatting) and in the document title and subject.
+
+        This is how a template's placeholders (``{la}``) become the text of one build. Cells whose
+        text changes become inline strings (``sharedStrings.xml`` is never changed); other cells,
+        and sheets without the text, are left exactly as they were. The header cells of tables are
+        left alone (renaming them would make Excel repair the table). Returns the cells changed, as
+        sheet-qualified references."""
+        if not old:
+            return []
+        hits = {i for i, text in enumerate(self.shared_strings()) if old in text}
+        changed = []
+        for record in self._sheets:
+            if record["kind"] != "worksheet" or not record["part"]:
+                continue
+            if not hits and record["name"] not in self._worksheets and old.encode("utf-8") not in self._read(record["part"]):
+                continue  # neither a shared string nor an inline one holds the text: the sheet is not parsed
+            changed += [R.sheet_ref(record["name"], ref) for ref in self.worksheet(record["name"]).replace_text(old, new, hits)]
+        self._replace_in_charts(old, new)
+        self._replace_in_core_properties(old, new)
+        return changed
+
+    def _replace_in_charts(self, old: str, new: str) -> None:
+        """Charts keep a copy of the text they show (series names read from header cells, titles):
+        the same replacement there, so a reader that does not recalculate sees the same words."""
+        needle = old.encode("utf-8")
+        for name in self._order:
+            if not name.startswith("xl/charts/") or self.content_type(name) != CT_CHART or needle not in self._read(name):
+                continue
+            root = self._tree(name).getroot()
+            for el in root.iter(q("v", NS_CHART), q("t", NS_DRAWING)):
+                if el.text and old in el.text:
+                    el.text = el.text.replace(old, new)
+            self._touch(name)
+
+    def shared_string_item(self, index: int):
+        """The ``<si>`` element of shared string ``index`` (read only: copy it before changing it)."""
+        rel = self._wb_rels.first_of_type(X.REL_SHARED_STRINGS)
+        part = self._wb_rels.target_part(rel) if rel is not None else None
+        items = self._tree(part).getroot().findall(q("si")) if part and self._exists(part) else []
+        return items[index] if 0 <= index < len(items) else None
+
+    def _replace_in_core_properties(self, old: str, new: str) -> None:
+        part = "docProps/core.xml"
+        if not self._exists(part) or old.encode("utf-8") not in self._read(part):
+            return
+        root = self._tree(part).getroot()
+        dc = "http://purl.org/dc/elements/1.1/"
+        for name in ("title", "subject", "description"):
+            el = root.find(q(name, dc))
+            if el is not None and el.text and old in el.text:
+                el.text = el.text.replace(old, new)
+                self._touch(part)
+
     def shared_strings(self) -> list[str]:
         if self._shared_strings is None:
             rel = self._wb_rels.first_of_type(X.REL_SHARED_STRINGS)
@@ -606,7 +689,7 @@ class WorkbookPackage:
         out = Path(out_path)
         target = out.resolve()
         label = str(out)
-        forbidden = [self.path, *[Path(p) for p in refuse_paths]]
+        forbidden = ([self.path] if self._resolved is not None else []) + [Path(p) for p in refuse_paths]
         for p in forbidden:
             same = (self._resolved if p is self.path else p.resolve()) == target
             if not same and out.exists() and p.exists():
@@ -635,36 +718,8 @@ class WorkbookPackage:
                 f"Cannot save {label}: the template {self.path.name} is a {want} workbook, so the output must end in {want}.",
                 hint=f"Excel refuses to open a {want} workbook saved as {suffix}. Rename the output to end in {want}.",
             )
-        # Not tempfile.mkstemp: that creates mode 0600, and os.replace would keep it.
-        tmp = parent / f".~wb-{secrets.token_hex(8)}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        except OSError as exc:
-            raise UserError(f"Cannot write {label}: {exc.strerror or exc} in folder {parent}.",
-                            hint="Check that the folder exists and you may write to it.") from None
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                self._write_zip(fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            _unlink_quietly(tmp)
-            raise UserError(f"Cannot write {label}: {exc.strerror or exc}.",
-                            hint="If the file is open in Excel, close it in Excel and try again.") from None
-        except OSError as exc:
-            _unlink_quietly(tmp)
-            raise UserError(f"Cannot write {label}: {exc.strerror or exc}.") from None
-        except BaseException:
-            _unlink_quietly(tmp)
-            raise
-
-
-def _unlink_quietly(path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+        write_atomic(target, self._write_zip, hint="Check that the folder exists and you may write to it.",
+                     locked_hint="If the file is open in Excel, close it in Excel and try again.")
 
 
 def check_sheet_name(name: str) -> None:

@@ -14,7 +14,7 @@ from lxml import etree
 
 from workbook_builder.errors import UserError
 
-from . import refs as R
+from ... import refs as R
 from . import xml as X
 from .model import CFRule, Formula
 from .package import string_item_text
@@ -592,6 +592,51 @@ class Worksheet:
             self._pkg.request_full_recalc()
         else:
             self._pkg._note_input_changed()
+
+    def replace_text(self, old: str, new: str, shared: set[int] | None = None) -> list[str]:
+        """Replace ``old`` by ``new`` in every text cell of this sheet that holds it (see
+        :meth:`WorkbookPackage.replace_text`); ``shared`` are the shared-string indexes known to
+        hold it. Rich-text runs keep their formatting; a run boundary inside ``old`` is not matched."""
+        shared = shared if shared is not None else {i for i, text in enumerate(self._pkg.shared_strings()) if old in text}
+        headers = self._table_headers()
+        changed = []
+        for rn, cn, c in self._iter_cells():
+            kind = c.get("t")
+            if kind == "inlineStr":
+                item = c.find(q("is"))
+            elif kind == "s" and shared:
+                v = c.find(q("v"))
+                try:
+                    index = int((v.text or "").strip()) if v is not None else -1
+                except ValueError:
+                    continue
+                item = self._pkg.shared_string_item(index) if index in shared else None
+            else:
+                continue
+            if item is None or (rn, cn) in headers:
+                continue
+            runs = [t for t in item.iter(q("t")) if X.local(t.getparent()) != "rPh"]
+            if not any(old in (t.text or "") for t in runs):
+                continue
+            inline = etree.Element(q("is"))
+            for child in item:
+                if X.local(child) not in ("rPh", "phoneticPr"):
+                    inline.append(copy.deepcopy(child))
+            for t in inline.iter(q("t")):
+                if t.text and old in t.text:
+                    t.text = t.text.replace(old, X.escape_xstring(new))
+                    t.set(f"{{{NS_XML}}}space", "preserve")
+            for child in list(c):
+                if X.local(child) in ("v", "is"):
+                    c.remove(child)
+            c.set("t", "inlineStr")
+            ext = c.find(q("extLst"))
+            (ext.addprevious(inline) if ext is not None else c.append(inline))
+            changed.append(R.cell_ref(rn, cn))
+        if changed:
+            self._touch()
+            self._pkg._note_input_changed()
+        return changed
 
     def append_rows(self, first_row: int, rows, *, styles: dict[int, int] | None = None) -> None:
         """Write whole rows below every existing row in one pass: the fast way to fill a sheet

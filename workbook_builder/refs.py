@@ -1,6 +1,10 @@
-"""A1-style cell references: parsing, formatting and range arithmetic.
+"""Cell references, in one place for every layer: A1 parsing and formatting, range arithmetic,
+and sheet-qualified references (``'Sheet name'!D5``) with their quoting and unquoting.
 
-Rows and columns are 1-based throughout.  Every parse error raises
+Readers record the cell a value came from, writers fill and link cells, and ``trace`` reads
+the Audit sheet's references back: all of them use these functions, so a sheet name holding
+an apostrophe is quoted (``'Children''s data'!A1``) and read back the same way everywhere.
+Rows and columns are 1-based throughout. Every parse error raises
 :class:`~workbook_builder.errors.UserError` naming the bad reference.
 """
 
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from workbook_builder.errors import UserError
+from .errors import UserError
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -125,10 +129,37 @@ def union(a: Range | None, b: Range) -> Range:
     return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
-def quote_sheet_name(name: str) -> str:
-    """Sheet name as it must appear in a formula: 'My Sheet' -> "'My Sheet'"."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not re.fullmatch(
+def quote_sheet_name(name: str, *, always: bool = False) -> str:
+    """Sheet name as it must appear in a formula: 'My Sheet' -> "'My Sheet'", "Bob's" -> "'Bob''s'".
+
+    A plain name (``Scorecard``) is left bare unless ``always``: the Audit sheet quotes every
+    name, so its references read the same whatever the sheet is called."""
+    if not always and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not re.fullmatch(
         r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|TRUE|FALSE", name, flags=re.I
     ):
         return name
     return "'" + name.replace("'", "''") + "'"
+
+
+def unquote_sheet_name(text: str) -> str:
+    """The inverse of :func:`quote_sheet_name`: "'Bob''s'" -> "Bob's"; a bare name is returned as given."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == "'" and text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    return text
+
+
+def sheet_ref(sheet: str, ref: str) -> str:
+    """A reference on a named sheet, the sheet always quoted: ``sheet_ref("Scorecard", "D5")`` -> ``'Scorecard'!D5``."""
+    return f"{quote_sheet_name(sheet, always=True)}!{ref}"
+
+
+def split_sheet_ref(text: str) -> tuple[str | None, str]:
+    """``'Bob''s'!$D$5`` -> ("Bob's", "D5"); ``D5`` -> (None, "D5"). A leading '=' and '$' signs are dropped,
+    and a range keeps only its first cell's half when ``text`` names one (``A1:B2`` -> ``A1:B2``)."""
+    text = text.strip().lstrip("=")
+    sheet = None
+    if "!" in text:
+        name, text = text.rsplit("!", 1)
+        sheet = unquote_sheet_name(name)
+    return sheet, text.replace("$", "").upper()
