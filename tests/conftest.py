@@ -27,6 +27,13 @@ def soffice() -> str:
     return found
 
 
+def sample_la():
+    """The LA the project's scorecard.yaml names (the sample inputs are its extracts)."""
+    from workbook_builder.workspace import load_workspace
+
+    return load_workspace(ROOT).la
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

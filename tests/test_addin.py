@@ -244,8 +244,12 @@ def test_build_button_builds_what_the_cli_builds_and_opens_it(tmp_path, sample_b
                                                 "Appendix X - Children's Transformation Outcomes Scorecard.xlsx", "SEND data dashboard.xlsx"]
     assert all(p.parent == tmp_path / "built" and p.is_file() for p in outcome.opened)
     assert outcome.opened[1].read_bytes() == sample_build.output.read_bytes()  # the same engine, the same bytes
-    assert "appendix_x: 22 measures, 88 values" in outcome.message
+    assert "appendix_x for Shropshire: 22 measures, 88 values" in outcome.message
     assert outcome.statuses[0].startswith("Scorecard: building the scorecards")
+    cli = run("build", "--inputs", str(ROOT / "inputs" / "sample"), "--out", str(tmp_path / "cli"), "--built-at", FIXED_BUILT_AT)
+    timeless = re.compile(r", [0-9.]+ s$")  # the one thing two runs may not share
+    shown = [timeless.sub("", line) for line in cli.stdout.splitlines() if not line.startswith("  -> ")]
+    assert shown == [timeless.sub("", line) for line in outcome.message.splitlines()[:3]]  # one summary(), both shells
 
 
 def test_trace_button_explains_a_cell_from_the_audit_sheet(sample_build):
@@ -283,7 +287,7 @@ def test_reconcile_button_writes_the_report_and_opens_it(tmp_path, shared_data):
     outcome = ribbon.reconcile_with_dfe(workbook=tmp_path / "Officer.xlsx", built_at=FIXED_BUILT_AT)
     assert outcome.ok, outcome.message
     assert outcome.opened == [tmp_path / "built" / "Reconciliation E06000051 2024.xlsx"]
-    assert outcome.message.startswith("12 measures: 12 match")
+    assert outcome.message.startswith("Shropshire (E06000051), 2024: 12 measures: 12 match")
     import openpyxl
 
     sheet = openpyxl.load_workbook(outcome.opened[0], read_only=True)["Reconciliation"]

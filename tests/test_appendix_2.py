@@ -81,9 +81,9 @@ def test_summary_carries_the_headline_figures_for_each_theme(built):
 def test_cover_lists_data_currency_and_sample_warning(built):
     ws = openpyxl.load_workbook(built.output, data_only=True)["Cover"]
     cells = [[ws.cell(r, c).value for c in range(1, 5)] for r in range(1, ws.max_row + 1)]
-    assert ["Children's Services Analysis Tool export (Annex A), 18 June 2026", "inputs/sample/chat/ChAT_Shropshire_2026-06-18.xlsx",
-            "ChAT 18/06/2026", "Yes"] in cells
-    assert ws["A5"].value.startswith("CONTAINS SAMPLE DATA")
+    assert ["Children's Services Analysis Tool export (computed from Annex A)", "inputs/sample/chat/ChAT_Shropshire_2026-06-18.xlsx",
+            "ChAT 18/06/2026", "Yes"] in cells  # the mapping's chat/ChAT_*.xlsx matched the one export in the folder
+    assert ws["A5"].value.startswith("CONTAINS SAMPLE DATA") and ws["A5"].value.endswith("Do not publish these figures as Shropshire's.")
 
 
 def test_every_number_on_every_sheet_has_a_matching_audit_row(built):

@@ -9,7 +9,7 @@ from workbook_builder.measures.mapping import Locator, Published, load_mapping
 from workbook_builder.measures.resolve import Resolver
 from workbook_builder.periods import ordered, period_end
 
-from .conftest import ROOT
+from .conftest import ROOT, sample_la
 
 SAMPLE = ROOT / "inputs" / "sample"
 
@@ -21,7 +21,7 @@ def test_labels_sort_by_when_they_end():
 
 
 def _resolver(as_of=None):
-    return Resolver(load_mapping(ROOT / "mappings" / "appendix_x.yaml"), SAMPLE, ROOT, as_of=as_of)
+    return Resolver(load_mapping(ROOT / "mappings" / "appendix_x.yaml"), SAMPLE, ROOT, la=sample_la(), as_of=as_of)
 
 
 def _value(resolver, measure_id, series="la"):

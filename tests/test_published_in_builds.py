@@ -117,7 +117,7 @@ def test_unknown_published_id_names_the_mapping_line(tmp_path):
     from workbook_builder.errors import UserError
 
     with pytest.raises(UserError) as error:
-        build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path / "out", built_at=FIXED_BUILT_AT, root=root)
+        build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path / "out", built_at=FIXED_BUILT_AT, root=root, la="E06000051")
     assert f"appendix_x.yaml:{line}" in error.value.message and "cla_rate_per_100k" in error.value.message
     assert "cla_rate_per_10k" in error.value.hint and not (tmp_path / "out").exists()
 
@@ -127,7 +127,7 @@ def test_published_only_batch_builds_one_workbook_per_la_with_its_own_neighbours
     from workbook_builder.batch import build_published
 
     results = build_published("appendix_2", ["E09000002", "893"], inputs=SAMPLE, out_dir=tmp_path, root=ROOT,
-                              published=shared_data / "dfe", built_at=FIXED_BUILT_AT)
+                              published=shared_data / "dfe", built_at=FIXED_BUILT_AT).results
     assert [r.output.name for r in results] == [
         "Appendix 2 - Children's Services Performance Scorecard Workbook - DfE published - Barking and Dagenham.xlsx",
         "Appendix 2 - Children's Services Performance Scorecard Workbook - DfE published - Shropshire.xlsx"]
@@ -149,7 +149,8 @@ def test_published_only_batch_builds_one_workbook_per_la_with_its_own_neighbours
     assert results[0].values_filled == 9 * 5 and not any(r.sample for r in results)
 
 
-def test_la_without_published_only_is_refused(tmp_path):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["build", "--la", "301", "--out", str(tmp_path)])
-    assert exit_info.value.code == 2 and not list(tmp_path.iterdir())
+def test_a_full_build_is_for_one_la(tmp_path):
+    for las in (["--la", "301", "--la", "893"], ["--la", "all"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["build", *las, "--out", str(tmp_path)])
+        assert exit_info.value.code == 2 and not list(tmp_path.iterdir())

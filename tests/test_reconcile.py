@@ -44,7 +44,10 @@ def reconcile_cli(shared_data, local, *options, la="E06000051"):
 
 
 def statuses(report):
-    return {r["measure_id"]: r["status"] for r in report["results"]}
+    """measure id -> status, from a Reconciliation or from its JSON."""
+    if isinstance(report, dict):
+        return {r["measure_id"]: r["status"] for r in report["results"]}
+    return {r.measure_id: r.status for r in report.results}
 
 
 def test_local_equal_to_published_matches_everywhere(shared_data, tmp_path):
@@ -52,8 +55,10 @@ def test_local_equal_to_published_matches_everywhere(shared_data, tmp_path):
     assert len(values) == 12
     report = reconcile("E06000051", "2024", write_local(tmp_path / "local.csv", values), shared_data / "dfe", root=ROOT)
     assert set(statuses(report).values()) == {"match"}
-    cla = next(r for r in report["results"] if r["measure_id"] == "cla_rate_per_10k")
+    cla = next(r for r in report.to_json()["results"] if r["measure_id"] == "cla_rate_per_10k")
     assert (cla["local"], cla["published"], cla["england"], cla["sn_count"]) == (121, 121, 70, 10)
+    assert report.counts == {"match": 12} and report.mismatches == []
+    assert report.summary() == ["Shropshire (E06000051), 2024: 12 measures: 12 match"]
 
 
 def test_suppressed_published_figure_is_reported_as_suppressed(shared_data, tmp_path):
@@ -77,7 +82,9 @@ def test_changed_dropped_and_rounded_values(shared_data, tmp_path):
     assert result["cla_missing_pct"] == "mismatch"
     assert result["care_leavers_19_21_eet_pct"] == "within_tolerance"
     assert result["cla_dental_check_pct"] == "missing_local"
-    assert report["la"] == "893" and report["period"] == "2024"
+    assert report.to_json()["la"] == "893" and report.period == "2024" and report.la.code == "E06000051"
+    assert report.summary() == ["Shropshire (893), 2024: 12 measures: 9 match, 1 within_tolerance, 1 mismatch, 1 missing_local",
+                                f"mismatch: cla_missing_pct: {next(r.explanation for r in report.results if r.measure_id == 'cla_missing_pct')}"]
     with_tolerance = reconcile("893", "2024", local, shared_data / "dfe", root=ROOT, tolerance=5)
     assert statuses(with_tolerance)["cla_missing_pct"] == "within_tolerance"
 
@@ -149,6 +156,6 @@ def test_any_la_reconciles_against_its_own_neighbours(shared_data, tmp_path, la_
     assert {m for m, s in result.items() if s == "match"} == set(numbers)
     assert all(result[m] == "suppressed" for m in values if m not in numbers)
     own = {n.code for n in read_neighbours(ROOT / "mappings" / "statistical_neighbours.csv", {la_code})}
-    cla = next(r for r in report["results"] if r["measure_id"] == "cla_rate_per_10k")
+    cla = next(r for r in report.to_json()["results"] if r["measure_id"] == "cla_rate_per_10k")
     rates = [float(v) for v in (published_values(shared_data, code).get("cla_rate_per_10k") for code in own) if v and v[0].isdigit()]
     assert cla["sn_count"] == len(rates) and cla["sn_average"] == pytest.approx(round(sum(rates) / len(rates), 1))

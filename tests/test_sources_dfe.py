@@ -12,7 +12,7 @@ from workbook_builder.measures.resolve import Resolver
 from workbook_builder.observations import parse_number
 from workbook_builder.sources.dfe import DfeTable
 
-from .conftest import ROOT
+from .conftest import ROOT, sample_la
 
 
 def _rows(path: Path) -> list[dict]:
@@ -22,10 +22,9 @@ def _rows(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def real_inputs(shared_data, tmp_path_factory) -> Path:
-    """An inputs folder whose dfe/ is the real DfE folder and whose neighbours are the project's table."""
+    """An inputs folder whose dfe/ is the real DfE folder."""
     folder = tmp_path_factory.mktemp("real_inputs")
     (folder / "dfe").symlink_to(shared_data / "dfe", target_is_directory=True)
-    (folder / "reference").symlink_to(ROOT / "inputs" / "sample" / "reference", target_is_directory=True)
     return folder
 
 
@@ -35,7 +34,7 @@ def resolver(real_inputs) -> Resolver:
     sources = {**mapping.sources,  # dfe_csv sources read through the resolver's own DfE path (not published.yaml)
                "dfe_cla_rate": Source(kind="dfe_csv", path="dfe/cla_number_and_rate_per_10k_children.csv"),
                "dfe_care_leavers": Source(kind="dfe_csv", path="dfe/la_care_leavers_activity.csv")}
-    return Resolver(mapping=mapping.model_copy(update={"sources": sources}), inputs=real_inputs, project_root=ROOT)
+    return Resolver(mapping=mapping.model_copy(update={"sources": sources}), inputs=real_inputs, project_root=ROOT, la=sample_la())
 
 
 def _measure(resolver, measure_id):
@@ -56,7 +55,7 @@ def test_real_cla_rate_equals_dfe_published_figures(resolver, shared_data):
 def test_real_sn_mean_is_computed_by_code_from_per_la_rows(resolver, shared_data):
     locator = Locator(source="dfe_care_leavers", filters={"age": "Aged 19 to 21", "activity": "Total in education, employment or training"}, column="percentage")
     sn = resolver.locate(locator, "sn", _measure(resolver, "care_leavers_eet_19_21_pct"))
-    codes = [row[3] for row in csv.reader((ROOT / "inputs/sample/reference/statistical_neighbours.csv").open())][1:]
+    codes = [row[3] for row in csv.reader((ROOT / "mappings/statistical_neighbours.csv").open()) if row[0] == "E06000051"]
     values = []
     for row in _rows(shared_data / "dfe" / "la_care_leavers_activity.csv"):
         if (row["time_period"] == "2024" and row["new_la_code"] in codes and row["age"] == "Aged 19 to 21"

@@ -49,7 +49,7 @@ def test_reordered_rows_and_columns_still_get_the_right_values(tmp_path):
         return ["notes"] + order
 
     project = _project(tmp_path, mutate_order=move_columns, mutate_mapping=reverse)
-    [result] = build(["appendix_x"], inputs=ROOT / "inputs" / "sample", out_dir=tmp_path / "out", built_at=FIXED_BUILT_AT, root=project)
+    [result] = build(["appendix_x"], inputs=ROOT / "inputs" / "sample", out_dir=tmp_path / "out", built_at=FIXED_BUILT_AT, root=project, la="E06000051")
     card = Scorecard(result.output)
     from openpyxl.utils import column_index_from_string as index
 
@@ -69,5 +69,5 @@ def test_a_template_missing_a_measure_row_is_a_clear_error(tmp_path):
 
     project = _project(tmp_path, mutate_mapping=drop_one)
     with pytest.raises(UserError, match="no row for measure id\\(s\\) voice_influence_pct"):
-        build(["appendix_x"], inputs=ROOT / "inputs" / "sample", out_dir=tmp_path / "out", root=project)
+        build(["appendix_x"], inputs=ROOT / "inputs" / "sample", out_dir=tmp_path / "out", root=project, la="E06000051")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -19,7 +19,7 @@ from ..errors import UserError
 from ..yamlfile import LineDict, line_of, validate
 from ..yamlfile import load as load_yaml
 from ..sources import KINDS, reader
-from ..sources.base import Locator
+from ..sources.locator import Locator
 
 SERIES_LABELS = {"la": "LA", "sn": "SN", "england": "England", "previous": "Previous", "target": "Target"}
 

@@ -1,5 +1,5 @@
-"""What every source reader shares: the locator it is asked, the context it reads in, and the
-record of the input file it reads.
+"""What every source reader shares: the context it reads in and the record of the input file it reads
+(the locator it is asked is :class:`workbook_builder.sources.locator.Locator`).
 
 A reader module (one per source kind, registered in :mod:`workbook_builder.sources`) exposes
 
@@ -21,9 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..authorities import LocalAuthority
 from ..errors import UserError
@@ -93,51 +90,6 @@ def require_file(path: Path, what: str) -> Path:
     return path
 
 
-class Locator(BaseModel):
-    """Where one value is in one source: what a mapping asks of a reader.
-
-    * workbook/CSV tables (ChAT, local): ``sheet``, ``table`` (title above the header row),
-      ``row`` (label in the table's first column) and ``column`` (header);
-    * long tables (DfE open data, local): ``filters`` (column: value) and ``column``, with
-      ``period`` ('latest', 'previous' or a value of the period column);
-    * DfE open data: ``area`` (la, sn, england) defaults from the series being filled;
-    * LAIT downloads: ``sheet`` (the indicator sheet or its title) and ``period`` (a year
-      column, 'latest' or 'previous'), the row found from ``area`` (the LA by code, England,
-      or the statistical-neighbour row); no ``column``.
-    Optional arithmetic, done by the resolver on what the reader returns: ``divide_by`` (another
-    row/column of the same table or another filter set), then ``scale`` and ``round``.
-    Each reader's ``check`` says which of these fields its kind needs.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source: str
-    sheet: Optional[str] = None
-    table: Optional[str] = None
-    row: Optional[str] = None
-    column: Optional[str] = None
-    filters: dict[str, Union[str, int]] = Field(default_factory=dict)
-    period: str = "latest"
-    period_column: Optional[str] = None
-    area: Optional[Literal["la", "sn", "england"]] = None
-    divide_by: Optional["Locator"] = None
-    scale: Optional[float] = None
-    round: Optional[int] = None
-    line: int = 0
-
-    @field_validator("filters", mode="before")
-    @classmethod
-    def _filters_as_text(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k): str(v) for k, v in value.items()}
-        return value
-
-    @property
-    def filters_text(self) -> str:
-        """The filters as the Audit shows them: ``measure=cla_rate, age=0-17``."""
-        return ", ".join(f"{k}={v}" for k, v in self.filters.items())
-
-
 @dataclass
 class Context:
     """What a reader is given with a locator: the LA, the input file, who asked, and the period rules.
@@ -173,4 +125,4 @@ def area_label(area: str, la: LocalAuthority) -> str:
     return {"la": f"{la.name} ({la.code})", "sn": "statistical neighbours", "england": "England"}.get(area, area)
 
 
-__all__ = ["AREAS", "Context", "InputFile", "Locator", "area_label", "display_path", "require_file"]
+__all__ = ["AREAS", "Context", "InputFile", "area_label", "display_path", "require_file"]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..observations import Observation
-from .base import Context, Locator
+from .base import Context
+from .locator import Locator
 from .tables import check_table_locator, find_table, norm, observe_table, read_grid, sheet_names
 
 KIND = "chat"

@@ -24,7 +24,8 @@ import pandas as pd
 
 from ..errors import UserError
 from ..observations import NO_DATA, Observation, describe_symbol, parse_number
-from .base import Context, Locator
+from .base import Context
+from .locator import Locator
 from .neighbours import neighbour_mean
 
 KIND = "dfe_csv"

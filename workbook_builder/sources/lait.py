@@ -30,7 +30,8 @@ from functools import lru_cache
 
 from ..errors import UserError
 from ..observations import NO_DATA, Observation, describe_symbol, parse_number
-from .base import Context, Locator
+from .base import Context
+from .locator import Locator
 from .tables import Grid, norm, read_grid, sheet_names
 
 KIND = "lait"

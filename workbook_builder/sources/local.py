@@ -11,7 +11,8 @@ value``). A locator gives ``sheet`` and ``table`` where the workbook has several
 from __future__ import annotations
 
 from ..observations import Observation
-from .base import Context, Locator
+from .base import Context
+from .locator import Locator
 from .tables import check_table_locator, observe_table, table_periods
 
 KIND = "local_table"

@@ -19,7 +19,8 @@ import pandas as pd
 
 from ..errors import UserError
 from ..observations import Observation
-from .base import Context, Locator
+from .base import Context
+from .locator import Locator
 
 KIND = "survey"
 SCOPE = "local"  # one council's own responses
