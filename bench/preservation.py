@@ -22,7 +22,6 @@ import openpyxl  # noqa: E402
 
 from workbook_builder.writers.ooxml import WorkbookPackage  # noqa: E402
 
-
 KINDS = {  # what a person would miss, by part name
     "image": ("xl/media/",), "VML shape (button, comment box)": (".vml",), "drawing": ("xl/drawings/drawing",),
     "comment": ("comments",), "chart": ("xl/charts/chart",), "printer settings": ("printerSettings",),

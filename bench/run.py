@@ -165,7 +165,10 @@ def _ratio(result: Result) -> str:
 def run_cases(repeat: int, only: str | None) -> list[Result]:
     results: list[Result] = []
     work = Path(tempfile.mkdtemp(prefix="scorecard-bench-"))
-    want = (lambda name: only is None or only.lower() in name.lower())
+
+    def want(name: str) -> bool:
+        return only is None or only.lower() in name.lower()
+
     if want("full build"):
         args = ["build", "--out", str(work / "out"), "--built-at", "2026-07-01 09:00"]
         build = command([PY, "-m", "workbook_builder", *args], repeat)

@@ -40,7 +40,7 @@ def test_broken_mapping_exits_2_naming_file_line_and_key(tmp_path):
 
 def test_unknown_source_in_mapping_is_named(tmp_path):
     text = MAPPING.read_text(encoding="utf-8").replace("{source: dfe_cin, filters: {indicator: Re-referrals", "{source: dfe_cinn, filters: {indicator: Re-referrals", 1)
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "dfe_cinn" in l)
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "dfe_cinn" in text_line)
     result = run("validate", "--inputs", str(ROOT / "inputs" / "sample"), cwd=project_with_mapping(tmp_path, text))
     assert result.returncode == 2
     assert f"appendix_x.yaml:{line}:" in result.stderr and "unknown source 'dfe_cinn'" in result.stderr
@@ -83,8 +83,8 @@ def test_suppressed_la_value_stays_c_with_a_note(tmp_path):
     shutil.copytree(ROOT / "inputs" / "sample", inputs)
     path = inputs / "dfe" / "la_care_leavers_activity.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines = [l.replace('E06000051,Aged 19 to 21,"Total in education, employment or training",270,50', 'E06000051,Aged 19 to 21,"Total in education, employment or training",c,c')
-             if l.startswith("2025") else l for l in lines]
+    lines = [row.replace('E06000051,Aged 19 to 21,"Total in education, employment or training",270,50', 'E06000051,Aged 19 to 21,"Total in education, employment or training",c,c')
+             if row.startswith("2025") else row for row in lines]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     from workbook_builder.build import build
 

@@ -16,8 +16,9 @@ from python_calamine import CalamineWorkbook
 
 from workbook_builder.errors import UserError
 from workbook_builder.writers.ooxml import CFRule, Formula, WorkbookPackage
-from workbook_builder.writers.ooxml.worksheet import SHEET_ORDER, excel_serial
 from workbook_builder.writers.ooxml.styles import STYLESHEET_ORDER
+from workbook_builder.writers.ooxml.worksheet import SHEET_ORDER, excel_serial
+
 from .conftest import soffice as find_soffice
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "excel-authored"

@@ -24,8 +24,9 @@ import pytest
 from lxml import etree
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-from workbook_builder.writers.ooxml import WorkbookPackage
 from workbook_builder.refs import cell_ref, parse_range
+from workbook_builder.writers.ooxml import WorkbookPackage
+
 from .conftest import soffice as find_soffice
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "excel-authored"

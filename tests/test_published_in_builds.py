@@ -112,7 +112,7 @@ def test_unknown_published_id_names_the_mapping_line(tmp_path):
     shutil.copytree(ROOT / "templates", root / "templates")
     path = root / "mappings" / "appendix_x.yaml"
     text = path.read_text(encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "sn: {published: cla_rate_per_10k}" in l)
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "sn: {published: cla_rate_per_10k}" in text_line)
     path.write_text(text.replace("sn: {published: cla_rate_per_10k}", "sn: {published: cla_rate_per_100k}"), encoding="utf-8")
     from workbook_builder.errors import UserError
 

@@ -27,11 +27,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .workspace import PACKAGE_ROOT, project_root
 from .config import KEYS, user_config_path, write_config
 from .errors import UserError
 from .files import make_folder, write_atomic
 from .vba import EXCEL_WORKBOOK_GUID, EXCEL_WORKSHEET_GUID, Module, build_project, document_module, read_source
+from .workspace import PACKAGE_ROOT, project_root
 
 ADDIN_NAME = "Scorecard.xlam"
 ADDIN_CONTENT_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"

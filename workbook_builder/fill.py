@@ -19,9 +19,9 @@ from pathlib import Path
 from . import __version__
 from .errors import UserError
 from .observations import file_sha256
+from .refs import col_letters, parse_cell, sheet_ref
 from .sources.base import display_path
 from .writers.ooxml import Formula, WorkbookPackage
-from .refs import col_letters, parse_cell, sheet_ref
 
 TYPES = ("number", "text", "date", "formula", "blank")
 CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")

@@ -193,8 +193,8 @@ def build_project(modules: list[Module]) -> bytes:
     from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
     from ms_ovba.Models.Entities.std_module import StdModule
     from ms_ovba.Models.Fields.libid_reference import LibidReference
-    from ms_ovba.Views.project_ole_file import ProjectOleFile
     from ms_ovba.vbaProject import VbaProject
+    from ms_ovba.Views.project_ole_file import ProjectOleFile
 
     class ClassModule(ModuleBase):
         """A class module: listed as ``Class=`` in PROJECT, MODULETYPE 0x0022 in dir (MS-OVBA 2.3.4.2.3.2.8)."""

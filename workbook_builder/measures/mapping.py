@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..audiences import AUDIENCES
 from ..errors import UserError
-from ..yamlfile import LineDict, line_of, validate
-from ..yamlfile import load as load_yaml
 from ..sources import KINDS, reader
 from ..sources.locator import Locator
+from ..yamlfile import LineDict, line_of, validate
+from ..yamlfile import load as load_yaml
 
 SERIES_LABELS = {"la": "LA", "sn": "SN", "england": "England", "previous": "Previous", "target": "Target"}
 

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from functools import lru_cache
+from pathlib import Path
 
 from ..errors import UserError
 from ..observations import NO_DATA, Observation, describe_symbol, parse_number

@@ -14,14 +14,13 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import UserError
 from ..observations import NO_DATA, Observation, describe_symbol, is_symbol, parse_number
-from ..refs import col_letters as column_letter, sheet_ref
-
+from ..refs import col_letters as column_letter
+from ..refs import sheet_ref
 
 _SPACES_RE = re.compile(r"\s+")
 
@@ -89,7 +88,7 @@ def _workbook_grids(path: str, mtime_ns: int) -> dict[str, list[list[object]]]:
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
-        except Exception:  # chartsheets and the like have no cells
+        except Exception:  # noqa: BLE001 - calamine raises its own types; chartsheets and the like have no cells
             continue
         grids[name] = [[clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
     return grids

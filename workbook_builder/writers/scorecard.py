@@ -26,7 +26,8 @@ from ..refs import sheet_ref
 from ..sources.tables import norm
 from .audit_rows import AuditRow
 from .formats import number_format
-from .ooxml import CFRule, Formula, Worksheet, WorkbookPackage
+from .ooxml import CFRule, Formula, WorkbookPackage, Worksheet
+
 #: Columns the writer fills with judgements or notes rather than a series.
 JUDGED = ("rag", "direction", "notes")
 #: Columns that belong to the template (text written when it was made), never filled.

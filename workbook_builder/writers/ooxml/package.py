@@ -16,10 +16,9 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from ... import refs as R
 from ...errors import UserError
 from ...files import write_atomic
-
-from ... import refs as R
 from . import xml as X
 from .xml import NS_CT, NS_PKG_REL, NS_R, q
 

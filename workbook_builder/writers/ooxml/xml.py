@@ -120,10 +120,6 @@ def insert_in_order(parent, new_el, order: Sequence[str], ns: str = NS_MAIN):
     return new_el
 
 
-def find_child(parent, name: str, ns: str = NS_MAIN):
-    return parent.find(q(name, ns))
-
-
 def get_or_create(parent, name: str, order: Sequence[str], ns: str = NS_MAIN, **attrs):
     el = parent.find(q(name, ns))
     if el is None:
