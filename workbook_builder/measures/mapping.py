@@ -281,7 +281,7 @@ def _check_sources(mapping: Mapping, raw: dict) -> None:
                 specs.append(("monthly", measure.monthly))
             for series, spec in specs:
                 where = ("sections", s_index, "measures", m_index) + (("monthly",) if series == "monthly" else ("series", series))
-                for locator in _locators(spec):
+                for locator in locators_in(spec):
                     key = ".".join(map(str, where))
                     if locator.source not in mapping.sources:
                         line, _ = line_of(raw, where + ("source",))
@@ -298,7 +298,8 @@ def _check_sources(mapping: Mapping, raw: dict) -> None:
                                         hint="The README's mapping format says what each source kind's locator holds.")
 
 
-def _locators(spec: Series):
+def locators_in(spec: Series):
+    """A series' locator and the locators it divides by (none for a constant or an unavailable value)."""
     while isinstance(spec, Locator):
         yield spec
         spec = spec.divide_by

@@ -76,22 +76,21 @@ class Resolver:
         if source_id in self.files:
             return self.files[source_id]
         source = self.mapping.sources[source_id]
-        kind = reader(source.kind)
         pattern = self.inputs / source.path
-        matches = sorted(Path(p) for p in glob.glob(str(pattern))) if glob.has_magic(source.path) else [pattern]
-        if len(matches) > 1:
-            raise UserError(f"{len(matches)} files match {pattern} for source '{source_id}': "
-                            f"{', '.join(m.name for m in matches)}",
-                            hint="Keep one extract per source in the inputs folder (move older ones elsewhere).")
-        path = matches[0] if matches else pattern
-        missing = ""
-        if kind.SCOPE == "local":
-            if self.extracts_for and self.extracts_for not in self.la.codes:
-                missing = f"no local extract for {self.la.name} (the inputs folder holds LA {self.extracts_for}'s)"
-            elif not path.is_file():
-                missing = f"no local extract for {self.la.name}"
+        local = reader(source.kind).SCOPE == "local"
+        if local and self.extracts_for and self.extracts_for not in self.la.codes:
+            # another LA's extracts: not looked at, not even to find their names
+            path, missing = pattern, f"no local extract for {self.la.name} (the inputs folder holds LA {self.extracts_for}'s)"
         else:
-            require_file(path, f"input file for source '{source_id}'")
+            matches = sorted(Path(p) for p in glob.glob(str(pattern))) if glob.has_magic(source.path) else [pattern]
+            if len(matches) > 1:
+                raise UserError(f"{len(matches)} files match {pattern} for source '{source_id}': "
+                                f"{', '.join(m.name for m in matches)}",
+                                hint="Keep one extract per source in the inputs folder (move older ones elsewhere).")
+            path = matches[0] if matches else pattern
+            missing = f"no local extract for {self.la.name}" if local and not path.is_file() else ""
+            if not local:
+                require_file(path, f"input file for source '{source_id}'")
         self.files[source_id] = InputFile(source_id=source_id, kind=source.kind, path=path,
                                           display_path=display_path(path, self.project_root, self.inputs),
                                           description=source.description, missing=missing)

@@ -16,7 +16,7 @@ from ..errors import UserError
 from ..observations import Observation
 from .base import Context
 from .locator import Locator
-from .tables import check_table_locator, find_table, norm, observe_table, read_grid, sheet_names
+from .tables import check_table_locator, describe_tables, find_table, norm, observe_table, read_grid, sheet_names
 
 KIND = "chat"
 SCOPE = "local"  # one council's own export
@@ -48,3 +48,9 @@ def _chat_period(path: Path, mtime_ns: int) -> str:
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-":  # ISO date from a date cell
         value = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
     return f"ChAT {value}" if value else ""
+
+
+def describe(locators: list[Locator]) -> list[str]:
+    """What the export must hold: its About sheet's extract date and the tables the mapping reads."""
+    return ["A ChAT export workbook (`.xlsx`). Its `About` sheet gives the `Extract date` (the period of every figure).",
+            *describe_tables(locators)]

@@ -40,6 +40,14 @@ def check(locator: Locator) -> str | None:
     return None
 
 
+def describe(locators: list[Locator]) -> list[str]:
+    """The open-data columns the mapping reads."""
+    columns = list(dict.fromkeys([k for loc in locators for k in loc.filters] + [loc.column for loc in locators]))
+    return ["A DfE open-data CSV as downloaded from explore-education-statistics.service.gov.uk: `time_period`, "
+            "`geographic_level`, `new_la_code`, `old_la_code`, `la_name` and the columns "
+            + ", ".join(f"`{c}`" for c in columns) + ". It holds every LA, so it is the same file for any council."]
+
+
 def observe(locator: Locator, area: str, context: Context) -> Observation:
     """The LA's value (its row matched by new or old code), England's (the national row), or the mean
     of the LA's statistical neighbours' values (their rows matched by code; suppressed ones left out

@@ -65,6 +65,14 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
         f"{cell} (row '{indicator.names.get(row, label)}', year {year})", period=year, transformation=how))
 
 
+def describe(locators: list[Locator]) -> list[str]:
+    """The indicator sheets the mapping reads."""
+    sheets = list(dict.fromkeys(loc.sheet for loc in locators))
+    return ["A LAIT download made for your LA (`.xlsx`): one indicator per sheet, a header row with `LA number`, `LA name` "
+            "and one column per year, then England, the regions, every LA and the statistical-neighbour average row.",
+            f"Indicator sheets read (by sheet name or title): {', '.join(f'`{s}`' for s in sheets)}."]
+
+
 def workbook(path: Path) -> "LaitWorkbook":
     """Every indicator sheet of a download, read once per version of the file."""
     return _workbook(path, path.stat().st_mtime_ns)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..observations import Observation
 from .base import Context
 from .locator import Locator
-from .tables import check_table_locator, observe_table, table_periods
+from .tables import check_table_locator, describe_tables, observe_table, table_periods
 
 KIND = "local_table"
 SCOPE = "local"  # one council's own extract
@@ -30,3 +30,8 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
 
 def periods(locator: Locator, context: Context) -> list[str]:
     return table_periods(locator, context)
+
+
+def describe(locators: list[Locator]) -> list[str]:
+    """What the report must hold: the tables, columns and rows the mapping reads."""
+    return ["A report from your own systems (CSV, or an Excel workbook with the sheets named below).", *describe_tables(locators)]

@@ -167,3 +167,11 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
            "mean_score": f"mean of {row['responses']} scores (1–5), rounded to 2 dp"}.get(column, "count of scored responses")
     return Observation(value=value, provenance=context.provenance(
         f"responses with term={term}; {locator.filters_text}; column {column}", period=term, transformation=how))
+
+
+def describe(locators: list[Locator]) -> list[str]:
+    """The responses file's columns, with an example row."""
+    outcomes = sorted({str(loc.filters.get("outcome")) for loc in locators if loc.filters.get("outcome")})
+    return [f"One row per response and question, with the columns {', '.join(f'`{c}`' for c in COLUMNS)}; for example "
+            "`R0001, 2026-01-21, Parent carer, My voice is heard, <question>, 4` (score 1-5; blank when not answered).",
+            f"Outcomes read: {', '.join(f'`{o}`' for o in outcomes)}." if outcomes else ""]

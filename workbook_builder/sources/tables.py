@@ -300,3 +300,35 @@ def _cell(table: Table, row: int, col: int, context, period: str, detail: str) -
             return Observation(value=value, note=describe_symbol(value) if is_symbol(value) else "", provenance=provenance)
         raw = value
     return Observation(value=raw, provenance=provenance)
+
+
+def describe_tables(locators) -> list[str]:
+    """What a file must hold for ``locators`` (all of one source), as Markdown lines for a workspace's
+    inputs README: each table's sheet and title, the columns read, and an example row."""
+    groups: dict[tuple, list] = {}
+    for locator in locators:
+        groups.setdefault((locator.sheet, locator.table), []).append(locator)
+    lines = []
+    for (sheet, title), group in groups.items():
+        where = ", ".join(filter(None, [f"sheet `{sheet}`" if sheet else "", f"the table titled `{title}`" if title else ""])) or "the first table"
+        labelled = [loc for loc in group if loc.row is not None]
+        long = [loc for loc in group if loc.row is None]
+        if labelled:
+            rows = list(dict.fromkeys(loc.row for loc in labelled))
+            columns = list(dict.fromkeys(loc.column for loc in labelled))
+            shown = "; ".join(f"`{r}`" for r in rows[:3]) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+            lines.append(f"- {where}: a row label in the first column and a header row; rows read: {shown}; "
+                         f"columns read: {', '.join(f'`{c}`' for c in columns)}.")
+        if long:
+            columns = list(dict.fromkeys([k for loc in long for k in loc.filters]
+                                         + [c for loc in long for c in [loc.period_column] if c]
+                                         + [loc.column for loc in long]))
+            first = long[0]
+            example = {**{k: str(v) for k, v in first.filters.items()}, **({first.period_column: "<period>"} if first.period_column else {}),
+                       first.column: "<value>"}
+            values = sorted({str(v) for loc in long for k, v in loc.filters.items() if k == next(iter(first.filters), None)})
+            lines.append(f"- {where}: one row per value, with the columns {', '.join(f'`{c}`' for c in columns)}; for example "
+                         + ", ".join(f"{k} = `{example.get(k, '…')}`" for k in columns) + "."
+                         + (f" Values of `{next(iter(first.filters))}` read: {', '.join(f'`{v}`' for v in values[:6])}"
+                            + (f" and {len(values) - 6} more." if len(values) > 6 else ".") if values else ""))
+    return lines

@@ -25,7 +25,7 @@ def write_info(package: WorkbookPackage, la: LocalAuthority, resolved: list[Reso
     la_periods = sorted({m.values["la"].provenance.period for m in resolved
                          if m.values["la"].provenance and m.values["la"].provenance.period})
     shown = period or "latest available for each measure"
-    info = (f"Reporting period: {shown}. Latest data used: {', '.join(la_periods)}. Built {stamp.built_at} by scorecard "
+    info = (f"Reporting period: {shown}. Latest data used: {', '.join(la_periods) or 'none yet'}. Built {stamp.built_at} by scorecard "
             f"{stamp.version} from {len(files)} input files. Every figure is explained on the Audit sheet; inputs are on the Sources sheet.")
     if "scorecardinfo" in targets:
         sheet, ref = targets["scorecardinfo"]
