@@ -141,6 +141,37 @@ def test_xlsx_report_is_judged_by_conditional_formatting_and_audited(shared_data
     cell = published["Cell"].split("!")[1]
     assert published["Value"] == ws[cell].value == 121
     assert published["SHA-256"] == hashlib.sha256((shared_data / "dfe" / "cla_number_and_rate_per_10k_children.csv").read_bytes()).hexdigest()
+    assert published["Mapping"] == f"mappings/published.yaml:{(ROOT / 'mappings' / 'published.yaml').read_text().splitlines().index('  cla_rate_per_10k:') + 1}"
+    sn = next(a for a in audit if a["Measure id"] == "cla_rate_per_10k" and a["Series"] == "SN average")
+    assert sn["Transformation"].startswith("mean of 10 of 10 statistical neighbours") and sn["Value"] == ws[sn["Cell"].split("!")[1]].value
+
+
+def test_the_report_is_written_as_a_build_writes_workbooks(shared_data, tmp_path):
+    """The same Audit and Sources columns as a build, the same file mode as any new file, no temporary file left."""
+    import os
+
+    import openpyxl
+
+    from workbook_builder.writers.audit_rows import AUDIT_COLUMNS, SOURCES_COLUMNS
+
+    local = write_local(tmp_path / "local.csv", published_values(shared_data, "E06000051"))
+    out = tmp_path / "out" / "report.xlsx"
+    out.parent.mkdir()
+    assert reconcile_cli(shared_data, local, "--xlsx", str(out)).returncode == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert [c.value for c in next(book["Audit"].iter_rows(max_row=1))] == [title for _name, title, _width in AUDIT_COLUMNS]
+    assert [c.value for c in next(book["Sources"].iter_rows(max_row=1))] == [title for title, _width in SOURCES_COLUMNS]
+    probe = tmp_path / "out" / "probe"
+    probe.touch()
+    assert out.stat().st_mode & 0o777 == probe.stat().st_mode & 0o777  # not the 0600 of a NamedTemporaryFile
+    assert sorted(p.name for p in out.parent.iterdir()) == ["probe", "report.xlsx"]
+    locked = tmp_path / "out" / "~$report.xlsx"
+    locked.touch()
+    again = reconcile_cli(shared_data, local, "--xlsx", str(out))
+    assert again.returncode == 2 and "open in Excel" in again.stderr  # the lock file of a report open in Excel is respected
+    os.unlink(locked)
+    assert reconcile_cli(shared_data, local, "--xlsx", str(local)).returncode == 2  # never over its own input
+    assert local.read_text().startswith("measure_id,period,value")
 
 
 @pytest.mark.parametrize("la_code, name", [("E06000064", "Westmorland and Furness"), ("E09000002", "Barking and Dagenham"),

@@ -61,6 +61,7 @@ def parse_cell(ref: str) -> tuple[int, int]:
 
 
 def cell_ref(row: int, col: int, *, absolute: bool = False) -> str:
+    """(12, 2) -> 'B12' (or '$B$12' when ``absolute``)."""
     if not isinstance(row, int) or not 1 <= row <= MAX_ROW:
         raise UserError(f"Row number {row!r} is outside Excel's range 1..{MAX_ROW}.")
     if absolute:
@@ -87,6 +88,7 @@ def parse_range(ref: str) -> Range:
 
 
 def format_range(rng: Range) -> str:
+    """(1, 1, 3, 3) -> 'A1:C3'; a one-cell range is written as the cell ('B2')."""
     r1, c1, r2, c2 = rng
     a = cell_ref(r1, c1)
     b = cell_ref(r2, c2)
@@ -115,15 +117,18 @@ def parse_sqref(sqref: str) -> list[Range]:
 
 
 def normalise_sqref(sqref: str) -> str:
+    """A conditional-format range list in canonical form: each range ordered and upper-case."""
     return " ".join(format_range(r) for r in parse_sqref(sqref))
 
 
 def in_range(row: int, col: int, rng: Range) -> bool:
+    """Whether the cell (row, col) lies inside ``rng``."""
     r1, c1, r2, c2 = rng
     return r1 <= row <= r2 and c1 <= col <= c2
 
 
 def union(a: Range | None, b: Range) -> Range:
+    """The smallest range holding both ``a`` and ``b`` (``b`` alone when ``a`` is None): a sheet's used area grown by a cell."""
     if a is None:
         return b
     return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])

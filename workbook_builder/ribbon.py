@@ -31,6 +31,7 @@ from . import build as library
 from .config import Config, find_config, load_config
 from .errors import UserError
 from .files import make_folder
+from .refs import sheet_ref
 
 LOG_NAME = "scorecard-excel.log"
 
@@ -238,7 +239,7 @@ def trace_selected_cell(workbook: str | Path | None = None, cell: str | None = N
         ref = cell
         if ref is None:
             selection = book.app.selection
-            ref = f"'{selection.sheet.name}'!{selection.get_address(False, False).split(':')[0]}"
+            ref = sheet_ref(selection.sheet.name, selection.get_address(False, False).split(":")[0])
         if path is None:
             raise UserError(f"the active workbook ({getattr(book, 'name', '?')}) has not been saved, so it has no Audit sheet to read",
                             hint="Open a workbook built by scorecard (see the outputs folder) and select one of its figures.")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..audiences import AUDIENCES
 from ..errors import UserError
+from ..periods import MONTH_KEYS
 from ..sources import KINDS, reader
 from ..sources.locator import Locator
 from ..yamlfile import LineDict, line_of, validate
@@ -170,7 +171,7 @@ DEFAULT_COLUMNS = {
     "key": "Key", "measure": "Outcome / Measure", "source": "Source (Benchmark / Local)", "frequency": "Freq",
     "la": "{la}", "sn": "Stat Neighbours", "england": "England", "target": "Target / Trajectory",
     "lead": "Lead (owner)", "rag": "RAG", "direction": "Direction", "previous": "Previous", "notes": "Notes",
-    **{m: m.capitalize() for m in ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")},
+    **{m: m.capitalize() for m in MONTH_KEYS},
 }
 
 

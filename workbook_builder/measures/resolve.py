@@ -43,6 +43,7 @@ class ResolvedMeasure:
 
     @property
     def id(self) -> str:
+        """The measure's id: its row's key in the template."""
         return self.measure.id
 
 

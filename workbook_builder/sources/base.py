@@ -69,10 +69,12 @@ class InputFile:
 
     @property
     def sha256(self) -> str:
+        """The file's SHA-256 (computed once per version of the file); empty for a missing extract."""
         return "" if self.missing else file_sha256(self.path)
 
     @property
     def size(self) -> int | str:
+        """The file's size in bytes; empty for a missing extract."""
         return "" if self.missing else self.path.stat().st_size
 
     @property
@@ -82,6 +84,7 @@ class InputFile:
 
 
 def require_file(path: Path, what: str) -> Path:
+    """``path`` when it is a file; otherwise a UserError naming ``what`` and where to fix the path."""
     if not path.is_file():
         raise UserError(
             f"{what} not found: {path}",

@@ -113,6 +113,7 @@ class DfeTable:
 
     @classmethod
     def read(cls, path: Path) -> "DfeTable":
+        """Read a DfE open-data CSV as text (BOM, header case and padded codes tidied); not one is a UserError naming the file."""
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except UnicodeDecodeError:
@@ -147,6 +148,7 @@ class DfeTable:
         return _load(str(path), stat.st_mtime_ns, stat.st_size)
 
     def column(self, name: str) -> str:
+        """The file's name for column ``name`` (any case); an unknown column is an error listing the file's columns."""
         key = name.strip().lower()
         if key not in self.frame.columns:
             raise UserError(

@@ -112,6 +112,7 @@ class LaitIndicator:
     names: dict[int, str] = field(default_factory=dict)  # row -> area name as printed
 
     def latest(self, back: int = 0) -> str:
+        """The latest year column (``back`` = 1: the year before it)."""
         years = list(self.years)
         if len(years) <= back:
             raise UserError(f"{self.grid.where()}: only {len(years)} year(s), so no year {back} before the latest")
@@ -179,6 +180,7 @@ class LaitWorkbook:
 
     @classmethod
     def read(cls, path: Path, sheets: list[str] | None = None) -> "LaitWorkbook":
+        """Every indicator sheet of a download (or the named ``sheets``), skipping contents and notes sheets."""
         path = Path(path)
         names = sheets if sheets is not None else sheet_names(path)
         indicators = {}
@@ -195,6 +197,7 @@ class LaitWorkbook:
         return cls(path=path, indicators=indicators)
 
     def indicator(self, sheet: str) -> LaitIndicator:
+        """The indicator on sheet ``sheet``, found by the sheet's name or by its title (case and spacing ignored)."""
         for name, indicator in self.indicators.items():
             if norm(name) == norm(sheet) or norm(indicator.title) == norm(sheet):
                 return indicator

@@ -17,6 +17,7 @@ from .tables import find_table, read_grid
 
 @dataclass(frozen=True)
 class Neighbour:
+    """One of an LA's statistical neighbours: its code, its name (for people), and how close it is (1 = closest)."""
     code: str
     name: str
     rank: int
@@ -69,6 +70,7 @@ class NeighbourMean:
 
     @property
     def transformation(self) -> str:
+        """What the Audit says of the mean: how many neighbours of how many, who was left out, and each value used."""
         if not self.used:
             return "mean of 0 neighbours"
         text = f"mean of {len(self.used)} of {self.total} statistical neighbours"
@@ -78,6 +80,7 @@ class NeighbourMean:
 
     @property
     def note(self) -> str:
+        """What the Notes column says: who was left out, when anyone was."""
         if not self.used:
             return f"no statistical neighbour has a published value ({'; '.join(self.left_out)})"
         return f"SN mean of {len(self.used)} of {self.total}; {'; '.join(self.left_out)}" if self.left_out else ""

@@ -94,10 +94,12 @@ class SurveyResults:
 
     @property
     def columns(self) -> list[str]:
+        """The aggregated table's columns: what a survey locator's ``column`` and ``filters`` may name."""
         return list(self.table.columns)
 
     @cached_property
     def terms(self) -> list[str]:
+        """The terms the responses cover, in time order (the labels sort as the terms fall)."""
         return sorted({r["term"] for r in self.records})
 
     def select(self, filters: dict[str, str]) -> list[dict]:

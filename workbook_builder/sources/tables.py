@@ -34,6 +34,7 @@ def norm(text: object) -> str:
 
 
 def cell_ref(sheet: str, row: int, col: int) -> str:
+    """The Audit's reference to a cell read: ``'Sheet'!C9``."""
     return sheet_ref(sheet, f"{column_letter(col)}{row}")
 
 
@@ -65,11 +66,13 @@ class Grid:
     tables: dict = field(default_factory=dict, repr=False, compare=False)  # find_table's results, by title
 
     def ref(self, row: int, col: int) -> str:
+        """Where a value was read: a sheet-qualified cell, or for a CSV its row and column numbers."""
         if self.is_csv:
             return f"row {row}, column {col}"
         return cell_ref(self.sheet, row, col)
 
     def where(self) -> str:
+        """The grid as an error message names it: the file, and the sheet of a workbook."""
         return f"{self.path}" if self.is_csv else f"{self.path} sheet '{self.sheet}'"
 
 
@@ -119,6 +122,7 @@ def _read_grid(path: Path, mtime_ns: int, sheet: str | None) -> Grid:
 
 
 def sheet_names(path: Path) -> list[str]:
+    """The names of a workbook's sheets, in order."""
     return list(_workbook_grids(str(path), path.stat().st_mtime_ns))
 
 
@@ -147,6 +151,7 @@ class Table:
     _indexes: dict = field(default_factory=dict, repr=False, compare=False)  # columns -> body rows by their norm() values
 
     def column(self, header: str) -> int:
+        """The column headed ``header`` (case, spacing and curly quotes ignored); unknown, an error listing the headers."""
         key = norm(header)
         if key not in self.columns:
             raise UserError(
@@ -156,6 +161,7 @@ class Table:
         return self.columns[key]
 
     def row(self, label: str) -> int:
+        """The one body row labelled ``label`` in the label column; none or several is an error listing the labels."""
         found = self._index((self.label_col,)).get((norm(label),), [])
         if len(found) != 1:
             labels = [str(self.value(r, self.label_col)) for r in self.body]
@@ -167,6 +173,7 @@ class Table:
         return found[0]
 
     def value(self, row: int, col: int) -> object:
+        """The cleaned value at (row, col), None beyond the sheet's cells."""
         cells = self.grid.rows[row - 1] if row - 1 < len(self.grid.rows) else []
         return cells[col - 1] if col - 1 < len(cells) else None
 

@@ -65,30 +65,36 @@ class _Rels:
 
     @property
     def root(self):
+        """The ``<Relationships>`` element."""
         return self.tree.getroot()
 
     def items(self):
+        """Every ``<Relationship>`` element, in document order."""
         for el in self.root.findall(q("Relationship", NS_PKG_REL)):
             yield el
 
     def by_id(self, rid: str):
+        """The relationship with id ``rid``, or None."""
         for el in self.items():
             if el.get("Id") == rid:
                 return el
         return None
 
     def target_part(self, el) -> str | None:
+        """The part a relationship points at, as a package path (None for an external target such as a web link)."""
         if el.get("TargetMode") == "External":
             return None
         return self.pkg._resolve(self.source, el.get("Target", ""))
 
     def first_of_type(self, rel_type: str):
+        """The first relationship of type ``rel_type`` (a workbook has one styles part, one shared-strings part), or None."""
         for el in self.items():
             if el.get("Type") == rel_type:
                 return el
         return None
 
     def add(self, rel_type: str, target_part: str) -> str:
+        """Add a relationship to ``target_part`` under a new id (``rIdN``, never reusing one) and return the id."""
         ids = {el.get("Id") for el in self.items()}
         n = len(ids) + 1
         while f"rId{n}" in ids:
@@ -103,6 +109,7 @@ class _Rels:
         return rid
 
     def remove_target(self, part: str) -> None:
+        """Remove every relationship pointing at ``part`` (a part being dropped, such as a stale calcChain.xml)."""
         for el in list(self.items()):
             if self.target_part(el) == part:
                 self.root.remove(el)
@@ -110,6 +117,7 @@ class _Rels:
 
 
 def rels_part_for(part: str) -> str:
+    """The relationships part of ``part``: ``xl/workbook.xml`` -> ``xl/_rels/workbook.xml.rels``."""
     d, f = posixpath.split(part)
     return posixpath.join(d, "_rels", f + ".rels")
 
@@ -150,6 +158,8 @@ class WorkbookPackage:
 
     @classmethod
     def open(cls, path) -> "WorkbookPackage":
+        """Open a workbook for editing, refusing what is not an Excel package before decompressing anything:
+        an encrypted or old .xls file, a damaged zip, an oversized or zip-bomb part, a duplicated part."""
         self = cls()
         self.path = Path(path)
         self._resolved = self.path.resolve()
@@ -340,6 +350,7 @@ class WorkbookPackage:
                 self._touch(self._ct_part)
 
     def content_type(self, part: str) -> str | None:
+        """The content type ``[Content_Types].xml`` gives ``part`` (an Override, else the Default for its extension)."""
         ct = self._tree(self._ct_part).getroot()
         want = "/" + part.lstrip("/")
         for el in ct.findall(q("Override", NS_CT)):
@@ -371,6 +382,7 @@ class WorkbookPackage:
 
     @property
     def date1904(self) -> bool:
+        """Whether the workbook counts dates from 1904 (old Mac workbooks): dates written must follow it."""
         pr = self._wb.find(q("workbookPr"))
         return pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
 
@@ -474,6 +486,7 @@ class WorkbookPackage:
                 self._touch(part)
 
     def shared_strings(self) -> list[str]:
+        """The text of every shared string, read once (cells that use them are read through it; it is never changed)."""
         if self._shared_strings is None:
             rel = self._wb_rels.first_of_type(X.REL_SHARED_STRINGS)
             part = self._wb_rels.target_part(rel) if rel is not None else None
@@ -488,6 +501,7 @@ class WorkbookPackage:
     # ------------------------------------------------------------------ worksheets
 
     def worksheet(self, name: str):
+        """The worksheet called ``name`` (as Excel shows it), parsed on first use; an unknown name is an error listing the sheets."""
         from .worksheet import Worksheet
 
         ws = self._worksheets.get(name)
@@ -515,6 +529,8 @@ class WorkbookPackage:
         return ws
 
     def add_worksheet(self, name: str):
+        """A new, empty worksheet after the last sheet (registered in the workbook, its relationships, the content
+        types and app.xml), for the sheets a build adds: Audit and Sources."""
         from .worksheet import Worksheet, new_sheet_tree
 
         check_sheet_name(name)
@@ -594,6 +610,7 @@ class WorkbookPackage:
 
     @property
     def styles(self):
+        """The workbook's :class:`~workbook_builder.writers.ooxml.styles.Styles`, parsed on first use (created if the workbook has none)."""
         if self._styles is None:
             from .styles import Styles, new_styles_tree
 
@@ -630,6 +647,7 @@ class WorkbookPackage:
     # ------------------------------------------------------------------ calculation
 
     def request_full_recalc(self) -> None:
+        """Ask Excel to recalculate every formula on open (``fullCalcOnLoad``): cached results may be stale after an edit."""
         calc = X.get_or_create(self._wb, "calcPr", WORKBOOK_ORDER)
         if calc.get("fullCalcOnLoad") not in ("1", "true"):
             calc.set("fullCalcOnLoad", "1")
@@ -685,6 +703,11 @@ class WorkbookPackage:
                 zf.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
 
     def save(self, out_path, *, refuse_paths=()) -> None:
+        """Write the edited package to ``out_path`` through a temporary file that is then moved into place.
+
+        Refused before anything is written: the template itself or any of ``refuse_paths`` as the output, a
+        missing folder, a folder as the file, a workbook open in Excel (its ``~$`` lock file), and an extension
+        that does not match the workbook's type (Excel will not open an .xlsm saved as .xlsx)."""
         out = Path(out_path)
         target = out.resolve()
         label = str(out)
@@ -722,6 +745,7 @@ class WorkbookPackage:
 
 
 def check_sheet_name(name: str) -> None:
+    """Refuse a sheet name Excel would reject (empty, over 31 characters, ``[]:*?/\\``, edge apostrophes, 'History')."""
     if not isinstance(name, str) or not name.strip():
         raise UserError("A sheet name cannot be empty.")
     if len(name) > 31:

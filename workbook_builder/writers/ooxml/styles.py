@@ -74,6 +74,7 @@ def _c14n(el) -> bytes:
 
 
 class Styles:
+    """The workbook's ``styles.xml``, edited append-only: existing indexes never move, so every cell keeps its look."""
     def __init__(self, package, part: str, tree: etree._ElementTree):
         self._pkg = package
         self.part = part
@@ -114,14 +115,17 @@ class Styles:
         return idx
 
     def xf_count(self) -> int:
+        """How many cell formats (``cellXfs``) the workbook has: valid style indexes are 0 to this less one."""
         cx = self._root.find(q("cellXfs"))
         return 0 if cx is None else len(self._items(cx, "xf"))
 
     def dxf_count(self) -> int:
+        """How many differential formats (``dxfs``, used by conditional formatting) the workbook has."""
         d = self._root.find(q("dxfs"))
         return 0 if d is None else len(self._items(d, "dxf"))
 
     def check_xf(self, index, where: str) -> None:
+        """Refuse a style index the workbook does not have (a cell pointing at it makes Excel repair the file)."""
         if type(index) is int and 0 <= index < self._valid_xfs:  # styles are append-only: once valid, always valid
             return
         n = self._valid_xfs = self.xf_count()
@@ -139,6 +143,7 @@ class Styles:
     # ------------------------------------------------------------------ number formats
 
     def num_fmt_id(self, code: str) -> int:
+        """The id of number format ``code``: a built-in one, one the workbook defines already, or a new one appended."""
         if not isinstance(code, str) or not code:
             raise UserError(f"{self._where()}: number format {code!r} must be non-empty text such as '0.0%'.")
         X.check_xml_text(code, "Number format")
@@ -167,6 +172,8 @@ class Styles:
     def add_cell_style(self, *, num_fmt=None, bold=False, italic=False, font_color=None, font_size=None,
                        fill_color=None, wrap=False, h_align=None, v_align=None, border=False,
                        underline=False, base_style=None) -> int:
+        """A cell format with these properties, on top of ``base_style`` (a cell's own style, so a filled cell keeps its
+        borders and fill); appended once and reused for the same properties. Returns its index."""
         font_rgb = argb(font_color, "Font colour")
         fill_rgb = argb(fill_color, "Fill colour")
         if font_size is not None:
@@ -262,6 +269,7 @@ class Styles:
     # ------------------------------------------------------------------ differential formats
 
     def add_dxf(self, *, font_color=None, fill_color=None, bold=False) -> int:
+        """A differential format (what a conditional-formatting rule applies), appended once per set of properties."""
         font_rgb = argb(font_color, "Font colour")
         fill_rgb = argb(fill_color, "Fill colour")
         key = (font_rgb, fill_rgb, bool(bold))

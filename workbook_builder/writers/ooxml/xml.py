@@ -44,6 +44,7 @@ def q(tag: str, ns: str = NS_MAIN) -> str:
 
 
 def local(el) -> str | None:
+    """An element's local name, without its namespace; None for a comment or processing instruction."""
     tag = el.tag
     if not isinstance(tag, str):
         return None  # comment / processing instruction
@@ -80,6 +81,7 @@ def parse_xml(data: bytes, *, part: str, source: str) -> etree._ElementTree:
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
+    """A part as Excel writes it: UTF-8, with a standalone XML declaration."""
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -121,6 +123,7 @@ def insert_in_order(parent, new_el, order: Sequence[str], ns: str = NS_MAIN):
 
 
 def get_or_create(parent, name: str, order: Sequence[str], ns: str = NS_MAIN, **attrs):
+    """The child ``name`` of ``parent``, created (with ``attrs``) in its schema position when it is missing."""
     el = parent.find(q(name, ns))
     if el is None:
         el = etree.Element(q(name, ns), nsmap=None)
@@ -149,10 +152,12 @@ def escape_xstring(text: str) -> str:
 
 
 def unescape_xstring(text: str) -> str:
+    """The inverse of :func:`escape_xstring`: ``_x000D_`` back to a carriage return."""
     return _ESCAPED_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def check_xml_text(text: str, what: str) -> str:
+    """``text`` unchanged, or a UserError naming ``what`` when it holds a character XML cannot store."""
     if _ILLEGAL_XML_RE.search(text):
         raise UserError(f"{what} contains a control character that cannot be stored in a workbook: {text!r}.")
     return text
