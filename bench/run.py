@@ -192,9 +192,10 @@ def run_cases(repeat: int, only: str | None) -> list[Result]:
 
     if want("fill"):
         setup = ("from pathlib import Path\nimport tempfile\nfrom workbook_builder import build as b\n"
-                 "root = Path(%r)\np = b.plan(root / 'mappings' / 'appendix_x.yaml', root / 'inputs' / 'sample', root)\n"
+                 "from workbook_builder.workspace import load_workspace\n"
+                 "root = Path(%r)\np = b.plan(root / 'mappings' / 'appendix_x.yaml', load_workspace(root))\n"
                  "out = Path(tempfile.mkdtemp())" % str(ROOT))
-        subject = library(setup, "b.write(p, out, root=root, built_at='x')", fast)
+        subject = library(setup, "b.write(p, out, built_at='x')", fast)
         copy_setup = ("import zipfile, tempfile\nfrom pathlib import Path\nsrc = Path(%r)\nout = Path(tempfile.mkdtemp()) / 'copy.xlsx'"
                       % str(ROOT / "templates" / "appendix_x.xlsx"))
         copy_body = ("with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as zout:\n"

@@ -31,7 +31,7 @@ def write_audit(package: WorkbookPackage, rows: list[AuditRow], stamp: BuildStam
     sheet = package.add_worksheet("Audit")
     _header(package, sheet, [(title, width) for _name, title, width in AUDIT_COLUMNS])
     link = package.add_cell_style(font_color="0563C1", underline=True)
-    sheet.append_rows(2, (row.stamped(stamp).cells() for row in rows), styles={1: link})
+    sheet.append_rows(2, (row.cells(stamp) for row in rows), styles={1: link})
     sheet.add_hyperlinks((f"A{r}", row.cell, f"Go to {row.cell}") for r, row in enumerate(rows, 2))
     sheet.set_autofilter(f"A1:{col_letters(len(AUDIT_COLUMNS))}{max(len(rows) + 1, 2)}")
     return len(rows)

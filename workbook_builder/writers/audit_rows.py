@@ -9,6 +9,7 @@ back into the same objects. No heavy imports: tracing a cell loads nothing but p
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 SOURCES_COLUMNS: list[tuple[str, int]] = [
     ("Source", 18), ("Kind", 12), ("Description", 46), ("Path", 46), ("SHA-256", 20), ("Size (bytes)", 12),
@@ -48,12 +49,12 @@ class AuditRow:
     built_at: str = _column("Built at", 20, default="")
     tool_version: str = _column("Tool version", 12, default="")
 
-    def stamped(self, stamp: BuildStamp) -> "AuditRow":
-        return AuditRow(**{**self.__dict__, "built_at": stamp.built_at, "tool_version": stamp.version})
-
-    def cells(self) -> list[object]:
-        """The row as written, in column order."""
-        return [getattr(self, name) for name, _title, _width in AUDIT_COLUMNS]
+    def cells(self, stamp: BuildStamp | None = None) -> list[object]:
+        """The row as written, in column order; ``stamp`` gives the build's time and version."""
+        values = list(_ROW(self))
+        if stamp is not None:
+            values[-2:] = [stamp.built_at, stamp.version]
+        return values
 
     def items(self) -> list[tuple[str, object]]:
         """(column title, value) pairs, in column order: what `scorecard trace` prints."""
@@ -70,3 +71,4 @@ class AuditRow:
 
 #: (field of AuditRow, column title, column width), left to right: the Audit sheet's columns
 AUDIT_COLUMNS: list[tuple[str, str, int]] = [(f.name, f.metadata["title"], f.metadata["width"]) for f in fields(AuditRow)]
+_ROW = attrgetter(*(name for name, _title, _width in AUDIT_COLUMNS))  # a row's values in column order, in one call

@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import re
 import zipfile
 import zlib
 from pathlib import Path
 from urllib.parse import unquote
+from xml.sax.saxutils import escape as xml_escape
 
 from lxml import etree
 
@@ -442,12 +444,17 @@ class WorkbookPackage:
         if not old:
             return []
         hits = {i for i, text in enumerate(self.shared_strings()) if old in text}
+        # A sheet not parsed yet is parsed only if its bytes may hold the text: inline, or a value that is
+        # the index of a shared string holding it (a number equal to such an index only costs a parse).
+        indexes = re.compile(rb"<v>\s*(?:" + b"|".join(str(i).encode() for i in sorted(hits)) + rb")\s*</v>") if hits else None
         changed = []
         for record in self._sheets:
             if record["kind"] != "worksheet" or not record["part"]:
                 continue
-            if not hits and record["name"] not in self._worksheets and old.encode("utf-8") not in self._read(record["part"]):
-                continue  # neither a shared string nor an inline one holds the text: the sheet is not parsed
+            if record["name"] not in self._worksheets:
+                data = self._read(record["part"])
+                if old.encode("utf-8") not in data and (indexes is None or not indexes.search(data)):
+                    continue
             changed += [R.sheet_ref(record["name"], ref) for ref in self.worksheet(record["name"]).replace_text(old, new, hits)]
         self._replace_in_charts(old, new)
         self._replace_in_core_properties(old, new)
@@ -455,16 +462,21 @@ class WorkbookPackage:
 
     def _replace_in_charts(self, old: str, new: str) -> None:
         """Charts keep a copy of the text they show (series names read from header cells, titles):
-        the same replacement there, so a reader that does not recalculate sees the same words."""
+        the same replacement there, so a reader that does not recalculate sees the same words. Only
+        the text of ``<c:v>`` and ``<a:t>`` elements changes, in the part's own bytes: the rest of
+        the part (and every chart without the text) stays byte for byte as it was."""
         needle = old.encode("utf-8")
+        replacement = xml_escape(new).encode("utf-8")
+        text_element = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>)([^<]*)(</)")
         for name in self._order:
-            if not name.startswith("xl/charts/") or self.content_type(name) != CT_CHART or needle not in self._read(name):
+            if not name.startswith("xl/charts/") or name in self._dirty or needle not in self._read(name):
                 continue
-            root = self._tree(name).getroot()
-            for el in root.iter(q("v", NS_CHART), q("t", NS_DRAWING)):
-                if el.text and old in el.text:
-                    el.text = el.text.replace(old, new)
-            self._touch(name)
+            if self.content_type(name) != CT_CHART:
+                continue
+            data = self._read(name)
+            edited = text_element.sub(lambda m: m.group(1) + m.group(2).replace(needle, replacement) + m.group(3), data)
+            if edited != data:
+                self._raw[name] = edited
 
     def shared_string_item(self, index: int):
         """The ``<si>`` element of shared string ``index`` (read only: copy it before changing it)."""

@@ -598,34 +598,41 @@ class Worksheet:
         :meth:`WorkbookPackage.replace_text`); ``shared`` are the shared-string indexes known to
         hold it. Rich-text runs keep their formatting; a run boundary inside ``old`` is not matched."""
         shared = shared if shared is not None else {i for i, text in enumerate(self._pkg.shared_strings()) if old in text}
+        # Only the cells that can hold the text, found by XPath in one pass in C: inline strings containing it,
+        # and shared-string cells pointing at a string that does.
+        test = "(@t='inlineStr' and m:is//m:t[contains(., $old)])"
+        if shared:
+            test += " or (@t='s' and m:v[" + " or ".join(f"normalize-space(.)='{i}'" for i in sorted(shared)) + "])"
+        cells = self._root.xpath(f"m:sheetData/m:row/m:c[{test}]", namespaces={"m": NS_MAIN}, old=old)
+        if not cells:
+            return []
+        positions = None
+        if any(c.get("r") is None for c in cells):  # a cell without its reference: count its place
+            positions = {id(c): (rn, cn) for rn, cn, c in self._iter_cells()}
         headers = self._table_headers()
         changed = []
-        for rn, cn, c in self._iter_cells():
-            kind = c.get("t")
-            if kind == "inlineStr":
+        for c in cells:
+            rn, cn = positions[id(c)] if positions else R.parse_cell(c.get("r"))
+            if (rn, cn) in headers:
+                continue
+            if c.get("t") == "inlineStr":
                 item = c.find(q("is"))
-            elif kind == "s" and shared:
-                v = c.find(q("v"))
-                try:
-                    index = int((v.text or "").strip()) if v is not None else -1
-                except ValueError:
-                    continue
-                item = self._pkg.shared_string_item(index) if index in shared else None
             else:
-                continue
-            if item is None or (rn, cn) in headers:
-                continue
-            runs = [t for t in item.iter(q("t")) if X.local(t.getparent()) != "rPh"]
-            if not any(old in (t.text or "") for t in runs):
+                item = self._pkg.shared_string_item(int(c.find(q("v")).text.strip()))
+            if item is None:
                 continue
             inline = etree.Element(q("is"))
             for child in item:
                 if X.local(child) not in ("rPh", "phoneticPr"):
                     inline.append(copy.deepcopy(child))
+            replaced = False
             for t in inline.iter(q("t")):
                 if t.text and old in t.text:
                     t.text = t.text.replace(old, X.escape_xstring(new))
                     t.set(f"{{{NS_XML}}}space", "preserve")
+                    replaced = True
+            if not replaced:  # the text spans two runs: left as it is
+                continue
             for child in list(c):
                 if X.local(child) in ("v", "is"):
                     c.remove(child)
