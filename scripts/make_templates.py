@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from workbook_builder.measures.mapping import Mapping, load_mapping  # noqa: E402
+from workbook_builder.periods import MONTH_KEYS  # noqa: E402
 
 FIXED_TIME = dt.datetime(2026, 6, 1, 9, 0, 0)
 NAVY, SECTION, GRID = "#1F3864", "#D9E2F3", "#8EA9DB"
@@ -428,8 +429,7 @@ def main_all() -> None:
 # --- SEND data dashboard (seed 004) ------------------------------------------------------------
 
 DASHBOARD = ["measure", "metric", "good", "updated", "reporting_period", "frequency", "england", "target",
-             "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar",
-             "previous", "la", "direction", "notes", "key"]
+             *MONTH_KEYS, "previous", "la", "direction", "notes", "key"]
 DASH_WIDTHS = {"measure": 34, "metric": 26, "good": 22, "updated": 10, "reporting_period": 12, "frequency": 9,
                "england": 9, "target": 14, "previous": 9, "la": 9, "direction": 9, "notes": 30, "key": 14}
 

@@ -157,10 +157,8 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
     report = reconcile(la, period, local_csv, published_dir, tolerance=tolerance)
     console.print(f"Reconciliation: {report.la.name} ({report.code}), {period}  (local / published / SN mean (n) / England / quartile)",
                   markup=False)
-    for r in (result.as_dict() for result in report.results):
-        console.print(f"{r['status']:<18} {r['measure_id']:<46} {_text(r['local']):>7} / {_text(r['published']):>5} / "
-                      f"{_text(r['sn_average'])} ({r['sn_count']}) / {_text(r['england'])} / Q{_text(r['quartile']) or '-'}  {r['explanation']}",
-                      markup=False)
+    for result in report.results:
+        console.print(result.line(), markup=False)
     for line in report.summary():
         console.print(line, markup=False)
     if json_path:
@@ -214,10 +212,6 @@ def addin_install_command(addin) -> None:
     console.print(f"Settings: {done.config} {state}.", markup=False)
     for note in done.notes:
         console.print(note, markup=False)
-
-
-def _text(value) -> str:
-    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _shown(path: Path | None) -> str:

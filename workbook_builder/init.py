@@ -19,14 +19,16 @@ folder use it, as they use the project folder.
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .authorities import find_authority
 from .errors import UserError
 from .files import make_folder, write_atomic
-from .workspace import CONFIG_NAME, project_root, reference_file
+from .workspace import CONFIG_NAME, PACKAGE_ROOT, project_root, reference_file
 
 SAMPLE_DFE_NOTE = ("Sample DfE open-data file bundled with scorecard: synthetic figures for every LA, in DfE's format. "
                    "Replace it with DfE's own download before publishing anything.")
@@ -40,6 +42,7 @@ class Initialised:
     la: object  # LocalAuthority
     written: list[Path]
     reports: list = field(default_factory=list)  # ValidationReport, one per workbook
+    problem: str = ""  # what stopped the first validate, if anything did
 
     def summary(self) -> list[str]:
         lines = [f"Workspace for {self.la.name} ({self.la.code}) created in {self.folder}: "
@@ -47,6 +50,8 @@ class Initialised:
                  f"{sum(1 for p in self.written if p.parent.name == 'templates')} templates, inputs/ (its README.md says "
                  "which extract goes where) and outputs/."]
         lines += [report.summary() for report in self.reports]
+        if self.problem:
+            lines.append(f"Validating the new workspace stopped at a problem to fix first:\n{self.problem}")
         missing = sorted({w.split(": ", 1)[0] for r in self.reports for w in r.warnings if "no local extract" in w})
         if missing:
             lines.append(f"Still missing (their rows say No data until they are added): {', '.join(missing)}.")
@@ -62,9 +67,8 @@ def short_name(name: str) -> str:
 def init_workspace(folder: Path, la: str, *, name: str | None = None, published: Path | None = None,
                    source: Path | None = None) -> Initialised:
     """Create the workspace ``folder`` for the LA ``la`` (new or old code) from the project ``source``
-    (default: the project around the current folder), then validate it."""
-    from .build import mapping_paths, validate
-
+    (default: the project around the current folder), then validate it. A failure on the way leaves
+    no folder behind."""
     source = Path(source) if source else project_root()
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -74,6 +78,18 @@ def init_workspace(folder: Path, la: str, *, name: str | None = None, published:
     shown = name or short_name(authority.name)
     if published is not None and not Path(published).is_dir():
         raise UserError(f"published-data folder not found: {published}", hint="Pass --published with a folder of DfE open-data CSVs.")
+    created = not folder.exists()
+    try:
+        return _create(folder, source, authority, shown, published)
+    except BaseException:
+        if created:  # a workspace half made is no workspace: take it away again
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _create(folder: Path, source: Path, authority, shown: str, published: Path | None) -> Initialised:
+    from .build import mapping_paths, validate
+
     written: list[Path] = []
     make_folder(folder, hint="Choose a folder you can write to.")
     for sub, pattern in (("mappings", "*.yaml"), ("mappings", "*.csv"), ("templates", "*.xlsx")):
@@ -85,7 +101,7 @@ def init_workspace(folder: Path, la: str, *, name: str | None = None, published:
             written.append(_copy(reference_file(source, name_), folder / "mappings" / name_))
 
     inputs = make_folder(folder / "inputs")
-    sample_dfe = sorted((source / "inputs" / "sample" / "dfe").glob("*.csv"))
+    sample_dfe = sorted((source / "inputs" / "sample" / "dfe").glob("*.csv")) or sorted((PACKAGE_ROOT / "inputs" / "sample" / "dfe").glob("*.csv"))
     make_folder(inputs / "dfe")
     for path in sample_dfe:
         written.append(_copy(path, inputs / "dfe" / path.name))
@@ -98,11 +114,16 @@ def init_workspace(folder: Path, la: str, *, name: str | None = None, published:
     make_folder(folder / "outputs")
     settings = [f"# The scorecard workspace of {shown}: every title, header, note and warning that names the LA,",
                 "# and its statistical neighbours, come from `la:`.",
-                f"la: {authority.code}", f"name: \"{shown}\"", "inputs: inputs", "outputs: outputs"]
+                f"la: {authority.code}", f"name: {json.dumps(shown)}", "inputs: inputs", "outputs: outputs"]
     if published is not None:
-        settings.append(f"published: \"{Path(published).resolve().as_posix()}\"  # DfE's files for the published measures")
+        settings.append(f"published: {json.dumps(Path(published).resolve().as_posix())}  # DfE's files for the published measures")
     written.append(write_atomic(folder / CONFIG_NAME, ("\n".join(settings) + "\n").encode("utf-8")))
-    return Initialised(folder=folder, la=authority.named(shown), written=written, reports=validate(root=folder))
+    done = Initialised(folder=folder, la=authority.named(shown), written=written)
+    try:
+        done.reports = validate(root=folder)
+    except UserError as exc:  # the workspace is made; what validating it found is part of the report
+        done.problem = exc.render()
+    return done
 
 
 def _copy(source: Path, target: Path) -> Path:

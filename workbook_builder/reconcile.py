@@ -56,6 +56,16 @@ class ReconciledMeasure:
     def status(self) -> str:
         return self.comparison.status
 
+    def line(self) -> str:
+        """The measure as one line of the command's table: status, id, local / published / SN mean (n) / England / quartile, why."""
+        def shown(observation: Observation) -> str:
+            value = observation.value
+            return "" if value in (None, NO_DATA) else f"{value:g}" if isinstance(value, float) else str(value)
+
+        quartile = shown(self.published["quartile"]) or "-"
+        return (f"{self.status:<18} {self.measure_id:<46} {shown(self.local):>7} / {shown(self.published['la']):>5} / "
+                f"{shown(self.published['sn'])} ({self.sn_count}) / {shown(self.published['england'])} / Q{quartile}  {self.explanation}")
+
     def as_dict(self) -> dict:
         """The measure as ``--json`` writes it."""
         local = self.local.value if self.local.is_number else None

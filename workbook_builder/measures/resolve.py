@@ -94,7 +94,7 @@ class Resolver:
                 require_file(path, f"input file for source '{source_id}'")
         self.files[source_id] = InputFile(source_id=source_id, kind=source.kind, path=path,
                                           display_path=display_path(path, self.project_root, self.inputs),
-                                          description=source.description, missing=missing)
+                                          description=self.la.fill(source.description), missing=missing)
         return self.files[source_id]
 
     def neighbours(self) -> list[Neighbour]:

@@ -6,6 +6,7 @@ byte-identical content, in the template's member order.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import posixpath
@@ -46,6 +47,7 @@ WORKBOOK_ORDER = [
 
 _FORBIDDEN_SHEET_CHARS = set('[]:*?/\\')
 CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+_TEMPLATE_PARTS: dict[bytes, dict[str, bytes]] = {}  # a workbook's digest -> its parts as decompressed (see _load)
 NS_CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -138,7 +140,8 @@ class WorkbookPackage:
         self._order: list[str] = []
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self._ci: dict[str, str] = {}
-        self._raw: dict[str, bytes] = {}
+        self._raw: dict[str, bytes] = {}  # parts whose bytes this package changed
+        self._parts: dict[str, bytes] = {}  # parts as decompressed: shared by packages opened from the same file
         self._trees: dict[str, etree._ElementTree] = {}
         self._dirty: set[str] = set()
         self._new: list[str] = []
@@ -182,6 +185,14 @@ class WorkbookPackage:
 
     def _load(self, data: bytes) -> "WorkbookPackage":
         src = self._label
+        # Packages opened from the same bytes (every LA's pack in a batch opens one template) share its
+        # decompressed parts: they are never changed in place, only replaced in this package's _raw.
+        key = hashlib.sha1(data).digest()
+        if key not in _TEMPLATE_PARTS:
+            while len(_TEMPLATE_PARTS) >= 8:
+                _TEMPLATE_PARTS.pop(next(iter(_TEMPLATE_PARTS)))
+            _TEMPLATE_PARTS[key] = {}
+        self._parts = _TEMPLATE_PARTS[key]
         if data[:4] == OLE_MAGIC:
             raise UserError(
                 f"{src} is password-protected (encrypted) or an old-style .xls file, not an .xlsx/.xlsm package.",
@@ -304,8 +315,10 @@ class WorkbookPackage:
 
     def _read(self, part: str) -> bytes:
         name = self._name(part)
-        if name in self._raw:
+        if name in self._raw:  # this package's own edit of the part's bytes
             return self._raw[name]
+        if name in self._parts:  # decompressed once for every package opened from the same bytes
+            return self._parts[name]
         info = self._infos.get(name)
         if info is None:
             raise UserError(f"{self._label} is damaged: part {part} is missing.",
@@ -320,7 +333,7 @@ class WorkbookPackage:
             ) from None
         if len(data) > MAX_PART_BYTES:
             raise UserError(f"{self._label}: part {name} expands beyond 200 MB; refusing.")
-        self._raw[name] = data
+        self._parts[name] = data
         return data
 
     def _tree(self, part: str) -> etree._ElementTree:
@@ -444,20 +457,75 @@ class WorkbookPackage:
         if not old:
             return []
         hits = {i for i, text in enumerate(self.shared_strings()) if old in text}
-        # A sheet not parsed yet is parsed only if its bytes may hold the text: inline, or a value that is
-        # the index of a shared string holding it (a number equal to such an index only costs a parse).
-        indexes = re.compile(rb"<v>\s*(?:" + b"|".join(str(i).encode() for i in sorted(hits)) + rb")\s*</v>") if hits else None
         changed = []
         for record in self._sheets:
             if record["kind"] != "worksheet" or not record["part"]:
                 continue
             if record["name"] not in self._worksheets:
-                data = self._read(record["part"])
-                if old.encode("utf-8") not in data and (indexes is None or not indexes.search(data)):
+                # A sheet nobody has parsed is edited in its own bytes (the common shapes of a text cell);
+                # None means a shape this does not handle, and the sheet is parsed after all.
+                refs = self._replace_in_sheet_bytes(record["part"], old, new, hits)
+                if refs is not None:
+                    changed += [R.sheet_ref(record["name"], ref) for ref in refs]
                     continue
             changed += [R.sheet_ref(record["name"], ref) for ref in self.worksheet(record["name"]).replace_text(old, new, hits)]
         self._replace_in_charts(old, new)
         self._replace_in_core_properties(old, new)
+        return changed
+
+    _CELL = re.compile(rb'<c((?:\s+[A-Za-z_][\w:.-]*="[^"]*")*)\s*>(?:<v>\s*(\d+)\s*</v>|<is>(.*?)</is>)</c>', re.S)
+    _ATTRIBUTE = re.compile(rb'([A-Za-z_][\w:.-]*)="([^"]*)"')
+    _TEXT = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?t(?:\s[^>]*)?>)([^<]*)(</)")
+
+    def _replace_in_sheet_bytes(self, part: str, old: str, new: str, hits: set[int]) -> list[str] | None:
+        """:meth:`replace_text` on an unparsed sheet, in its bytes: the cells that change become inline
+        strings, every other byte stays as it was. Returns the cells changed, or None when the sheet
+        holds the text in a shape this does not edit (it is then parsed and edited as a tree)."""
+        data = self._read(part)
+        needle = old.encode("utf-8")
+        shared = rb'<c(?=[^>]*\st="s")[^>]*>\s*<v>\s*(?:' + b"|".join(str(i).encode() for i in sorted(hits)) + rb")\s*</v>" if hits else None
+        if needle not in data and (shared is None or not re.search(shared, data)):
+            return []
+        if b"<tableParts" in data:
+            return None  # table headers must keep their text: the tree path knows which cells they are
+        text = X.escape_xstring(new).translate({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}).encode("utf-8")
+        changed: list[str] = []
+        seen = {b"s": 0, b"inlineStr": 0}  # string cells the pattern matched, to check it matched them all
+        missing_ref = False
+
+        def swap(runs: bytes) -> bytes:
+            return self._TEXT.sub(lambda m: m.group(1) + m.group(2).replace(needle, text) + m.group(3), runs)
+
+        def cell(match):
+            nonlocal missing_ref
+            attributes = dict(self._ATTRIBUTE.findall(match.group(1)))
+            kind, index, inline = attributes.get(b"t"), match.group(2), match.group(3)
+            if kind in seen and (index if kind == b"s" else inline) is not None:
+                seen[kind] += 1
+            if kind == b"s" and index is not None and int(index) in hits:
+                item = self.shared_string_item(int(index))
+                runs = b"".join(etree.tostring(child) for child in item if X.local(child) not in ("rPh", "phoneticPr")) if item is not None else b""
+            elif kind == b"inlineStr" and inline is not None and needle in inline:
+                runs = inline
+            else:
+                return match.group(0)
+            edited = swap(runs)
+            if edited == runs:
+                return match.group(0)  # the text spans two runs: left as it is
+            if b"r" not in attributes:
+                missing_ref = True
+                return match.group(0)
+            attributes[b"t"] = b"inlineStr"
+            changed.append(attributes[b"r"].decode())
+            return b"<c" + b"".join(b" %s=\"%s\"" % kv for kv in attributes.items()) + b"><is>" + edited + b"</is></c>"
+
+        edited = self._CELL.sub(cell, data)
+        every = all(len(re.findall(rb'<c\b[^>]*\st="' + kind + b'"', data)) == count for kind, count in seen.items())
+        if missing_ref or not every:
+            return None  # a string cell of a shape the pattern does not know: the tree path reads them all
+        if changed:
+            self._raw[self._name(part)] = edited
+            self._note_input_changed()
         return changed
 
     def _replace_in_charts(self, old: str, new: str) -> None:
@@ -468,10 +536,10 @@ class WorkbookPackage:
         needle = old.encode("utf-8")
         replacement = xml_escape(new).encode("utf-8")
         text_element = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>)([^<]*)(</)")
+        charts = {el.get("PartName", "").lstrip("/").lower() for el in self._tree(self._ct_part).getroot().findall(q("Override", NS_CT))
+                  if el.get("ContentType") == CT_CHART}
         for name in self._order:
-            if not name.startswith("xl/charts/") or name in self._dirty or needle not in self._read(name):
-                continue
-            if self.content_type(name) != CT_CHART:
+            if name.lower() not in charts or name in self._dirty or needle not in self._read(name):
                 continue
             data = self._read(name)
             edited = text_element.sub(lambda m: m.group(1) + m.group(2).replace(needle, replacement) + m.group(3), data)
