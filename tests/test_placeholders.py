@@ -3,6 +3,7 @@ edited in the sheet's bytes or in its parsed tree alike, and nothing else change
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 import openpyxl
@@ -90,3 +91,17 @@ def test_no_placeholder_no_change(template, tmp_path):
     package.save(out)
     before, after = zipfile.ZipFile(template), zipfile.ZipFile(out)
     assert all(before.read(n) == after.read(n) for n in before.namelist())
+
+
+def test_a_kept_plan_gives_the_same_bytes_as_working_it_out(template):
+    """The second package opened from a template (the next LA of a batch) reuses where the text goes."""
+    first = WorkbookPackage.open(template)
+    first.replace_text("{la}", "First LA")  # works it out, keeps the plan
+    planned = WorkbookPackage.open(template)
+    refs = planned.replace_text("{la}", NAME)
+    direct = WorkbookPackage.open(template)
+    direct_refs, _parts = direct._replacement("{la}", NAME)  # the same, worked out afresh
+    assert refs == direct_refs and planned.to_bytes() == direct.to_bytes()
+    saved = zipfile.ZipFile(io.BytesIO(planned.to_bytes()))
+    for part in ("xl/worksheets/sheet1.xml", "xl/charts/chart1.xml"):
+        assert b"Kingston &amp; &lt;Richmond&gt;" in saved.read(part)  # the stand-in replaced by the name, escaped

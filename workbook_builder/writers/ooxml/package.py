@@ -48,6 +48,8 @@ WORKBOOK_ORDER = [
 _FORBIDDEN_SHEET_CHARS = set('[]:*?/\\')
 CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 _TEMPLATE_PARTS: dict[bytes, dict[str, bytes]] = {}  # a workbook's digest -> its parts as decompressed (see _load)
+_REPLACEMENT_PLANS: dict[tuple[bytes, str], tuple | None] = {}  # (digest, text) -> where replace_text puts it (see there)
+_STAND_IN = "\ue000scorecard\ue001"  # stands for the new text in a kept plan (private-use characters)
 NS_CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -187,7 +189,7 @@ class WorkbookPackage:
         src = self._label
         # Packages opened from the same bytes (every LA's pack in a batch opens one template) share its
         # decompressed parts: they are never changed in place, only replaced in this package's _raw.
-        key = hashlib.sha1(data).digest()
+        key = self._digest = hashlib.sha1(data).digest()
         if key not in _TEMPLATE_PARTS:
             while len(_TEMPLATE_PARTS) >= 8:
                 _TEMPLATE_PARTS.pop(next(iter(_TEMPLATE_PARTS)))
@@ -447,54 +449,96 @@ class WorkbookPackage:
 
     def replace_text(self, old: str, new: str) -> list[str]:
         """Replace ``old`` by ``new`` in the text of every worksheet cell that holds it (shared or
-        inline strings; rich-text runs keep their formatting) and in the document title and subject.
+        inline strings; rich-text runs keep their formatting), in the charts' copies of that text,
+        and in the document title, subject and description.
 
         This is how a template's placeholders (``{la}``) become the text of one build. Cells whose
         text changes become inline strings (``sharedStrings.xml`` is never changed); other cells,
         and sheets without the text, are left exactly as they were. The header cells of tables are
         left alone (renaming them would make Excel repair the table). Returns the cells changed, as
-        sheet-qualified references."""
+        sheet-qualified references.
+
+        A sheet nobody has parsed yet is edited in its own bytes. When nothing of the package has been
+        edited yet, where the text goes is worked out once per template and kept (with a stand-in for
+        ``new``), so the next package opened from the same template — the next LA of a batch — only
+        puts its own words in."""
         if not old:
             return []
+        untouched = not (self._worksheets or self._dirty or self._raw)
+        key = (self._digest, old)
+        if untouched and key not in _REPLACEMENT_PLANS and _STAND_IN.encode("utf-8") not in self._digest_guard():
+            while len(_REPLACEMENT_PLANS) >= 32:
+                _REPLACEMENT_PLANS.pop(next(iter(_REPLACEMENT_PLANS)))
+            _REPLACEMENT_PLANS[key] = self._replacement(old, _STAND_IN, plan_only=True)
+        plan = _REPLACEMENT_PLANS.get(key) if untouched else None
+        if plan is None:
+            return self._replacement(old, new)[0]
+        refs, parts = plan
+        stand_in = _STAND_IN.encode("utf-8")
+        words = {"sheet": xml_escape(X.escape_xstring(new)).encode("utf-8"), "text": xml_escape(new).encode("utf-8")}
+        for part, kind, data in parts:
+            self._raw[part] = data.replace(stand_in, words[kind])
+        if any(kind == "sheet" for _part, kind, _data in parts):
+            self._note_input_changed()
+        return list(refs)
+
+    def _digest_guard(self) -> bytes:
+        """The bytes of every part that may be edited: a template that holds the stand-in itself is never planned."""
+        return b"".join(self._read(name) for name in self._order if name.startswith(("xl/worksheets/", "xl/charts/", "docProps/core")))
+
+    def _replacement(self, old: str, new: str, *, plan_only: bool = False):
+        """Do (or, with ``plan_only``, plan without changing anything) the replacement; returns the cells
+        changed and the parts edited in their bytes as (part, 'sheet' or 'text', bytes). A plan is None
+        when a sheet needs its tree, which a plan cannot hold."""
         hits = {i for i, text in enumerate(self.shared_strings()) if old in text}
-        changed = []
+        changed: list[str] = []
+        parts: list[tuple[str, str, bytes]] = []
+        sheet_words = xml_escape(X.escape_xstring(new)).encode("utf-8")
         for record in self._sheets:
             if record["kind"] != "worksheet" or not record["part"]:
                 continue
             if record["name"] not in self._worksheets:
-                # A sheet nobody has parsed is edited in its own bytes (the common shapes of a text cell);
-                # None means a shape this does not handle, and the sheet is parsed after all.
-                refs = self._replace_in_sheet_bytes(record["part"], old, new, hits)
-                if refs is not None:
+                done = self._replace_in_sheet_bytes(record["part"], old, sheet_words, hits)
+                if done is not None:
+                    refs, edited = done
                     changed += [R.sheet_ref(record["name"], ref) for ref in refs]
+                    if edited is not None:
+                        parts.append((self._name(record["part"]), "sheet", edited))
                     continue
+            if plan_only:
+                return None
             changed += [R.sheet_ref(record["name"], ref) for ref in self.worksheet(record["name"]).replace_text(old, new, hits)]
-        self._replace_in_charts(old, new)
-        self._replace_in_core_properties(old, new)
-        return changed
+        parts += self._replace_in_text_parts(old, xml_escape(new).encode("utf-8"))
+        if plan_only:
+            return tuple(changed), tuple(parts)
+        for part, kind, data in parts:
+            self._raw[part] = data
+        if any(kind == "sheet" for _part, kind, _data in parts):
+            self._note_input_changed()
+        return changed, parts
 
     _CELL = re.compile(rb'<c((?:\s+[A-Za-z_][\w:.-]*="[^"]*")*)\s*>(?:<v>\s*(\d+)\s*</v>|<is>(.*?)</is>)</c>', re.S)
     _ATTRIBUTE = re.compile(rb'([A-Za-z_][\w:.-]*)="([^"]*)"')
-    _TEXT = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?t(?:\s[^>]*)?>)([^<]*)(</)")
+    _RUN_TEXT = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?t(?:\s[^>]*)?>)([^<]*)(</)")
 
-    def _replace_in_sheet_bytes(self, part: str, old: str, new: str, hits: set[int]) -> list[str] | None:
-        """:meth:`replace_text` on an unparsed sheet, in its bytes: the cells that change become inline
-        strings, every other byte stays as it was. Returns the cells changed, or None when the sheet
-        holds the text in a shape this does not edit (it is then parsed and edited as a tree)."""
+    def _replace_in_sheet_bytes(self, part: str, old: str, words: bytes, hits: set[int]) -> tuple[list[str], bytes | None] | None:
+        """:meth:`replace_text` on an unparsed sheet, in its bytes (``words``: the new text, escaped): the
+        cells that change become inline strings, every other byte stays as it was. Returns the cells
+        changed and the sheet's new bytes (None when none changed), or None when the sheet holds the
+        text in a shape this does not edit (it is then parsed and edited as a tree)."""
         data = self._read(part)
         needle = old.encode("utf-8")
         shared = rb'<c(?=[^>]*\st="s")[^>]*>\s*<v>\s*(?:' + b"|".join(str(i).encode() for i in sorted(hits)) + rb")\s*</v>" if hits else None
         if needle not in data and (shared is None or not re.search(shared, data)):
-            return []
+            return [], None
         if b"<tableParts" in data:
             return None  # table headers must keep their text: the tree path knows which cells they are
-        text = X.escape_xstring(new).translate({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}).encode("utf-8")
         changed: list[str] = []
         seen = {b"s": 0, b"inlineStr": 0}  # string cells the pattern matched, to check it matched them all
         missing_ref = False
 
         def swap(runs: bytes) -> bytes:
-            return self._TEXT.sub(lambda m: m.group(1) + m.group(2).replace(needle, text) + m.group(3), runs)
+            return self._RUN_TEXT.sub(lambda m: m.group(1) + m.group(2).replace(needle, words) + m.group(3), runs)
 
         def cell(match):
             nonlocal missing_ref
@@ -523,28 +567,27 @@ class WorkbookPackage:
         every = all(len(re.findall(rb'<c\b[^>]*\st="' + kind + b'"', data)) == count for kind, count in seen.items())
         if missing_ref or not every:
             return None  # a string cell of a shape the pattern does not know: the tree path reads them all
-        if changed:
-            self._raw[self._name(part)] = edited
-            self._note_input_changed()
-        return changed
+        return changed, (edited if changed else None)
 
-    def _replace_in_charts(self, old: str, new: str) -> None:
-        """Charts keep a copy of the text they show (series names read from header cells, titles):
-        the same replacement there, so a reader that does not recalculate sees the same words. Only
-        the text of ``<c:v>`` and ``<a:t>`` elements changes, in the part's own bytes: the rest of
-        the part (and every chart without the text) stays byte for byte as it was."""
+    _TEXT_ELEMENT = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?(?:v|t|title|subject|description)(?:\s[^>]*)?>)([^<]*)(</)")
+
+    def _replace_in_text_parts(self, old: str, words: bytes) -> list[tuple[str, str, bytes]]:
+        """Charts keep a copy of the text they show (series names read from header cells, titles), and
+        ``docProps/core.xml`` the document's title: the same replacement there, in the parts' own bytes
+        (only the text of ``v``/``t`` elements of a chart and of the title, subject and description)."""
         needle = old.encode("utf-8")
-        replacement = xml_escape(new).encode("utf-8")
-        text_element = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?(?:v|t)(?:\s[^>]*)?>)([^<]*)(</)")
-        charts = {el.get("PartName", "").lstrip("/").lower() for el in self._tree(self._ct_part).getroot().findall(q("Override", NS_CT))
+        wanted = {el.get("PartName", "").lstrip("/").lower() for el in self._tree(self._ct_part).getroot().findall(q("Override", NS_CT))
                   if el.get("ContentType") == CT_CHART}
+        wanted.add("docprops/core.xml")
+        edited_parts = []
         for name in self._order:
-            if name.lower() not in charts or name in self._dirty or needle not in self._read(name):
+            if name.lower() not in wanted or name in self._dirty or needle not in self._read(name):
                 continue
             data = self._read(name)
-            edited = text_element.sub(lambda m: m.group(1) + m.group(2).replace(needle, replacement) + m.group(3), data)
+            edited = self._TEXT_ELEMENT.sub(lambda m: m.group(1) + m.group(2).replace(needle, words) + m.group(3), data)
             if edited != data:
-                self._raw[name] = edited
+                edited_parts.append((name, "text", edited))
+        return edited_parts
 
     def shared_string_item(self, index: int):
         """The ``<si>`` element of shared string ``index`` (read only: copy it before changing it)."""
@@ -552,18 +595,6 @@ class WorkbookPackage:
         part = self._wb_rels.target_part(rel) if rel is not None else None
         items = self._tree(part).getroot().findall(q("si")) if part and self._exists(part) else []
         return items[index] if 0 <= index < len(items) else None
-
-    def _replace_in_core_properties(self, old: str, new: str) -> None:
-        part = "docProps/core.xml"
-        if not self._exists(part) or old.encode("utf-8") not in self._read(part):
-            return
-        root = self._tree(part).getroot()
-        dc = "http://purl.org/dc/elements/1.1/"
-        for name in ("title", "subject", "description"):
-            el = root.find(q(name, dc))
-            if el is not None and el.text and old in el.text:
-                el.text = el.text.replace(old, new)
-                self._touch(part)
 
     def shared_strings(self) -> list[str]:
         """The text of every shared string, read once (cells that use them are read through it; it is never changed)."""
