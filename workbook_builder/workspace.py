@@ -23,6 +23,7 @@ and ``files:`` (which files are sample data, with a note each) — see :func:`re
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -116,7 +117,9 @@ class Workspace:
         return self.reference("published.yaml")
 
 
+@lru_cache(maxsize=1)
 def _config_model():
+    """The settings model, made on first use (pydantic is imported only by commands that read settings)."""
     from pydantic import BaseModel, ConfigDict, Field
 
     class WorkspaceConfig(BaseModel):

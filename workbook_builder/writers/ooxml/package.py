@@ -15,7 +15,6 @@ import zipfile
 import zlib
 from pathlib import Path
 from urllib.parse import unquote
-from xml.sax.saxutils import escape as xml_escape
 
 from lxml import etree
 
@@ -49,7 +48,13 @@ _FORBIDDEN_SHEET_CHARS = set('[]:*?/\\')
 CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 _TEMPLATE_PARTS: dict[bytes, dict[str, bytes]] = {}  # a workbook's digest -> its parts as decompressed (see _load)
 _REPLACEMENT_PLANS: dict[tuple[bytes, str], tuple | None] = {}  # (digest, text) -> where replace_text puts it (see there)
-_STAND_IN = "\ue000scorecard\ue001"  # stands for the new text in a kept plan (private-use characters)
+_STAND_IN = "\ue000scorecard\ue001"
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def xml_escape(text: str) -> str:
+    """Text as XML element content (xml.sax.saxutils.escape, without importing urllib and ssl with it)."""
+    return text.translate(_XML_ESCAPES)  # stands for the new text in a kept plan (private-use characters)
 NS_CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -466,7 +471,7 @@ class WorkbookPackage:
             return []
         untouched = not (self._worksheets or self._dirty or self._raw)
         key = (self._digest, old)
-        if untouched and key not in _REPLACEMENT_PLANS and _STAND_IN.encode("utf-8") not in self._digest_guard():
+        if untouched and key not in _REPLACEMENT_PLANS and not self._holds(_STAND_IN.encode("utf-8")):
             while len(_REPLACEMENT_PLANS) >= 32:
                 _REPLACEMENT_PLANS.pop(next(iter(_REPLACEMENT_PLANS)))
             _REPLACEMENT_PLANS[key] = self._replacement(old, _STAND_IN, plan_only=True)
@@ -482,9 +487,9 @@ class WorkbookPackage:
             self._note_input_changed()
         return list(refs)
 
-    def _digest_guard(self) -> bytes:
-        """The bytes of every part that may be edited: a template that holds the stand-in itself is never planned."""
-        return b"".join(self._read(name) for name in self._order if name.startswith(("xl/worksheets/", "xl/charts/", "docProps/core")))
+    def _holds(self, needle: bytes) -> bool:
+        """Whether any part that replace_text may edit holds ``needle`` (a template holding the stand-in is never planned)."""
+        return any(needle in self._read(name) for name in self._order if name.startswith(("xl/worksheets/", "xl/charts/", "docProps/core")))
 
     def _replacement(self, old: str, new: str, *, plan_only: bool = False):
         """Do (or, with ``plan_only``, plan without changing anything) the replacement; returns the cells
