@@ -183,3 +183,62 @@ def test_a_new_councils_workbooks_name_only_it_and_its_neighbours(herefordshire)
     assert card.cell(header, 4).value == "Herefordshire" and card["A4"].value.endswith("Do not publish these figures as Herefordshire's.")
     dashboard = openpyxl.load_workbook(outputs[2], data_only=True)["SEND dashboard"]
     assert dashboard["A1"].value == "Herefordshire SEND data dashboard"
+
+
+def _inputs_with_manifest(tmp_path, edit):
+    import shutil
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(ROOT / "inputs" / "sample", inputs)
+    manifest = inputs / "MANIFEST.yaml"
+    manifest.write_text(edit(manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    return inputs
+
+
+def test_extracts_without_a_manifest_la_are_the_workspaces_not_any_las(tmp_path):
+    """A manifest that does not say whose extracts it holds: they are the workspace's LA's (scorecard.yaml)."""
+    inputs = _inputs_with_manifest(tmp_path, lambda text: text.replace("la: E06000051\n", ""))
+    [result] = build(["appendix_x"], inputs=inputs, out_dir=tmp_path / "out", built_at=FIXED_BUILT_AT, root=ROOT, la="E06000019")
+    from .helpers import Scorecard
+
+    card = Scorecard(result.output)
+    assert card.value("voice_influence_pct", "Herefordshire, County of") == "No data"  # not the sample LA's survey figure
+    assert any("no local extract for Herefordshire, County of (the inputs folder holds LA E06000051's)" in w for w in result.warnings)
+
+
+def test_a_manifest_la_is_an_la_code_whatever_its_case(tmp_path):
+    from workbook_builder.build import validate
+    from workbook_builder.errors import UserError
+
+    lower = _inputs_with_manifest(tmp_path / "a", lambda text: text.replace("la: E06000051", "la: e06000051"))
+    [report] = validate(["appendix_x"], inputs=lower, root=ROOT)
+    assert report.no_extract == 0 and report.located == 63  # the workspace's own extracts, read
+    typo = _inputs_with_manifest(tmp_path / "b", lambda text: text.replace("la: E06000051", "la: E0600005"))
+    with pytest.raises(UserError, match=r"MANIFEST.yaml:4: la: unknown LA code 'E0600005'"):
+        validate(["appendix_x"], inputs=typo, root=ROOT)
+
+
+def test_another_las_targets_are_not_the_mappings_plan(barking):
+    """The mappings state the sample LA's plan (targets_for: E06000051): another LA sees none of it."""
+    from .helpers import Scorecard
+
+    card = Scorecard(barking[1].output)
+    assert card.value("eyfs_gld_pct", "Target / Trajectory") == "Not yet available"  # not the sample LA's "77% by 2028"
+    assert card.value("eyfs_gld_pct", "RAG") == "No comparator"
+    send = Scorecard(barking[0].output, sheet="SEND")
+    row = next(m for m in send.rows if not m.startswith("section:"))
+    assert [send.value(row, c) for c in ("Baseline", "Target 2026/27", "Target 2028/29")] == ["Not yet available"] * 3
+    assert "Barking and Dagenham's own targets and baselines are not in the mapping yet (it holds LA E06000051's)" in send.value(row, "Notes")
+
+
+def test_a_name_with_a_control_character_is_refused_where_it_is_written(tmp_path):
+    import shutil
+
+    from workbook_builder.errors import UserError
+    from workbook_builder.workspace import load_workspace
+
+    shutil.copytree(ROOT / "mappings", tmp_path / "mappings")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "scorecard.yaml").write_text('la: E06000019\nname: "Here\\u000bford"\n', encoding="utf-8")
+    with pytest.raises(UserError, match=r"scorecard.yaml:2: name: the LA's name 'Here\\x0bford' is empty or holds a control character"):
+        load_workspace(tmp_path)

@@ -4,7 +4,9 @@ edited in the sheet's bytes or in its parsed tree alike, and nothing else change
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -105,3 +107,29 @@ def test_a_kept_plan_gives_the_same_bytes_as_working_it_out(template):
     saved = zipfile.ZipFile(io.BytesIO(planned.to_bytes()))
     for part in ("xl/worksheets/sheet1.xml", "xl/charts/chart1.xml"):
         assert b"Kingston &amp; &lt;Richmond&gt;" in saved.read(part)  # the stand-in replaced by the name, escaped
+
+
+def _rewritten(template: Path, tmp_path: Path, edit) -> Path:
+    """The template with its first sheet's XML rewritten by ``edit`` (shapes Excel may write and xlsxwriter does not)."""
+    source = zipfile.ZipFile(template)
+    target = tmp_path / "rewritten.xlsx"
+    with zipfile.ZipFile(target, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            out.writestr(name, edit(data) if name == "xl/worksheets/sheet1.xml" else data)
+    return target
+
+
+@pytest.mark.parametrize("edit", [
+    lambda xml: xml.replace(b'<c r="A1" t="s">', b"<c r='A1' t='s'>"),  # single-quoted attributes
+    lambda xml: re.sub(rb"<(/?)(worksheet|sheetPr|dimension|sheetViews|sheetView|selection|sheetFormatPr|sheetData|row|c|v|is|t|r|rPr|b|pageMargins)\b",
+                       rb"<\1x:\2", xml).replace(b'xmlns="http://schemas', b'xmlns:x="http://schemas', 1),  # a prefixed namespace
+], ids=["single-quotes", "prefixed-namespace"])
+def test_cells_of_other_shapes_are_filled_too(template, tmp_path, edit):
+    path = _rewritten(template, tmp_path, edit)
+    package = WorkbookPackage.open(path)
+    assert package.replace_text("{la}", NAME)[:2] == ["'Bytes'!A1", "'Bytes'!A2"]
+    out = tmp_path / "out.xlsx"
+    package.save(out)
+    sheet = openpyxl.load_workbook(out)["Bytes"]
+    assert sheet["A1"].value == f"{NAME} (latest)" and sheet["A2"].value == f"Placements by {NAME} (own LA)"

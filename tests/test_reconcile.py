@@ -190,3 +190,24 @@ def test_any_la_reconciles_against_its_own_neighbours(shared_data, tmp_path, la_
     cla = next(r for r in report.to_json()["results"] if r["measure_id"] == "cla_rate_per_10k")
     rates = [float(v) for v in (published_values(shared_data, code).get("cla_rate_per_10k") for code in own) if v and v[0].isdigit()]
     assert cla["sn_count"] == len(rates) and cla["sn_average"] == pytest.approx(round(sum(rates) / len(rates), 1))
+
+
+def test_a_period_no_file_holds_is_refused_and_one_some_hold_is_missing_published(tmp_path):
+    import shutil
+
+    from workbook_builder.errors import UserError
+
+    published = tmp_path / "dfe"
+    shutil.copytree(ROOT / "inputs" / "sample" / "dfe", published)
+    local = ROOT / "inputs" / "sample" / "local" / "dfe_returns.csv"
+    with pytest.raises(UserError, match="--period 2052: no published file in .* holds that time_period") as error:
+        reconcile("E06000051", "2052", local, published, root=ROOT)
+    assert "2024, 2025" in error.value.hint
+    rate = published / "cla_number_and_rate_per_10k_children.csv"  # this release of one file stops at 2024
+    rate.write_text("".join(line for line in rate.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+                            if not line.startswith("2025")), encoding="utf-8")
+    report = reconcile("E06000051", "2025", local, published, root=ROOT)
+    result = {r.measure_id: r for r in report.results}
+    assert result["cla_rate_per_10k"].status == "missing_published"
+    assert result["cla_rate_per_10k"].published["la"].note.endswith("holds no rows for 2025")
+    assert sum(r.status == "missing_published" for r in report.results) == 1

@@ -47,13 +47,32 @@ class LocalAuthority:
         return replace(self, name=name) if name else self
 
 
+def check_name(name: str, where: str) -> str:
+    """``name`` as an LA's shown name, or a UserError naming ``where``: it goes into cells, charts and the
+    document title, so it may not hold a control character (a tab or line break pasted from a document)."""
+    text = str(name).strip()
+    if not text or any(ord(ch) < 32 or 0xFFFE <= ord(ch) <= 0xFFFF or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        raise UserError(f"{where}: the LA's name {name!r} is empty or holds a control character",
+                        hint="Write the name as it should appear on the workbooks, on one line.")
+    return text
+
+
 def read_local_authorities(path: Path) -> list[LocalAuthority]:
     """Every LA of a list in the project's format (``mappings/local_authorities.csv``), in file order."""
     return list(_read(str(Path(path))))
 
 
-@lru_cache(maxsize=4)
 def _read(path: str) -> tuple[LocalAuthority, ...]:
+    try:
+        stat = Path(path).stat()
+    except OSError as exc:
+        raise UserError(f"cannot read the LA list {path}: {exc.strerror or exc}",
+                        hint="It lives in mappings/local_authorities.csv of the scorecard project.") from None
+    return _read_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_version(path: str, mtime_ns: int, size: int) -> tuple[LocalAuthority, ...]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -77,4 +96,4 @@ def find_authority(path: Path, code: str) -> LocalAuthority:
                     hint=f"Use a new code (E06000051) or an old one (893) from {Path(path).name}.")
 
 
-__all__ = ["LA_TOKEN", "LocalAuthority", "find_authority", "read_local_authorities"]
+__all__ = ["LA_TOKEN", "LocalAuthority", "check_name", "find_authority", "read_local_authorities"]

@@ -148,7 +148,8 @@ def plan(mapping: Path | Mapping, ws: Workspace, *, period: str | None = None, a
         raise UserError(f"published-data folder not found: {ws.published}", hint="Pass --published with the folder of DfE open-data CSVs.")
     manifest = manifest if manifest is not None else read_manifest(ws.inputs)
     resolver = Resolver(mapping=mapping, inputs=ws.inputs, project_root=ws.root, la=ws.la, as_of=period,
-                        published_dir=ws.published, neighbours_path=neighbours or ws.neighbours, extracts_for=manifest.la)
+                        published_dir=ws.published, neighbours_path=neighbours or ws.neighbours,
+                        extracts_for=ws.extracts_owner(manifest))
     resolved = resolver.resolve_all(audience)
     files = list(resolver.files.values())
     for f in files:

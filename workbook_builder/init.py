@@ -25,7 +25,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .authorities import find_authority
+from .authorities import check_name, find_authority
 from .errors import UserError
 from .files import make_folder, write_atomic
 from .workspace import CONFIG_NAME, PACKAGE_ROOT, project_root, reference_file
@@ -43,6 +43,7 @@ class Initialised:
     written: list[Path]
     reports: list = field(default_factory=list)  # ValidationReport, one per workbook
     problem: str = ""  # what stopped the first validate, if anything did
+    plans_of: dict = field(default_factory=dict)  # mapping file -> the LA code whose targets it holds, when not this LA's
 
     def summary(self) -> list[str]:
         lines = [f"Workspace for {self.la.name} ({self.la.code}) created in {self.folder}: "
@@ -55,6 +56,9 @@ class Initialised:
         missing = sorted({w.split(": ", 1)[0] for r in self.reports for w in r.warnings if "no local extract" in w})
         if missing:
             lines.append(f"Still missing (their rows say No data until they are added): {', '.join(missing)}.")
+        for mapping, code in sorted(self.plans_of.items()):
+            lines.append(f"{mapping} states LA {code}'s targets and baselines: they show as Not yet available until you "
+                         f"enter {self.la.name}'s and set targets_for: {self.la.code} in it.")
         lines.append(f"Next: put your extracts in {self.folder / 'inputs'} as its README.md says, then run `scorecard build` in {self.folder}.")
         return lines
 
@@ -75,7 +79,7 @@ def init_workspace(folder: Path, la: str, *, name: str | None = None, published:
         raise UserError(f"{folder} already exists and is not an empty folder",
                         hint="Give a new folder name; scorecard init never writes over an existing workspace.")
     authority = find_authority(reference_file(source, "local_authorities.csv"), la)
-    shown = name or short_name(authority.name)
+    shown = check_name(name, "--name") if name is not None else short_name(authority.name)
     if published is not None and not Path(published).is_dir():
         raise UserError(f"published-data folder not found: {published}", hint="Pass --published with a folder of DfE open-data CSVs.")
     created = not folder.exists()
@@ -118,7 +122,9 @@ def _create(folder: Path, source: Path, authority, shown: str, published: Path |
     if published is not None:
         settings.append(f"published: {json.dumps(Path(published).resolve().as_posix())}  # DfE's files for the published measures")
     written.append(write_atomic(folder / CONFIG_NAME, ("\n".join(settings) + "\n").encode("utf-8")))
-    done = Initialised(folder=folder, la=authority.named(shown), written=written)
+    done = Initialised(folder=folder, la=authority.named(shown), written=written,
+                       plans_of={f"mappings/{m.path.name}": m.targets_for for m in mappings
+                                 if m.targets_for and m.targets_for not in authority.codes})
     try:
         done.reports = validate(root=folder)
     except UserError as exc:  # the workspace is made; what validating it found is part of the report

@@ -21,10 +21,10 @@ from pathlib import Path
 from .authorities import LocalAuthority
 from .errors import UserError
 from .judgements.reconciliation import STATUSES, Comparison, compare_with_published
-from .measures.published import PublishedMeasure, benchmark_for, load_published, observe
+from .measures.published import PublishedMeasure, benchmark_for, load_published, observe, published_periods
 from .observations import NO_DATA, Observation, Provenance
 from .sources.base import Context, InputFile, display_path, require_file
-from .sources.dfe import DfeTable
+from .sources.dfe import DfeTable, format_period
 from .sources.neighbours import read_neighbours
 from .workspace import load_workspace
 
@@ -172,21 +172,33 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dir: Path 
     published_yaml = InputFile("published_measures", "mapping", ws.published_measures, display_path(ws.published_measures, ws.root),
                                description="The measures DfE publishes per LA: file, filters and column of each")
     results = []
+    held = {measure_id: {p for p in published_periods(measure, DfeTable.load(files[measure.file].path))}
+            for measure_id, measure in measures.items()}
+    if not any(period in periods or period in map(format_period, periods) for periods in held.values()):
+        every = sorted(set().union(*held.values()), key=lambda p: (len(p), p))
+        raise UserError(f"--period {period}: no published file in {published_dir} holds that time_period",
+                        hint=f"The files hold: {', '.join(every)}. Give one of them, as DfE writes it (e.g. 2024).")
     for measure_id, measure in measures.items():
         record = files[measure.file]
         context = Context(la=ws.la, file=record, mapping_ref=f"{published_yaml.display_path}:{measure.line}", neighbours=lambda: neighbours)
-        observed = {area: observe(measure_id, measure, area, period, context) for area in AREAS}
-        bench = benchmark_for(measure_id, measure, DfeTable.load(record.path), period, context)
         figure = local.get(measure_id)
         local_file.rows_read += figure is not None
         local_file.periods.add(period)
-        comparison = compare_with_published(figure.value if figure else None, bench.la, period=period, unit=measure.unit,
+        if period in held[measure_id] or period in map(format_period, held[measure_id]):
+            observed = {area: observe(measure_id, measure, area, period, context) for area in AREAS}
+            bench = benchmark_for(measure_id, measure, DfeTable.load(record.path), period, context)
+            published_value, sn_count, left_out = bench.la, bench.sn_count, bench.sn_left_out
+        else:  # this release of this file stops before (or starts after) the period: nothing published for it
+            absent = Observation(NO_DATA, context.provenance(f"no rows with time_period={period}", period=period, transformation="not found"),
+                                 note=f"{record.display_path} holds no rows for {period}")
+            observed, published_value, sn_count, left_out = {area: absent for area in AREAS}, NO_DATA, 0, []
+        comparison = compare_with_published(figure.value if figure else None, published_value, period=period, unit=measure.unit,
                                             tolerance=tolerance)
         why = comparison.explanation
-        if bench.sn_left_out:
-            why += f"; SN mean of {bench.sn_count} of {len(neighbours)} ({'; '.join(bench.sn_left_out)} left out)"
+        if left_out:
+            why += f"; SN mean of {sn_count} of {len(neighbours)} ({'; '.join(left_out)} left out)"
         results.append(ReconciledMeasure(measure_id=measure_id, measure=measure, local=_local_observation(figure, local_file, measure_id, period),
-                                         published=observed, sn_count=bench.sn_count, comparison=comparison, explanation=why))
+                                         published=observed, sn_count=sn_count, comparison=comparison, explanation=why))
     neighbour_file = InputFile("statistical_neighbours", "reference", ws.neighbours, display_path(ws.neighbours, ws.root),
                                description=f"Statistical neighbours of {ws.la.name}, by LA code", rows_read=len(neighbours))
     return Reconciliation(la=ws.la, code=code, period=period, tolerance=tolerance, local_csv=local_csv, published_dir=Path(published_dir),

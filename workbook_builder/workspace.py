@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from .authorities import LocalAuthority, find_authority
+from .authorities import LocalAuthority, check_name, find_authority
 from .errors import UserError
 
 CONFIG_NAME = "scorecard.yaml"
@@ -56,6 +56,7 @@ class Manifest:
 
     la: str | None = None
     files: dict[str, dict] = field(default_factory=dict)
+    where: str = ""  # file:line of `la:`, for errors
 
     def entry(self, relative: str) -> dict:
         return self.files.get(relative, {})
@@ -75,7 +76,8 @@ def read_manifest(inputs: Path) -> Manifest:
         raise UserError(f"{path}:{data.lines.get('files', 1)}: expected `files:` mapping each input path to {{sample: true|false, note: ...}}",
                         hint="Without a readable manifest the build cannot say which inputs are sample data.")
     la = data.get("la")
-    return Manifest(la=str(la).strip() if la not in (None, "") else None, files={str(k): v for k, v in files.items()})
+    return Manifest(la=str(la).strip() if la not in (None, "") else None, files={str(k): v for k, v in files.items()},
+                    where=f"{path}:{data.lines.get('la', 1)}")
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,17 @@ class Workspace:
     inputs: Path
     outputs: Path
     published: Path | None = None  # DfE files for `published:` series (None: each mapping's published_data under inputs)
+    home: LocalAuthority | None = None  # the LA scorecard.yaml names, whatever --la asks for
+
+    def extracts_owner(self, manifest: Manifest) -> LocalAuthority | None:
+        """The LA whose local extracts the inputs folder holds: the one its MANIFEST.yaml names, else the
+        workspace's own (scorecard.yaml); None when neither says (then they are taken as the built LA's)."""
+        if manifest.la:
+            try:
+                return find_authority(self.authorities, manifest.la)
+            except UserError as exc:
+                raise UserError(f"{manifest.where}: la: {exc.message}", hint=exc.hint) from None
+        return self.home
 
     @property
     def la(self) -> LocalAuthority:
@@ -160,23 +173,27 @@ def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: P
     path = root / CONFIG_NAME
     settings = read_config(path) if path.is_file() else None
     authorities = reference_file(root, "local_authorities.csv")
-    if la:
-        chosen = find_authority(authorities, la)
-        if settings is not None and chosen == find_authority(authorities, settings.la):
-            chosen = chosen.named(settings.name)
-    elif settings is not None:
+    home = None
+    if settings is not None:
+        if settings.name is not None:
+            check_name(settings.name, f"{path}:{settings_line(path, 'name')}: name")
         try:
-            chosen = find_authority(authorities, settings.la).named(settings.name)
+            home = find_authority(authorities, settings.la).named(settings.name)
         except UserError as exc:
             raise UserError(f"{path}:{settings_line(path)}: la: {exc.message}", hint=exc.hint) from None
+    if la:
+        chosen = find_authority(authorities, la)
+        if home is not None and chosen.code == home.code:
+            chosen = home
     else:
-        chosen = None
+        chosen = home
     given = settings or _config_model().model_construct(inputs="inputs", outputs="outputs", published=None)
     return Workspace(
         root=root, config=path if settings is not None else None, chosen=chosen,
         inputs=Path(inputs).resolve() if inputs else (root / given.inputs).resolve(),
         outputs=Path(outputs).resolve() if outputs else (root / given.outputs).resolve(),
         published=Path(published).resolve() if published else ((root / given.published).resolve() if given.published else None),
+        home=home,
     )
 
 

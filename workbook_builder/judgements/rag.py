@@ -48,6 +48,9 @@ def judge(measure: Measure, values: dict[str, Observation], cells: dict[str, str
         return Judgement(NOT_RATED, "no RAG rule for this measure (context or no comparator yet)", None)
     value = values["la"].value
     if rule == "target":
+        target = values.get("target")
+        if target is None or not is_number(target.value):  # another LA's plan: no target to judge against
+            return Judgement(NO_COMPARATOR, f"no target to judge against ({target.note if target else 'none stated'})", None)
         comparator, comparator_ref = measure.target, _fmt(measure.target)
     else:
         comparator, comparator_ref = values[rule].value, cells[rule]

@@ -23,7 +23,7 @@ import pydantic
 from .. import __version__
 
 #: the modules whose code decides what a valid mapping is and what it becomes
-_VALIDATORS = ("measures/mapping.py", "sources/locator.py", "sources/__init__.py", "sources/*.py", "yamlfile.py", "periods.py")
+_VALIDATORS = ("measures/mapping.py", "sources/*.py", "yamlfile.py", "periods.py", "audiences.py", "errors.py")
 
 
 def folder() -> Path:

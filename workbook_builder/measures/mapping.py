@@ -199,6 +199,9 @@ class Mapping(Strict):
     sections: list[Section]
     summary: list[Theme] = Field(default_factory=list)
     financial_year: Optional[str] = Field(default=None, pattern=r"^20\d\d-\d\d$")  # e.g. 2026-27, for monthly series
+    # The LA whose plan the mapping's targets and stated baselines are (its code): for any other LA they are
+    # "Not yet available", never another council's plan. None: they are whichever LA builds.
+    targets_for: Optional[str] = None
     path: Path = Path()
 
     def measures(self) -> list[Measure]:

@@ -28,6 +28,7 @@ from ..periods import MONTH_KEYS, financial_year_months, ordered, up_to
 from ..sources import reader
 from ..sources.base import Context, InputFile, display_path, require_file
 from ..sources.neighbours import Neighbour, read_neighbours
+from ..workspace import reference_file
 from .mapping import Constant, Locator, Mapping, Measure, Published, Section, Unavailable, mapping_ref
 from .published import load_published
 from .published import observe as observe_published
@@ -51,9 +52,9 @@ class ResolvedMeasure:
 class Resolver:
     """Follows one mapping's locators into the input files of one build, for one LA.
 
-    ``extracts_for`` is the code of the LA whose local extracts the inputs folder holds (its
-    MANIFEST says so; None: the build's own LA). When it is another LA, local sources are not
-    read at all: their values are "No data", never another council's figures."""
+    ``extracts_for`` is the LA whose local extracts the inputs folder holds (its MANIFEST says so,
+    else the workspace's own LA; None: the build's LA). When it is another LA, local sources are
+    not read at all: their values are "No data", never another council's figures."""
 
     mapping: Mapping
     inputs: Path
@@ -62,7 +63,7 @@ class Resolver:
     as_of: str | None = None  # latest local period to use (``--period``)
     published_dir: Path | None = None  # DfE files for `published:` series (default: inputs/<mapping.published_data>)
     neighbours_path: Path | None = None  # default: the project's mappings/statistical_neighbours.csv
-    extracts_for: str | None = None
+    extracts_for: LocalAuthority | None = None
     files: dict[str, InputFile] = field(default_factory=dict)
     _neighbours: list[Neighbour] | None = None
 
@@ -79,9 +80,9 @@ class Resolver:
         source = self.mapping.sources[source_id]
         pattern = self.inputs / source.path
         local = reader(source.kind).SCOPE == "local"
-        if local and self.extracts_for and self.extracts_for not in self.la.codes:
+        if local and self.extracts_for is not None and self.extracts_for.code != self.la.code:
             # another LA's extracts: not looked at, not even to find their names
-            path, missing = pattern, f"no local extract for {self.la.name} (the inputs folder holds LA {self.extracts_for}'s)"
+            path, missing = pattern, f"no local extract for {self.la.name} (the inputs folder holds LA {self.extracts_for.code}'s)"
         else:
             matches = sorted(Path(p) for p in glob.glob(str(pattern))) if glob.has_magic(source.path) else [pattern]
             if len(matches) > 1:
@@ -100,7 +101,7 @@ class Resolver:
     def neighbours(self) -> list[Neighbour]:
         """The LA's statistical neighbours, closest first, read once (and listed on the Sources sheet)."""
         if self._neighbours is None:
-            path = require_file(self.neighbours_path or self.project_root / "mappings" / "statistical_neighbours.csv",
+            path = require_file(self.neighbours_path or reference_file(self.project_root, "statistical_neighbours.csv"),
                                 "statistical neighbour table")
             self._neighbours = read_neighbours(path, set(self.la.codes))
             record = InputFile("statistical_neighbours", "reference", path, display_path(path, self.project_root, self.inputs),
@@ -118,10 +119,22 @@ class Resolver:
         return [self.resolve(section, measure) for section in self.mapping.sections for measure in section.measures
                 if audience is None or audience in measure.audiences]
 
+    @cached_property
+    def _plan_values_elsewhere(self) -> str:
+        """Why the mapping's targets and stated baselines are not this LA's (empty when they are)."""
+        owner = (self.mapping.targets_for or "").strip()
+        if not owner or owner in self.la.codes or owner.upper() == self.la.code:
+            return ""
+        return (f"{self.la.name}'s own targets and baselines are not in the mapping yet (it holds LA {owner}'s); "
+                f"enter them in {self._mapping_display} and set targets_for")
+
     def resolve(self, section: Section, measure: Measure) -> ResolvedMeasure:
         """One measure: ``la`` and ``previous`` first, then the other series in the mapping's order,
-        the months of a monthly measure, and the numeric target."""
+        the months of a monthly measure, and the numeric target. A target or a value the mapping states
+        is another LA's plan when the mapping's ``targets_for`` names another LA: then it is
+        "Not yet available", with the reason."""
         values: dict[str, Observation] = {}
+        elsewhere = self._plan_values_elsewhere
         for series in dict.fromkeys(["la", "previous", *measure.series]):
             spec = measure.series.get(series)
             if spec is None:  # only `previous` can be missing: then there is no direction of travel
@@ -129,7 +142,7 @@ class Resolver:
             elif isinstance(spec, Unavailable):
                 values[series] = unavailable(spec.reason, label=spec.label)
             elif isinstance(spec, Constant):
-                values[series] = self._constant(spec, measure)
+                values[series] = unavailable(elsewhere) if elsewhere else self._constant(spec, measure)
             elif isinstance(spec, Published):
                 values[series] = self.published(spec, series, measure)
             else:
@@ -137,7 +150,7 @@ class Resolver:
         if measure.monthly is not None:
             values.update(self._months(measure))
         if measure.target is not None:
-            values["target"] = self._constant(
+            values["target"] = unavailable(elsewhere) if elsewhere else self._constant(
                 Constant(value=measure.target, note=measure.target_note or measure.target_text, line=measure.line), measure,
                 where=f"measure {measure.id}: target")
         return ResolvedMeasure(section=section, measure=measure, values=values)
@@ -202,7 +215,7 @@ class Resolver:
         ref = mapping_ref(self.mapping, spec.line or measure.line)
         area = spec.area or (series if series in ("sn", "england", "region", "position") else "la")
         try:
-            measures = load_published(self.project_root / "mappings" / "published.yaml")
+            measures = load_published(reference_file(self.project_root, "published.yaml"))
             if spec.published not in measures:
                 raise UserError(f"'{spec.published}' is not a measure of mappings/published.yaml",
                                 hint=f"Published measures: {', '.join(sorted(measures))}.")

@@ -226,8 +226,13 @@ class ScorecardWriter:
             self._audit(layout, ref, item, "Measure updated", Observation(la.period if la else "—", la),
                         transformation="period of the latest value")
         if "target" in values and "target" in layout.columns:
-            self._audit(layout, self._ref(layout, "target", row), item, "Target", values["target"],
-                        transformation=f"numeric target used for the RAG; the cell shows the trajectory text. {measure.target_note}".strip())
+            target_ref = self._ref(layout, "target", row)
+            if values["target"].is_number:
+                self._audit(layout, target_ref, item, "Target", values["target"],
+                            transformation=f"numeric target used for the RAG; the cell shows the trajectory text. {measure.target_note}".strip())
+            else:  # the template's trajectory text is another LA's plan: say so instead of showing it
+                self._put(sheet, target_ref, values["target"], measure.unit)
+                self._audit(layout, target_ref, item, "Target", values["target"])
 
         cells = {s: self._ref(layout, s, row, absolute_col=True) for s in values if s in layout.columns}
         judgement = rag_rules.judge(measure, values, cells)

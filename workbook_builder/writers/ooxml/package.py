@@ -13,6 +13,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -522,6 +523,9 @@ class WorkbookPackage:
             self._note_input_changed()
         return changed, parts
 
+    _PLAIN_ROOT = re.compile(rb'<worksheet\b[^>]*\sxmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+    # every string cell, whatever its prefix or quotes: what the edit below must have matched, one for one
+    _ANY_STRING_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*\st=["'](s|inlineStr)["']""")
     _CELL = re.compile(rb'<c((?:\s+[A-Za-z_][\w:.-]*="[^"]*")*)\s*>(?:<v>\s*(\d+)\s*</v>|<is>(.*?)</is>)</c>', re.S)
     _ATTRIBUTE = re.compile(rb'([A-Za-z_][\w:.-]*)="([^"]*)"')
     _RUN_TEXT = re.compile(rb"(<(?:[A-Za-z_][\w.-]*:)?t(?:\s[^>]*)?>)([^<]*)(</)")
@@ -532,8 +536,11 @@ class WorkbookPackage:
         changed and the sheet's new bytes (None when none changed), or None when the sheet holds the
         text in a shape this does not edit (it is then parsed and edited as a tree)."""
         data = self._read(part)
+        if not self._PLAIN_ROOT.search(data, 0, 4096):
+            return None  # a sheet whose elements carry a namespace prefix: the tree path reads it
         needle = old.encode("utf-8")
-        shared = rb'<c(?=[^>]*\st="s")[^>]*>\s*<v>\s*(?:' + b"|".join(str(i).encode() for i in sorted(hits)) + rb")\s*</v>" if hits else None
+        shared = (rb"""<c(?=[^>]*\st=["']s["'])[^>]*>\s*<v>\s*(?:""" + b"|".join(str(i).encode() for i in sorted(hits)) + rb")\s*</v>"
+                  if hits else None)
         if needle not in data and (shared is None or not re.search(shared, data)):
             return [], None
         if b"<tableParts" in data:
@@ -569,7 +576,7 @@ class WorkbookPackage:
             return b"<c" + b"".join(b" %s=\"%s\"" % kv for kv in attributes.items()) + b"><is>" + edited + b"</is></c>"
 
         edited = self._CELL.sub(cell, data)
-        every = all(len(re.findall(rb'<c\b[^>]*\st="' + kind + b'"', data)) == count for kind, count in seen.items())
+        every = Counter(self._ANY_STRING_CELL.findall(data)) == {k: v for k, v in seen.items() if v}
         if missing_ref or not every:
             return None  # a string cell of a shape the pattern does not know: the tree path reads them all
         return changed, (edited if changed else None)
