@@ -18,7 +18,8 @@ from .conftest import ROOT
 PACKAGE = ROOT / "workbook_builder"
 
 LAYERS = [
-    ("vocabulary", {"__init__", "errors", "refs", "files", "observations", "periods", "authorities", "audiences", "yamlfile", "workspace"}),
+    ("vocabulary", {"__init__", "errors", "refs", "files", "limits", "observations", "periods", "authorities", "audiences", "yamlfile",
+                    "workspace"}),
     ("sources", {"sources"}),
     ("measures", {"measures"}),
     ("judgements", {"judgements"}),

@@ -12,6 +12,7 @@ workbook's would. The judging is :func:`workbook_builder.judgements.reconciliati
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from collections import Counter
@@ -21,6 +22,7 @@ from pathlib import Path
 from .authorities import LocalAuthority
 from .errors import UserError
 from .judgements.reconciliation import STATUSES, Comparison, compare_with_published
+from .limits import read_text
 from .measures.published import PublishedMeasure, benchmark_for, load_published, observe, published_periods
 from .observations import NO_DATA, Observation, Provenance
 from .sources.base import Context, InputFile, display_path, require_file
@@ -120,7 +122,7 @@ def read_local(path: Path, period: str, known: set[str]) -> dict[str, LocalFigur
     if not Path(path).is_file():
         raise UserError(f"local figures not found: {path}", hint="Pass --local with a CSV of measure_id,period,value.")
     values: dict[str, LocalFigure] = {}
-    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+    with io.StringIO(read_text(Path(path)), newline="") as handle:
         reader = csv.DictReader(handle)
         header = [h.strip().lower() for h in reader.fieldnames or []]
         missing = [c for c in ("measure_id", "period", "value") if c not in header]

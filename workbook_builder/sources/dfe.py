@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
+from ..limits import check_text_file, not_utf8, text_encoding
 from ..observations import NO_DATA, Observation, describe_symbol, parse_number
 from .base import Context
 from .locator import Locator
@@ -114,12 +115,13 @@ class DfeTable:
     @classmethod
     def read(cls, path: Path) -> "DfeTable":
         """Read a DfE open-data CSV as text (BOM, header case and padded codes tidied); not one is a UserError naming the file."""
+        check_text_file(path)
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise UserError(f"{path}: not a readable CSV ({exc})", hint="Download the file again from DfE.") from exc
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=text_encoding(path))
+        except UnicodeDecodeError as exc:
+            raise not_utf8(path, exc) from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            raise UserError(f"{path}: not a readable CSV ({exc})", hint="Download the file again from DfE.") from None
         frame.columns = [str(c).strip().lower() for c in frame.columns]
         missing = [c for c in ("time_period", "geographic_level") if c not in frame.columns]
         if missing:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
+from ..limits import check_text_file, not_utf8, text_encoding
 from ..observations import Observation
 from .base import Context
 from .locator import Locator
@@ -39,10 +40,13 @@ def term_of(dates: pd.Series) -> pd.Series:
 
 def read_responses(path: Path) -> pd.DataFrame:
     """Raw responses, checked: every score a whole number 1–5 (blank = not answered, dropped)."""
+    check_text_file(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not a readable survey CSV ({exc})") from exc
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=text_encoding(path))
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, exc) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise UserError(f"{path}: not a readable survey CSV ({exc})") from None
     frame.columns = [c.strip().lower() for c in frame.columns]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:

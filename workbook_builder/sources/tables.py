@@ -12,12 +12,15 @@ Workbooks are read with python-calamine (fast, read-only); CSVs with the csv mod
 from __future__ import annotations
 
 import csv
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import UserError
+from ..limits import check_sheet_extent, open_input_workbook, read_text, sheet_parts
 from ..observations import NO_DATA, Observation, describe_symbol, is_symbol, parse_number
 from ..refs import col_letters as column_letter
 from ..refs import sheet_ref
@@ -76,25 +79,41 @@ class Grid:
         return f"{self.path}" if self.is_csv else f"{self.path} sheet '{self.sheet}'"
 
 
-@lru_cache(maxsize=64)
-def _workbook_grids(path: str, mtime_ns: int) -> dict[str, list[list[object]]]:
+@lru_cache(maxsize=16)
+def _workbook(path: str, mtime_ns: int):
+    """An input workbook opened for reading, after its bounds are checked: the calamine workbook, its
+    worksheet names in order, and the part of each sheet (for checking its extent before it is read)."""
     import python_calamine
 
+    with open_input_workbook(Path(path)) as archive:
+        parts = sheet_parts(archive, path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(path)
-    except Exception as exc:  # calamine raises several error types for bad files
+        names = [m.name for m in workbook.sheets_metadata if str(m.typ).lower().endswith("worksheet")] or list(workbook.sheet_names)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several error types for bad files
         raise UserError(
             f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc})",
-            hint="Check it is an .xlsx/.xlsm/.xls file that opens in Excel, not encrypted or corrupt.",
-        ) from exc
-    grids = {}
-    for name in workbook.sheet_names:
-        try:
-            sheet = workbook.get_sheet_by_name(name)
-        except Exception:  # noqa: BLE001 - calamine raises its own types; chartsheets and the like have no cells
-            continue
-        grids[name] = [[clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-    return grids
+            hint="Check it is an .xlsx/.xlsm file that opens in Excel, not encrypted or corrupt.",
+        ) from None
+    return workbook, names, parts
+
+
+@lru_cache(maxsize=128)
+def _sheet_rows(path: str, mtime_ns: int, name: str) -> list[list[object]]:
+    """One sheet's cells as a grid from A1, read only once its extent is known to be within the limit."""
+    workbook, _names, parts = _workbook(path, mtime_ns)
+    part = parts.get(name)
+    if not part:
+        raise UserError(f"{path}: cannot tell where sheet '{name}' is stored, so it is not read",
+                        hint="Open the workbook in Excel and save it again as an Excel Workbook (.xlsx).")
+    with zipfile.ZipFile(path) as archive:
+        check_sheet_extent(archive, part, path, name)
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        return [[clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    except Exception as exc:  # noqa: BLE001 - calamine raises several error types for bad sheets
+        raise UserError(f"{path}: sheet '{name}' cannot be read ({type(exc).__name__}: {exc})",
+                        hint="Open the workbook in Excel, let it repair the file and save a copy.") from None
 
 
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
@@ -109,32 +128,27 @@ def read_grid(path: Path, sheet: str | None = None) -> Grid:
 def _read_grid(path: Path, mtime_ns: int, sheet: str | None) -> Grid:
     if path.suffix.lower() == ".csv":
         return Grid(path=path, sheet=path.name, rows=_csv_rows(str(path), mtime_ns), is_csv=True)
-    grids = _workbook_grids(str(path), mtime_ns)
-    if sheet is None:
-        sheet = next(iter(grids))
-    for name, rows in grids.items():
-        if norm(name) == norm(sheet):
-            return Grid(path=path, sheet=name, rows=rows)
+    _workbook_, names, _parts = _workbook(str(path), mtime_ns)
+    if not names:
+        raise UserError(f"{path}: the workbook has no worksheets")
+    wanted = names[0] if sheet is None else sheet
+    for name in names:
+        if norm(name) == norm(wanted):
+            return Grid(path=path, sheet=name, rows=_sheet_rows(str(path), mtime_ns, name))
     raise UserError(
         f"{path}: no sheet named '{sheet}'",
-        hint=f"Sheets in this workbook: {', '.join(grids)}",
+        hint=f"Sheets in this workbook: {', '.join(names)}",
     )
 
 
 def sheet_names(path: Path) -> list[str]:
-    """The names of a workbook's sheets, in order."""
-    return list(_workbook_grids(str(path), path.stat().st_mtime_ns))
+    """The names of a workbook's worksheets, in order (no sheet is read)."""
+    return list(_workbook(str(path), path.stat().st_mtime_ns)[1])
 
 
 @lru_cache(maxsize=64)
 def _csv_rows(path: str, mtime_ns: int) -> list[list[object]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            with open(path, newline="", encoding=encoding) as handle:
-                return [[clean(v) for v in row] for row in csv.reader(handle)]
-        except UnicodeDecodeError:
-            continue
-    raise UserError(f"{path}: not a text CSV file", hint="Save it from Excel as 'CSV UTF-8'.")
+    return [[clean(v) for v in row] for row in csv.reader(io.StringIO(read_text(Path(path)), newline=""))]
 
 
 @dataclass

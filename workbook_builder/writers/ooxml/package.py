@@ -22,17 +22,13 @@ from lxml import etree
 from ... import refs as R
 from ...errors import UserError
 from ...files import write_atomic
+from ...limits import OLE_MAGIC, TEMPLATE_LIMITS, check_members
 from . import xml as X
 from .xml import NS_CT, NS_PKG_REL, NS_R, q
 
-# Bounds applied before any part is decompressed.
-MAX_PART_BYTES = 200 * 1024 * 1024
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024
-MAX_RATIO = 250  # uncompressed/compressed, checked for parts over RATIO_MIN_BYTES
-RATIO_MIN_BYTES = 1024 * 1024
-MAX_FILE_BYTES = 1024 * 1024 * 1024
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# Bounds applied before any part is decompressed (workbook_builder.limits, shared with the readers).
+MAX_PART_BYTES = TEMPLATE_LIMITS.part_bytes
+MAX_FILE_BYTES = TEMPLATE_LIMITS.file_bytes
 
 # Fixed zip metadata so the same inputs give byte-identical output.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -213,30 +209,13 @@ class WorkbookPackage:
             )
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
-            infos = self._zip.infolist()
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
             raise UserError(
                 f"{src} is damaged: it cannot be read as a zip package ({exc}).",
                 hint="Open it in Excel, let it repair the file, save a copy and use that copy.",
             ) from None
-        total = 0
-        for info in infos:
+        for info in check_members(self._zip, src, TEMPLATE_LIMITS):
             name = info.filename
-            if name.endswith("/"):
-                continue  # directory entry
-            if name.lower() in self._ci:
-                raise UserError(f"{src} is damaged: it contains the part {name!r} twice.",
-                                hint="Open it in Excel and save a fresh copy.")
-            if info.flag_bits & 0x1:
-                raise UserError(f"{src} contains an encrypted zip member {name!r}; Excel never writes these.",
-                                hint="Save the workbook from Excel without zip encryption.")
-            if info.file_size > MAX_PART_BYTES:
-                raise UserError(f"{src}: part {name} would expand to {info.file_size // 2**20} MB; refusing (limit 200 MB).")
-            if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise UserError(f"{src}: part {name} has a suspicious compression ratio (possible zip bomb); refusing to open it.")
-            total += info.file_size
-            if total > MAX_TOTAL_BYTES:
-                raise UserError(f"{src} would expand to more than 1 GB; refusing to open it.")
             self._order.append(name)
             self._infos[name] = info
             self._ci[name.lower()] = name
