@@ -21,6 +21,7 @@ from typing import Callable
 
 from .authorities import LocalAuthority, find_authority, read_local_authorities
 from .errors import UserError
+from .files import Outputs
 from .measures.mapping import Mapping, Published, Rag, load_mapping
 
 
@@ -105,10 +106,11 @@ def build_published(workbook: str, las: list[str] | None, *, inputs: Path | None
         if progress is not None:
             progress("resolve", i, len(chosen))
     results = []
-    for i, p in enumerate(plans, 1):
-        results.append(write(p, ws.outputs, built_at=built_at, started=time.perf_counter()))
-        if progress is not None:
-            progress("write", i, len(chosen))
+    with Outputs() as outputs:  # every pack replaced, or (a lock, an error, Ctrl-C) none
+        for i, p in enumerate(plans, 1):
+            results.append(write(p, ws.outputs, built_at=built_at, started=time.perf_counter(), outputs=outputs))
+            if progress is not None:
+                progress("write", i, len(chosen))
     return BatchResult(workbook=workbook, results=results, seconds=time.perf_counter() - started)
 
 

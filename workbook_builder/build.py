@@ -26,6 +26,7 @@ from . import __version__
 from .audiences import AUDIENCE_NAMES, AUDIENCES
 from .authorities import LocalAuthority
 from .errors import UserError
+from .files import Outputs
 from .sources.base import InputFile, display_path
 from .trace import trace  # noqa: F401  (the library's three calls live side by side)
 from .workspace import Manifest, Workspace, load_workspace, read_manifest
@@ -163,8 +164,10 @@ def plan(mapping: Path | Mapping, ws: Workspace, *, period: str | None = None, a
 
 
 def write(p: Plan, out_dir: Path, *, period: str | None = None, built_at: str | None = None,
-          audience: str | None = None, started: float | None = None) -> BuildResult:
-    """Fill a copy of the plan's template and write it into ``out_dir`` (temporary file, then moved into place)."""
+          audience: str | None = None, started: float | None = None, outputs=None) -> BuildResult:
+    """Fill a copy of the plan's template and write it into ``out_dir`` (temporary file, then moved into place:
+    with ``outputs``, a :class:`~workbook_builder.files.Outputs`, together with the run's other files).
+    An output that would be one of the run's inputs (an extract, the mapping, the template) is refused."""
     from .authorities import LA_TOKEN
     from .files import make_folder
     from .writers.audit import write_audit, write_sources
@@ -189,7 +192,7 @@ def write(p: Plan, out_dir: Path, *, period: str | None = None, built_at: str | 
     output = out_dir / p.mapping.output
     if audience:
         output = output.with_name(f"{output.stem} ({AUDIENCE_NAMES[audience].replace('/', ' and ')}){output.suffix}")
-    package.save(output, refuse_paths=[p.template])
+    package.save(output, refuse_paths=[p.template, p.mapping.path, *(f.path for f in p.files if not f.missing)], outputs=outputs)
     warnings = [] if p.hide_unmapped else [f"template row with unknown measure id ignored: {k}" for k in writer.unknown_keys]
     return BuildResult(workbook=p.mapping.workbook, output=output, la=p.la, measures=len(p.resolved), values_filled=writer.values_filled,
                        audit_rows=audit_rows, sources=p.files, sample=any(f.sample for f in p.files),
@@ -219,10 +222,12 @@ def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out
     ws = load_workspace(root, la=la, inputs=inputs, outputs=out_dir, published=published)
     started = time.perf_counter()
     manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
-    # Resolve every workbook before writing any, so that a bad input leaves nothing half-built.
+    # Resolve every workbook before writing any, and move the written ones into place together: a bad
+    # input, a workbook open in Excel or an interruption leaves every output as it was.
     plans = [plan(path, ws, period=period, audience=audience, manifest=manifest) for path in select_mappings(ws.root, workbooks)]
-    return [write(p, ws.outputs, period=period, built_at=built_at, audience=audience,
-                  started=started if i == 0 else None) for i, p in enumerate(plans)]
+    with Outputs() as outputs:
+        return [write(p, ws.outputs, period=period, built_at=built_at, audience=audience,
+                      started=started if i == 0 else None, outputs=outputs) for i, p in enumerate(plans)]
 
 
 @dataclass

@@ -9,6 +9,7 @@ traceback; 1 when ``reconcile --fail-on-mismatch`` finds a mismatch.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -224,16 +225,22 @@ def _shown(path: Path | None) -> str:
         return str(path)
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM (a scheduler stopping the batch): unwind like Ctrl-C, so temporary files are removed."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     library.collect_less_often()
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(args=argv, prog_name="scorecard", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):  # Ctrl-C or SIGTERM (click turns both into Abort)
+        errors.print("Interrupted: nothing was written (every output is as it was).")
+        sys.exit(130)
     except UserError as exc:
         errors.print(exc.render(), markup=False)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        errors.print("Aborted.")
-        sys.exit(1)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -2,9 +2,12 @@
 
 A workbook, a report, a JSON file, the add-in or a settings file is written to a temporary
 file in the destination folder and moved over the old file in one step (``os.replace``),
-so a reader never sees half a file and a failed write leaves the old one as it was. The
-temporary file is created with the ordinary mode (0666 less the umask, as any other new
-file gets: not the 0600 of ``tempfile.mkstemp``, which ``os.replace`` would keep).
+so a reader never sees half a file and a failed write leaves the old one as it was; the files
+of one run (every workbook of a build, every pack of a batch) are moved together by
+:class:`Outputs`, so either all of them are replaced or none is. A workbook open in Excel (its
+``~$`` lock file beside it) is never written. The temporary file is created with the ordinary
+mode (0666 less the umask, as any other new file gets: not the 0600 of ``tempfile.mkstemp``,
+which ``os.replace`` would keep).
 """
 
 from __future__ import annotations
@@ -32,41 +35,117 @@ def make_folder(path: Path, *, hint: str = "Choose a folder you can write to.") 
     return path
 
 
+class Outputs:
+    """Files a run writes together: all of them replace their targets, or none does.
+
+    Each :meth:`stage` writes its content to a temporary file beside the target, so a failure while
+    writing (a full disk, a workbook open in Excel, Ctrl-C) leaves every target as it was. Leaving the
+    ``with`` block normally moves them all into place, each target first set aside so that a failure
+    half-way puts the ones already moved back; leaving it by an exception removes the temporary files.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> "Outputs":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def stage(self, path: Path, content: bytes | Callable[[BinaryIO], None], *,
+              hint: str = "Check that the folder exists and you may write to it.",
+              locked_hint: str = "If the file is open in another program, close it and try again.") -> Path:
+        """Write ``content`` (bytes, or a function that writes into an open binary file) for ``path``; it
+        replaces ``path`` when the run ends well. The folder must exist."""
+        path = Path(path)
+        folder = path.parent
+        if not folder.is_dir():
+            raise UserError(f"cannot write {path}: folder {folder} does not exist", hint=hint)
+        if path.is_dir():
+            raise UserError(f"cannot write {path}: it is a folder", hint="Give a file name, not a folder.")
+        for lock in {folder / ("~$" + path.name), folder / ("~$" + path.name[2:])}:  # Excel's lock file (long names lose 2 letters)
+            if len(lock.name) > 2 and lock.exists():
+                raise UserError(f"{path} is open in Excel (lock file {lock.name} exists).", hint="Close it in Excel and try again.")
+        if any(target == path for target, _tmp in self._staged):
+            raise UserError(f"two outputs of this run are the same file: {path}",
+                            hint="Give each workbook its own output name (the mappings' `output:`).")
+        tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror or exc} in folder {folder}", hint=hint) from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                if callable(content):
+                    content(handle)
+                else:
+                    handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except PermissionError as exc:
+            _unlink_quietly(tmp)
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}", hint=locked_hint) from None
+        except OSError as exc:
+            _unlink_quietly(tmp)
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}", hint=hint) from None
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        self._staged.append((path, tmp))
+        return path
+
+    def discard(self) -> None:
+        """Remove every temporary file: no target is touched."""
+        for _target, tmp in self._staged:
+            _unlink_quietly(tmp)
+        self._staged = []
+
+    def commit(self) -> None:
+        """Move every staged file into place; if one cannot be moved, put back the ones already moved."""
+        moved: list[tuple[Path, Path | None]] = []  # (target, the old file set aside, if there was one)
+        try:
+            for target, tmp in self._staged:
+                aside = None
+                if target.exists():
+                    aside = target.with_name(f"{TEMP_PREFIX}{secrets.token_hex(8)}.old")
+                    os.replace(target, aside)
+                moved.append((target, aside))
+                os.replace(tmp, target)
+        except BaseException as exc:
+            for target, aside in reversed(moved):
+                try:
+                    if aside is not None:
+                        os.replace(aside, target)
+                    elif target.exists():
+                        os.unlink(target)
+                except OSError:
+                    pass
+            self.discard()
+            if isinstance(exc, OSError):
+                raise UserError(f"cannot move the new files into place ({exc.strerror or exc}); every output was left as it was",
+                                hint="If a workbook is open in Excel, close it and try again.") from None
+            raise
+        for _target, aside in moved:
+            if aside is not None:
+                _unlink_quietly(aside)
+        self._staged = []
+
+
 def write_atomic(path: Path, content: bytes | Callable[[BinaryIO], None], *,
                  hint: str = "Check that the folder exists and you may write to it.",
-                 locked_hint: str = "If the file is open in another program, close it and try again.") -> Path:
-    """Write ``content`` (bytes, or a function that writes into an open binary file) to ``path``
-    through a temporary file beside it, then move it into place. The folder must exist."""
-    path = Path(path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise UserError(f"cannot write {path}: folder {folder} does not exist", hint=hint)
-    if path.is_dir():
-        raise UserError(f"cannot write {path}: it is a folder", hint="Give a file name, not a folder.")
-    tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc} in folder {folder}", hint=hint) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if callable(content):
-                content(handle)
-            else:
-                handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        _unlink_quietly(tmp)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}", hint=locked_hint) from None
-    except OSError as exc:
-        _unlink_quietly(tmp)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}", hint=hint) from None
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    return path
+                 locked_hint: str = "If the file is open in another program, close it and try again.",
+                 outputs: Outputs | None = None) -> Path:
+    """Write ``content`` to ``path`` through a temporary file beside it, then move it into place (at once,
+    or with the other files of ``outputs`` when the run ends well). The folder must exist."""
+    if outputs is not None:
+        return outputs.stage(path, content, hint=hint, locked_hint=locked_hint)
+    with Outputs() as single:
+        single.stage(path, content, hint=hint, locked_hint=locked_hint)
+    return Path(path)
 
 
 def _unlink_quietly(path: Path) -> None:

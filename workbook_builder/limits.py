@@ -154,7 +154,6 @@ def check_sheet_extent(archive: zipfile.ZipFile, part: str, label: str, sheet: s
     part is decompressed in chunks, so memory stays bounded; a grid of more than :data:`MAX_SHEET_CELLS`
     cells is refused, naming the furthest cell. Cells and rows without a reference count on from the last."""
     rows = cols = row = col = 0
-    far = ""
     tail = b""
     try:
         with archive.open(part) as handle:
@@ -172,12 +171,10 @@ def check_sheet_extent(archive: zipfile.ZipFile, part: str, label: str, sheet: s
                             col, row = _column_number(ref.group(1)), int(ref.group(2))
                         else:
                             col += 1
-                        if col > cols or row > rows:
-                            far = f"{_letters(col)}{row}"
                         cols = max(cols, col)
                     rows = max(rows, row)
                 if rows * cols > MAX_SHEET_CELLS:
-                    raise UserError(f"{label} sheet '{sheet}': its cells span {rows:,} rows x {cols:,} columns (out to {far}), "
+                    raise UserError(f"{label} sheet '{sheet}': its cells span {rows:,} rows x {cols:,} columns (out to {_letters(cols)}{rows}), "
                                     f"more than the {MAX_SHEET_CELLS:,} cells an input sheet may have",
                                     hint="Delete the stray cells far below or to the right (Ctrl+End shows the last cell) and save again.")
                 tail = data[cut:]

@@ -215,6 +215,15 @@ class Mapping(Strict):
     def sheet_of(self, section: Section) -> str:
         return section.sheet or self.sheet
 
+    @field_validator("output")
+    @classmethod
+    def _plain_file_name(cls, value: str) -> str:
+        if not value or value in (".", "..") or "/" in value or "\\" in value or ":" in value:
+            raise ValueError("give a file name only (no folder): the workbook is written into the outputs folder")
+        if not value.lower().endswith((".xlsx", ".xlsm")):
+            raise ValueError("the output's name must end in .xlsx or .xlsm, as its template does")
+        return value
+
     @model_validator(mode="after")
     def _references(self) -> "Mapping":
         headers = self.headers()

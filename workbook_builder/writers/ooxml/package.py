@@ -804,12 +804,14 @@ class WorkbookPackage:
                 zi.external_attr = 0
                 zf.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
 
-    def save(self, out_path, *, refuse_paths=()) -> None:
+    def save(self, out_path, *, refuse_paths=(), outputs=None) -> None:
         """Write the edited package to ``out_path`` through a temporary file that is then moved into place.
 
         Refused before anything is written: the template itself or any of ``refuse_paths`` as the output, a
         missing folder, a folder as the file, a workbook open in Excel (its ``~$`` lock file), and an extension
-        that does not match the workbook's type (Excel will not open an .xlsm saved as .xlsx)."""
+        that does not match the workbook's type (Excel will not open an .xlsm saved as .xlsx). With ``outputs``
+        (a :class:`workbook_builder.files.Outputs`) the file replaces ``out_path`` only when every output of
+        the run has been written."""
         out = Path(out_path)
         target = out.resolve()
         label = str(out)
@@ -831,10 +833,6 @@ class WorkbookPackage:
                             hint="Create the folder or choose another output path.")
         if out.exists() and out.is_dir():
             raise UserError(f"Cannot write {label}: it is a folder.", hint="Give a file name ending in .xlsx or .xlsm.")
-        for lock in {parent / ("~$" + out.name), parent / ("~$" + out.name[2:])}:
-            if len(lock.name) > 2 and lock.exists():
-                raise UserError(f"{label} is open in Excel (lock file {lock.name} exists).",
-                                hint="Close it in Excel and try again.")
         want = X.WORKBOOK_CONTENT_TYPES[self._wb_ctype]
         suffix = out.suffix.lower()
         if suffix in {".xlsx", ".xlsm", ".xltx", ".xltm"} and suffix != want:
@@ -843,7 +841,7 @@ class WorkbookPackage:
                 hint=f"Excel refuses to open a {want} workbook saved as {suffix}. Rename the output to end in {want}.",
             )
         write_atomic(target, self._write_zip, hint="Check that the folder exists and you may write to it.",
-                     locked_hint="If the file is open in Excel, close it in Excel and try again.")
+                     locked_hint="If the file is open in Excel, close it in Excel and try again.", outputs=outputs)
 
 
 def check_sheet_name(name: str) -> None:
