@@ -36,13 +36,32 @@ if TYPE_CHECKING:
     from .measures.resolve import ResolvedMeasure, Resolver
 
 
+#: YAML files of mappings/ that are not workbook mappings
+REFERENCE_YAML = ("published.yaml",)
+
+
 def mapping_paths(root: Path) -> dict[str, Path]:
-    """Workbook id -> mapping file, for every mapping in ``mappings/``."""
-    found = {}
+    """Workbook id -> mapping file, for every mapping in ``mappings/`` (the full file is validated when the
+    workbook is built). A YAML file there that names no workbook, cannot be read, or names a workbook
+    another file names too is an error naming the file(s): a workbook is never left out in silence."""
+    found: dict[str, Path] = {}
     for path in sorted((root / "mappings").glob("*.yaml")):
-        match = re.search(r"^workbook:\s*['\"]?([A-Za-z0-9_]+)", path.read_text(encoding="utf-8"), re.MULTILINE)
-        if match:  # the full file is validated when the workbook is built
-            found[match.group(1)] = path
+        if path.name in REFERENCE_YAML:
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path}: not UTF-8 text (byte {exc.start})", hint="Save the mapping as UTF-8.") from None
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+        match = re.search(r"^workbook:\s*['\"]?([A-Za-z0-9_]+)", text, re.MULTILINE)
+        if not match:
+            raise UserError(f"{path}: not a workbook mapping (it has no top-level `workbook:` line)" + (" — the file is empty" if not text.strip() else ""),
+                            hint="Every .yaml file in mappings/ maps one workbook; move other files out of the folder.")
+        if match.group(1) in found:
+            raise UserError(f"{found[match.group(1)]} and {path} both map workbook '{match.group(1)}'",
+                            hint="Give each mapping its own `workbook:` id, or remove one of the files.")
+        found[match.group(1)] = path
     return found
 
 

@@ -35,6 +35,24 @@ def make_folder(path: Path, *, hint: str = "Choose a folder you can write to.") 
     return path
 
 
+def refuse_overwriting(target: Path, inputs, *, what: str = "an input file") -> None:
+    """Refuse to write ``target`` when it is one of ``inputs`` (the same path, or the same file by another
+    name): a run never writes over what it reads."""
+    target = Path(target)
+    resolved = target.resolve()
+    for source in inputs:
+        source = Path(source)
+        same = source.resolve() == resolved
+        if not same and target.exists() and source.exists():
+            try:
+                same = os.path.samefile(target, source)
+            except OSError:
+                pass
+        if same:
+            raise UserError(f"Refusing to write {target}: it is {what} ({source}).",
+                            hint="Choose a different output path so the original is never overwritten.")
+
+
 class Outputs:
     """Files a run writes together: all of them replace their targets, or none does.
 

@@ -9,6 +9,7 @@ DfE suppression symbols (``c``, ``z``, ``x``, ``k``, ``low``, ``u``, ``:``), "No
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -82,7 +83,8 @@ class Observation:
 
 def parse_number(text: str) -> float | int | str:
     """A cell's text as a number, or the text itself (stripped) when it is not one: a DfE symbol such as
-    ``c`` stays ``c``, never 0; an empty cell is "No data". Thousands separators are allowed (``1,234``)."""
+    ``c`` stays ``c``, never 0; an empty cell is "No data". Thousands separators are allowed (``1,234``).
+    Text that reads as NaN or infinity (``nan``, ``inf``, ``1e400``) raises :class:`NotFinite`."""
     text = (text or "").strip()
     if not text:
         return NO_DATA  # an empty cell: never 0, and not DfE's 'x' either
@@ -90,7 +92,17 @@ def parse_number(text: str) -> float | int | str:
         number = float(text.replace(",", ""))
     except ValueError:
         return text
+    if not math.isfinite(number):  # 'NaN', 'inf', '1e400': never a figure; the reader names where it was
+        raise NotFinite(text)
     return int(number) if number.is_integer() and "." not in text else number
+
+
+class NotFinite(ValueError):
+    """A cell that reads as a number but is NaN or infinite; readers turn it into an error naming the file and cell."""
+
+    def __init__(self, text: str):
+        super().__init__(f"'{text}' is not a finite number")
+        self.text = text
 
 
 def unavailable(reason: str, *, label: str = NOT_AVAILABLE) -> Observation:

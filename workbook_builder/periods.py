@@ -76,6 +76,9 @@ def up_to(periods: list[str], as_of: str, where: str) -> list[str]:
     return kept
 
 
+FORMATS = ("Write periods as 2026-06 (a month), 2025-26 (a year ending in March), 2026-27 Q1 (a quarter), "
+           "2025-26 H1 (a half), 2025-26 Autumn (a term), or 2024 / 202425 (DfE's years).")
+
 #: The months of a financial year, April first: the keys of a dashboard's monthly columns.
 MONTH_KEYS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
 
@@ -90,7 +93,11 @@ def pick(periods: list[str], wanted: str, where: str, *, as_of: str | None = Non
     """The period a locator asks for among ``periods``: 'latest', 'previous' (the one before the
     latest) or a named one, ordered by when each ends. ``as_of`` (``--period``) drops periods that
     end after it first; ``shown`` turns a period into the label people may write for it
-    (DfE's ``202425`` is asked for as ``2024-25``)."""
+    (DfE's ``202425`` is asked for as ``2024-25``). A label that is not a period this module knows is an
+    error naming it: it could not be put in order, so 'latest' and 'previous' would be guesses."""
+    unknown = sorted({str(p) for p in periods if period_end(p) is None})
+    if unknown:
+        raise UserError(f"{where}: period '{unknown[0]}' cannot be put in time order", hint=FORMATS)
     periods = ordered(periods)
     if not periods:
         raise UserError(f"{where}: no periods found for this locator")

@@ -156,6 +156,9 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dir: Path 
               root: Path | None = None) -> Reconciliation:
     """Every published measure for one LA (new or old code; default: the workspace's) and DfE period:
     local against published, with SN, England, region and position among all LAs."""
+    if not math.isfinite(tolerance) or tolerance < 0:
+        raise UserError(f"--tolerance {tolerance:g}: the tolerance must be a finite number, 0 or more",
+                        hint="It is the absolute difference accepted beyond DfE's rounding, e.g. 0.5.")
     ws = load_workspace(root, la=la, published=published_dir)
     published_dir = ws.published or ws.inputs / "dfe"
     code = la or ws.la.code
@@ -218,9 +221,11 @@ def _local_observation(figure: LocalFigure | None, record: InputFile, measure_id
 
 
 def write_json(report: Reconciliation, path: Path) -> Path:
-    """The results as JSON (``{"la", "period", "results": [...]}``), written through a temporary file."""
-    from .files import write_atomic
+    """The results as JSON (``{"la", "period", "results": [...]}``), written through a temporary file; never
+    over one of the reconciliation's inputs."""
+    from .files import refuse_overwriting, write_atomic
 
+    refuse_overwriting(Path(path), [f.path for f in report.files])
     return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, default=str) + "\n").encode("utf-8"))
 
 

@@ -29,12 +29,17 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when av
     pass
 
 
+MAX_NODES = 500_000  # nodes a file may stand for once its aliases are expanded (a 1,650-line mapping is ~40,000)
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.lines = {}
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise UserError(f"line {key_node.start_mark.line + 1}: a key must be plain text, not a list or a mapping")
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             raise UserError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'")
@@ -59,19 +64,57 @@ def load(path: Path, *, what: str = "file") -> LineDict:
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        raw = _load_bounded(text)
     except UserError as exc:
         raise UserError(f"{path}: {exc.message}", hint=f"Each key may appear once in a {what}.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise UserError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})", hint="Check indentation and quoting.") from None
+    except RecursionError:
+        raise UserError(f"{path}: its lists and mappings are nested too deeply to read", hint=f"A {what} nests a few levels, not thousands.") from None
     if raw is None:
         raw = LineDict()
         raw.lines, raw.line = {}, 1
     if not isinstance(raw, dict):
         raise UserError(f"{path}:1: a {what} must be a YAML mapping (key: value), not {type(raw).__name__}")
     return raw
+
+
+def _expanded_size(node, sizes: dict, open_: set) -> int:
+    """How many nodes ``node`` stands for with every alias expanded (aliases share nodes, so each is counted once here)."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        raise UserError(f"line {node.start_mark.line + 1}: an alias refers to the value it is part of (a loop)")
+    open_.add(key)
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, sizes, open_) + _expanded_size(v, sizes, open_) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(item, sizes, open_) for item in node.value)
+    else:
+        size = 1
+    open_.discard(key)
+    sizes[key] = size
+    return size
+
+
+def _load_bounded(text: str):
+    """Parse ``text``, refusing before anything is built a document whose aliases expand past :data:`MAX_NODES`
+    (a few hundred bytes of nested aliases can stand for billions of values)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        size = _expanded_size(node, {}, set())
+        if size > MAX_NODES:
+            raise UserError(f"line {node.start_mark.line + 1}: its aliases (*name) expand to {size:,} values, "
+                            f"more than the {MAX_NODES:,} a settings file may hold")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def line_of(raw: Any, loc: tuple) -> tuple[int, str]:

@@ -26,7 +26,7 @@ SERIES_LABELS = {"la": "LA", "sn": "SN", "england": "England", "previous": "Prev
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinity are never figures
 
 
 class Unavailable(Strict):

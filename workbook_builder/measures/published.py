@@ -34,7 +34,7 @@ from ..yamlfile import load as load_yaml
 
 
 class PublishedMeasure(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinity are never figures
 
     label: str
     file: str
@@ -46,7 +46,7 @@ class PublishedMeasure(BaseModel):
 
 
 class PublishedFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinity are never figures
 
     measures: dict[str, PublishedMeasure]
 
@@ -131,7 +131,7 @@ def published_slice(measure: PublishedMeasure, table: DfeTable, period: str) -> 
     if key in table.cache:
         return table.cache[key]
     records = table.records(measure.filters)
-    column = table.column(measure.column)
+    column = table.value_column(measure.column)
     at = records.position
     value, region_code, region_name = at[column], at["region_code"], at["region_name"]
     new, old, la_name_at = at["new_la_code"], at["old_la_code"], at["la_name"]

@@ -24,7 +24,8 @@ import pandas as pd
 
 from ..errors import UserError
 from ..limits import check_text_file, not_utf8, text_encoding
-from ..observations import NO_DATA, Observation, describe_symbol, parse_number
+from ..observations import NO_DATA, NotFinite, Observation, describe_symbol, parse_number
+from ..periods import FORMATS, ordered, period_end
 from .base import Context
 from .locator import Locator
 from .neighbours import neighbour_mean
@@ -55,7 +56,7 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
     and named), for the locator's filters, column and period (DfE's years are never capped by --period)."""
     record = context.file
     table = DfeTable.load(record.path)  # read once per file version, shared by every workbook and LA
-    column = table.column(locator.column)
+    column = table.value_column(locator.column)
     rows = table.records(locator.filters)
     if not rows.rows:
         raise UserError(f"{record.path}: no rows match filters {locator.filters}", hint="Check the filter values against the file.")
@@ -132,6 +133,10 @@ class DfeTable:
         for column in ("new_la_code", "old_la_code", "la_name", "region_code", "region_name"):
             if column not in frame.columns:
                 frame[column] = ""
+        for period in frame["time_period"].unique():  # a period that cannot be ordered: said now, with its line
+            if period_end(str(period).strip()) is None:
+                line = int(frame.index[frame["time_period"] == period][0]) + 2
+                raise UserError(f"{path}:{line}: time_period '{period}' cannot be put in time order", hint=FORMATS)
         # Geography columns hold few distinct values: clean each distinct value once, and only map
         # a column whose values need it (most files need no stripping at all).
         for column, clean in (("time_period", str.strip), ("new_la_code", str.strip), ("old_la_code", str.strip),
@@ -158,6 +163,22 @@ class DfeTable:
                 hint=f"Columns in this file: {', '.join(self.frame.columns)}",
             )
         return key
+
+    def value_column(self, name: str) -> str:
+        """:meth:`column` for a column read as figures: the first time, every cell of it is checked, and one
+        that reads as NaN or infinity is an error naming the file, its line and the column."""
+        column = self.column(name)
+        if ("finite", column) not in self.cache:
+            cells = self.frame[column].str.strip()
+            suspect = cells.str.contains(r"^[+-]?(?:nan|inf|infinity)$|[eE][+-]?\d{3,}", case=False, regex=True)
+            for index in cells.index[suspect]:
+                try:
+                    parse_number(cells[index])
+                except NotFinite as exc:
+                    raise UserError(f"{self.path}:{index + 2}: column {column}: {exc}",
+                                    hint="A figure must be a number, a DfE symbol (c, z, x, …) or empty: download the file again.") from None
+            self.cache[("finite", column)] = True
+        return column
 
     def select(self, filters: dict[str, str]) -> pd.DataFrame:
         """Rows matching every filter (column names case-insensitive, values compared case-insensitively)."""
@@ -209,7 +230,7 @@ class DfeRecords:
     def periods(self, *, level: str | None = None) -> list[str]:
         """Time periods present (only those with a row at ``level``, e.g. 'national'), oldest first."""
         found = {p for p, lvl in self._levels if level is None or lvl == level}
-        return sorted(found, key=lambda p: (len(p), p))
+        return ordered(found)
 
     def count(self, period: str) -> int:
         """Rows in one period, every geographic level."""

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UserError
-from ..observations import NO_DATA, Observation, describe_symbol, parse_number
+from ..observations import NO_DATA, NotFinite, Observation, describe_symbol, parse_number
 from .base import Context
 from .locator import Locator
 from .tables import Grid, norm, read_grid, sheet_names
@@ -136,7 +136,11 @@ class LaitIndicator:
         if raw is None:
             value: object = NO_DATA
         elif isinstance(raw, str):
-            value = parse_number(raw)
+            try:
+                value = parse_number(raw)
+            except NotFinite as exc:
+                raise UserError(f"{self.grid.where()}: {self.grid.ref(row, col)}: {exc}",
+                                hint="A figure must be a number, a DfE symbol (c, x, :) or empty.") from None
         else:
             value = raw
         return value, self.grid.ref(row, col)

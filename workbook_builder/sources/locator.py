@@ -23,7 +23,7 @@ class Locator(BaseModel):
     Each reader's ``check`` says which of these fields its kind needs.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinity are never figures
 
     source: str
     sheet: Optional[str] = None

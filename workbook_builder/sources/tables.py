@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..limits import check_sheet_extent, open_input_workbook, read_text, sheet_parts
-from ..observations import NO_DATA, Observation, describe_symbol, is_symbol, parse_number
+from ..observations import NO_DATA, NotFinite, Observation, describe_symbol, is_symbol, parse_number
+from ..periods import FORMATS, period_end
 from ..refs import col_letters as column_letter
 from ..refs import sheet_ref
 
@@ -289,6 +290,7 @@ def observe_table(locator, context, *, period: str = "") -> Observation:
         raise UserError(f"{table.grid.where()}: no rows match {dict(locator.filters)}", hint="Check the filter values against the table.")
     if locator.period_column:
         pcol = table.column(locator.period_column)
+        _check_periods(table, rows, pcol)
         period = context.pick(sorted({str(table.value(r, pcol)) for r in rows}), locator.period)
         rows = [r for r in rows if str(table.value(r, pcol)) == period]
     if len(rows) != 1:
@@ -302,7 +304,18 @@ def table_periods(locator, context) -> list[str]:
     """The values of the locator's ``period_column`` (default ``period``) in the rows its filters select."""
     table = locate_table(locator, context)
     pcol = table.column(locator.period_column or "period")
-    return [str(table.value(r, pcol)) for r in table.matching(locator.filters) if table.value(r, pcol) is not None]
+    rows = [r for r in table.matching(locator.filters) if table.value(r, pcol) is not None]
+    _check_periods(table, rows, pcol)
+    return [str(table.value(r, pcol)) for r in rows]
+
+
+def _check_periods(table: Table, rows: list[int], pcol: int) -> None:
+    """Every period label of ``rows`` is one that can be put in time order; the first that is not is named with its cell."""
+    for r in rows:
+        label = table.value(r, pcol)
+        if label is not None and period_end(label) is None:
+            raise UserError(f"{table.grid.where()}: {table.grid.ref(r, pcol)}: period '{label}' cannot be put in time order",
+                            hint=FORMATS)
 
 
 def _cell(table: Table, row: int, col: int, context, period: str, detail: str) -> Observation:
@@ -316,7 +329,11 @@ def _cell(table: Table, row: int, col: int, context, period: str, detail: str) -
     if raw is None:
         return Observation(value=NO_DATA, note=f"empty cell {place} in source", provenance=provenance)
     if isinstance(raw, str):
-        value = parse_number(raw)
+        try:
+            value = parse_number(raw)
+        except NotFinite as exc:
+            raise UserError(f"{table.grid.where()}: {place} ({detail or 'the value'}): {exc}",
+                            hint="A figure must be a number, a symbol such as c, or empty (shown as No data).") from None
         if isinstance(value, str):  # a suppression symbol gets its meaning; other text (a position, a date) is plain text
             return Observation(value=value, note=describe_symbol(value) if is_symbol(value) else "", provenance=provenance)
         raw = value

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import posixpath
 import re
 import zipfile
@@ -21,7 +20,7 @@ from lxml import etree
 
 from ... import refs as R
 from ...errors import UserError
-from ...files import write_atomic
+from ...files import refuse_overwriting, write_atomic
 from ...limits import OLE_MAGIC, TEMPLATE_LIMITS, check_members
 from . import xml as X
 from .xml import NS_CT, NS_PKG_REL, NS_R, q
@@ -815,18 +814,9 @@ class WorkbookPackage:
         out = Path(out_path)
         target = out.resolve()
         label = str(out)
-        forbidden = ([self.path] if self._resolved is not None else []) + [Path(p) for p in refuse_paths]
-        for p in forbidden:
-            same = (self._resolved if p is self.path else p.resolve()) == target
-            if not same and out.exists() and p.exists():
-                try:
-                    same = os.path.samefile(out, p)
-                except OSError:
-                    pass
-            if same:
-                what = "the template" if p is self.path else "an input file"
-                raise UserError(f"Refusing to write {label}: it is {what} ({p}).",
-                                hint="Choose a different output path so the original is never overwritten.")
+        if self._resolved is not None:
+            refuse_overwriting(out, [self.path], what="the template")
+        refuse_overwriting(out, refuse_paths)
         parent = target.parent
         if not parent.is_dir():
             raise UserError(f"Cannot write {label}: folder {parent} does not exist.",
