@@ -139,14 +139,15 @@ class Plan:
 
     @property
     def warnings(self) -> list[str]:
-        """A line for each local extract the LA has not got, with how many values it would have filled."""
+        """A line for each local extract the LA has not got (with how many values it would have filled), and for
+        each figure that reads but looks wrong (a negative percentage)."""
         lines = []
         for f in self.files:
             if f.missing:
                 count = sum(1 for m in self.resolved for o in m.values.values()
                             if o.provenance is not None and o.provenance.source_id == f.source_id)
                 lines.append(f"{f.source_id} ({f.display_path}): {f.missing}; {count} value(s) show No data")
-        return lines
+        return lines + self.resolver.warnings
 
 
 def check_audience(audience: str | None) -> None:

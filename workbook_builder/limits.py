@@ -43,7 +43,8 @@ class ZipLimits:
 TEMPLATE_LIMITS = ZipLimits(file_bytes=1024 * MB, part_bytes=200 * MB, total_bytes=1024 * MB, ratio=250)
 INPUT_LIMITS = ZipLimits(file_bytes=256 * MB, part_bytes=100 * MB, total_bytes=300 * MB, ratio=250)
 MAX_SHEET_CELLS = 5_000_000  # rows x columns of the grid one sheet of an input is read into
-MAX_TEXT_BYTES = 512 * MB  # a CSV input
+MAX_TEXT_BYTES = 50 * MB  # a CSV input: read into memory it takes up to ten times its size
+MAX_FILL_ROWS = 100_000  # rows of a `scorecard fill` values file (100,000 take about 7 s and 600 MB)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -238,5 +239,5 @@ def check_text_file(path: Path) -> int:
     return size
 
 
-__all__ = ["read_text", "text_encoding", "not_utf8", "INPUT_LIMITS", "MAX_SHEET_CELLS", "MAX_TEXT_BYTES", "TEMPLATE_LIMITS", "ZipLimits", "check_members",
+__all__ = ["MAX_FILL_ROWS", "read_text", "text_encoding", "not_utf8", "INPUT_LIMITS", "MAX_SHEET_CELLS", "MAX_TEXT_BYTES", "TEMPLATE_LIMITS", "ZipLimits", "check_members",
            "check_sheet_extent", "check_text_file", "open_input_workbook", "sheet_parts"]

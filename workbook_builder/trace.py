@@ -21,6 +21,9 @@ def trace(workbook: Path, cell: str) -> list[AuditRow]:
     workbook = Path(workbook)
     if not workbook.is_file():
         raise UserError(f"workbook not found: {workbook}", hint="Pass a workbook built by `scorecard build` (see outputs/).")
+    if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UserError(f"{workbook}: not a workbook built by scorecard (an .xlsx with an Audit sheet)",
+                        hint="Pass a workbook from the outputs folder.")
     table = find_table(read_grid(workbook, "Audit"))
     sheet, ref = split_sheet_ref(cell)
     wanted = (sheet.casefold() if sheet is not None else None, ref)

@@ -65,6 +65,7 @@ class Resolver:
     neighbours_path: Path | None = None  # default: the project's mappings/statistical_neighbours.csv
     extracts_for: LocalAuthority | None = None
     files: dict[str, InputFile] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # figures that read but look wrong (a negative percentage)
     _neighbours: list[Neighbour] | None = None
 
     @cached_property
@@ -149,6 +150,12 @@ class Resolver:
                 values[series] = self.locate(spec, series, measure)
         if measure.monthly is not None:
             values.update(self._months(measure))
+        for series, observation in values.items():  # a percentage below 0 is read as given, and said
+            unit = self.mapping.units.get(series, measure.unit)
+            if unit == "percent" and observation.is_number and observation.value < 0 and observation.provenance is not None:
+                warning = f"a negative percentage ({observation.value}) in {observation.provenance.display_path}: check the source"
+                values[series] = observation.with_(note="; ".join(filter(None, [observation.note, warning])))
+                self.warnings.append(f"{measure.id} ({series}): {warning}")
         if measure.target is not None:
             values["target"] = unavailable(elsewhere) if elsewhere else self._constant(
                 Constant(value=measure.target, note=measure.target_note or measure.target_text, line=measure.line), measure,

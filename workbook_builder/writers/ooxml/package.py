@@ -777,10 +777,13 @@ class WorkbookPackage:
         for ws in self._worksheets.values():
             ws._before_save()
         members: list[tuple[str, bytes]] = []
+        sheets = {ws.part_name: ws for ws in self._worksheets.values()}
         for name in self._order + self._new:
             if name in self._removed:
                 continue
-            if name in self._dirty:
+            if name in sheets and name in self._dirty:
+                members.append((name, sheets[name].serialized()))
+            elif name in self._dirty:
                 members.append((name, X.serialize(self._trees[name])))
             else:
                 members.append((name, self._read(name)))

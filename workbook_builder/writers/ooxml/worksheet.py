@@ -125,6 +125,10 @@ class Worksheet:
         self._has_f = False
         self._headers: dict[tuple[int, int], tuple[str, str]] | None = None
         self._empty = False
+        # Rows a new sheet was given by append_rows, kept as their XML text until something needs them as
+        # elements (nothing does, for an Audit sheet): a 100,000-row Audit then costs its text, not a tree.
+        self._tail: list[str] = []
+        self._tail_last = 0
 
     def __repr__(self) -> str:
         return f"<Worksheet {self.name!r} ({self.part_name})>"
@@ -139,6 +143,32 @@ class Worksheet:
     def _before_save(self) -> None:
         pass
 
+    def serialized(self) -> bytes:
+        """The sheet's XML as it is saved: the tree, with rows still held as text written inside sheetData."""
+        data = X.serialize(self._tree)
+        if not self._tail:
+            return data
+        rows = "".join(self._tail).encode("utf-8")
+        end = data.rfind(b"</sheetData>")
+        if end >= 0:
+            return data[:end] + rows + data[end:]
+        empty = data.index(b"<sheetData/>")
+        return data[:empty] + b"<sheetData>" + rows + b"</sheetData>" + data[empty + len(b"<sheetData/>"):]
+
+    def _materialise(self) -> None:
+        """Turn rows held as text into elements, for an operation that reads or changes rows."""
+        if not self._tail:
+            return
+        text, self._tail = "".join(self._tail), []
+        sd = self._root.find(q("sheetData"))
+        for row in list(etree.fromstring(f'<sheetData xmlns="{NS_MAIN}">{text}</sheetData>'.encode("utf-8"), _FRAGMENT_PARSER)):
+            sd.append(row)
+            if self._rows is not None:
+                rn = int(row.get("r"))
+                self._rows[rn] = row
+                self._row_keys.append(rn)
+                self._cells.pop(rn, None)
+
     # ------------------------------------------------------------------ reading
 
     def _parse_ref(self, ref: str) -> int:
@@ -149,6 +179,7 @@ class Worksheet:
         return R.col_number(m.group(1))
 
     def _iter_cells(self):
+        self._materialise()
         sd = self._root.find(q("sheetData"))
         if sd is None:
             return
@@ -224,6 +255,7 @@ class Worksheet:
         return sd
 
     def _index(self) -> None:
+        self._materialise()
         if self._rows is not None:
             return
         sd = self._sheet_data()
@@ -597,6 +629,7 @@ class Worksheet:
         """Replace ``old`` by ``new`` in every text cell of this sheet that holds it (see
         :meth:`WorkbookPackage.replace_text`); ``shared`` are the shared-string indexes known to
         hold it. Rich-text runs keep their formatting; a run boundary inside ``old`` is not matched."""
+        self._materialise()
         shared = shared if shared is not None else {i for i, text in enumerate(self._pkg.shared_strings()) if old in text}
         # Only the cells that can hold the text, found by XPath in one pass in C: inline strings containing it,
         # and shared-string cells pointing at a string that does.
@@ -653,9 +686,13 @@ class Worksheet:
         ``first_row`` down; ``styles`` maps a 1-based column to a cell style. Values are encoded as
         :meth:`set_value` encodes them; formulas are refused here (use set_value).
         """
-        self._index()
-        if self._row_keys and first_row <= self._row_keys[-1]:
-            raise UserError(f"{self._where}: append_rows starts at row {first_row}, not below the last row {self._row_keys[-1]}.")
+        if self._tail:  # rows already held as text: append after them without parsing them
+            last = self._tail_last
+        else:
+            self._index()
+            last = self._row_keys[-1] if self._row_keys else 0
+        if last and first_row <= last:
+            raise UserError(f"{self._where}: append_rows starts at row {first_row}, not below the last row {last}.")
         styles = styles or {}
         for xf in set(styles.values()):
             self._pkg.styles.check_xf(xf, self._where)
@@ -691,14 +728,18 @@ class Worksheet:
             parts.append("</row>")
             row_numbers.append(rn)
             last_row = rn
-        parts.append("</sheetData>")
-        sd = self._sheet_data()
-        new_rows = etree.fromstring("".join(parts).encode("utf-8"), _FRAGMENT_PARSER)
-        for rn, row in zip(row_numbers, list(new_rows)):
-            sd.append(row)
-            self._rows[rn] = row
-            self._row_keys.append(rn)
-            self._cells.pop(rn, None)
+        if self._is_new and self._root.find(q("sheetData")) is not None:  # a sheet this package made: keep the rows as text
+            self._tail.extend(parts[1:])
+            self._tail_last = last_row if row_numbers else self._tail_last
+        else:
+            parts.append("</sheetData>")
+            sd = self._sheet_data()
+            new_rows = etree.fromstring("".join(parts).encode("utf-8"), _FRAGMENT_PARSER)
+            for rn, row in zip(row_numbers, list(new_rows)):
+                sd.append(row)
+                self._rows[rn] = row
+                self._row_keys.append(rn)
+                self._cells.pop(rn, None)
         if last_row >= first_row and last_col:
             self._grow_dimension(first_row, 1)
             self._grow_dimension(last_row, last_col)
