@@ -4,7 +4,6 @@ no traceback, nothing half-written, bounded in time and memory."""
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import signal
 import subprocess
@@ -81,8 +80,8 @@ def _zip_with_sheet(path: Path, sheet_xml: bytes) -> Path:
 
 
 def test_a_zip_bomb_input_is_refused_by_its_compression_ratio(inputs):
-    from workbook_builder.sources.tables import read_grid
     from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import read_grid
 
     padding = b" " * (60 * 1024 * 1024)  # 60 MB of nothing that compresses to almost nothing
     xml = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -204,3 +203,213 @@ def test_a_cp1252_file_is_refused_naming_it_and_the_encoding(inputs, tmp_path):
     dfe = inputs / "dfe" / "cin_referrals_and_plans.csv"
     dfe.write_bytes(dfe.read_text(encoding="utf-8-sig").replace("Shropshire", "Shr\u00f6pshire").encode("cp1252"))
     refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs), f"{dfe}: not UTF-8 text")
+
+
+# --- 3. values that are not numbers ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["NaN", "inf", "1e400", "-Infinity"])
+def test_a_non_finite_value_in_a_dfe_file_is_refused_naming_file_line_and_column(inputs, bad):
+    path = inputs / "dfe" / "cin_referrals_and_plans.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    number = next(i for i, line in enumerate(lines) if ",E06000051," in line) + 1
+    lines[number - 1] = lines[number - 1].rsplit(",", 1)[0] + f",{bad}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for command in (["validate"], ["build", "--out", inputs.parent / "out"]):
+        refused(scorecard(*command, "--workbook", "appendix_x", "--inputs", inputs),
+                f"{path}:{number}: column percentage: '{bad}' is not a finite number")
+    assert not (inputs.parent / "out").exists()
+
+
+def test_a_non_finite_value_in_a_local_table_names_its_cell(inputs):
+    path = inputs / "local" / "local_outcome_measures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("you_said_we_did_count,2026-27 Q1,")) + 1
+    lines[number - 1] = "you_said_we_did_count,2026-27 Q1,nan,synthetic,"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}: row {number}, column 3 (measure=you_said_we_did_count; period=2026-27 Q1): 'nan' is not a finite number")
+
+
+def test_a_non_finite_number_in_a_mapping_is_refused_at_its_line(tmp_path):
+    from workbook_builder.errors import UserError
+    from workbook_builder.measures.mapping import load_mapping
+
+    text = (ROOT / "mappings" / "appendix_x.yaml").read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.strip().startswith("target: 77"))
+    path = tmp_path / "appendix_x.yaml"
+    path.write_text(text.replace("target: 77", "target: .nan", 1), encoding="utf-8")
+    with pytest.raises(UserError, match=rf"appendix_x.yaml:{line}: sections\.\d+\.measures\.\d+\.target: Input should be a finite number"):
+        load_mapping(path)
+
+
+# --- 4. reconcile's outputs ------------------------------------------------------------------------------------
+
+def test_reconcile_never_writes_over_its_inputs_and_checks_its_options(tmp_path):
+    local = tmp_path / "local.csv"
+    shutil.copy(SAMPLE / "local" / "dfe_returns.csv", local)
+    before = local.read_bytes()
+    base = ["reconcile", "--period", "2025", "--local", local]
+    refused(scorecard(*base, "--json", local), f"Refusing to write {local}: it is an input file")
+    refused(scorecard(*base, "--xlsx", local), f"Refusing to write {local}: it is an input file")
+    published = SAMPLE / "dfe" / "cla_number_and_rate_per_10k_children.csv"
+    refused(scorecard(*base, "--json", published), "it is an input file")
+    assert local.read_bytes() == before
+    refused(scorecard(*base, "--json", tmp_path / "no-such-folder" / "r.json"), "folder")
+    refused(scorecard(*base, "--tolerance", "-1"), "--tolerance -1: the tolerance must be a finite number, 0 or more")
+    refused(scorecard(*base, "--tolerance", "nan"), "the tolerance must be a finite number, 0 or more")
+    refused(scorecard("reconcile", "--period", "2052", "--local", local, "--fail-on-mismatch"),
+            "--period 2052: no published file in")
+
+
+def test_text_in_a_report_is_text_never_a_formula(tmp_path):
+    import openpyxl as xl
+
+    local = tmp_path / "local.csv"
+    shutil.copy(SAMPLE / "local" / "dfe_returns.csv", local)
+    project = tmp_path / "project"
+    for folder in ("mappings", "templates"):
+        shutil.copytree(ROOT / folder, project / folder)
+    shutil.copy(ROOT / "scorecard.yaml", project / "scorecard.yaml")
+    published = project / "mappings" / "published.yaml"
+    published.write_text(published.read_text(encoding="utf-8").replace(
+        "label: Children looked after at 31 March, rate per 10,000 children", 'label: "=HYPERLINK(\\"http://example.com\\")"', 1),
+        encoding="utf-8")
+    out = tmp_path / "report.xlsx"
+    result = scorecard("reconcile", "--period", "2025", "--local", local, "--published", SAMPLE / "dfe", "--xlsx", out, cwd=project)
+    assert result.returncode == 0, result.stderr
+    cell = next(c for row in xl.load_workbook(out)["Reconciliation"].iter_rows() for c in row if c.value and str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s"  # stored as a string: Excel shows the text and runs nothing
+
+
+# --- 7. mapping YAML ---------------------------------------------------------------------------------------
+
+def _project_with(tmp_path, files: dict[str, str]) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "mappings", project / "mappings")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copy(ROOT / "scorecard.yaml", project / "scorecard.yaml")
+    for name, text in files.items():
+        (project / "mappings" / name).write_text(text, encoding="utf-8")
+    return project
+
+
+def test_nested_aliases_are_refused_before_they_are_expanded(tmp_path):
+    bomb = "\n".join(['a: &a ["x","x","x","x","x","x","x","x","x"]'] +
+                     [f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)])
+    project = _project_with(tmp_path, {"appendix_x.yaml": "workbook: appendix_x\n" + bomb + "\n"})
+    started = time.monotonic()
+    result = scorecard("validate", "--workbook", "appendix_x", cwd=project)
+    refused(result, "appendix_x.yaml: line 1: its aliases (*name) expand to")
+    assert "more than the 500,000 a settings file may hold" in result.stderr and time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("text, message", [
+    ("workbook: appendix_x\n? [a, b]\n: value\n", "line 2: a key must be plain text, not a list or a mapping"),
+    ("workbook: appendix_x\nsections: &s [*s]\n", "an alias refers to the value it is part of (a loop)"),
+    ("workbook: appendix_x\nx: " + "[" * 5000 + "]" * 5000 + "\n", "nest"),  # libyaml: 'exceeded maximum nesting depth'
+])
+def test_yaml_a_mapping_cannot_hold(tmp_path, text, message):
+    project = _project_with(tmp_path, {"appendix_x.yaml": text})
+    result = scorecard("validate", "--workbook", "appendix_x", cwd=project)
+    refused(result, "appendix_x.yaml")
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"empty.yaml": ""}, "empty.yaml: not a workbook mapping (it has no top-level `workbook:` line) — the file is empty"),
+    ({"list.yaml": "- workbook: appendix_x\n"}, "list.yaml: not a workbook mapping"),
+    ({"copy.yaml": (ROOT / "mappings" / "appendix_x.yaml").read_text(encoding="utf-8")}, "copy.yaml both map workbook 'appendix_x'"),
+])
+def test_every_yaml_in_mappings_is_one_workbooks_mapping(tmp_path, files, message):
+    project = _project_with(tmp_path, files)
+    refused(scorecard("build", "--out", tmp_path / "out", cwd=project), message)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_mapping_in_another_encoding_names_the_file(tmp_path):
+    project = _project_with(tmp_path, {})
+    path = project / "mappings" / "appendix_x.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("’", "'").replace("“", '"').replace("”", '"').replace("—", "-")
+                     .replace("–", "-").replace("↓", "v").replace("↑", "^").encode("utf-8").replace(b"Scorecard", "Scorecard\u00e9".encode("cp1252"), 1))
+    refused(scorecard("validate", cwd=project), f"{path}: not UTF-8 text (byte")
+
+
+# --- 8. periods that cannot be ordered --------------------------------------------------------------------------
+
+def test_a_local_period_label_that_cannot_be_ordered_names_its_cell(inputs):
+    path = inputs / "local" / "local_outcome_measures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("you_said_we_did_count,2026-27 Q1,")) + 1
+    lines[number - 1] = lines[number - 1].replace("2026-27 Q1", "Q1 2026/27")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}: row {number}, column 2: period 'Q1 2026/27' cannot be put in time order")
+
+
+def test_a_dfe_time_period_that_cannot_be_ordered_names_its_line(inputs):
+    path = inputs / "dfe" / "cin_referrals_and_plans.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[3] = "31/03/2025" + lines[3][4:]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}:4: time_period '31/03/2025' cannot be put in time order")
+
+
+# --- 9 and 10. fill, trace, the add-in, percentages ----------------------------------------------------------------
+
+def test_fill_names_the_csv_line_of_a_cell_outside_the_grid(tmp_path):
+    template = tmp_path / "t.xlsx"
+    book = xlsxwriter.Workbook(str(template))
+    book.add_worksheet("Sheet1").write(0, 0, "x")
+    book.close()
+    for cell, message in (("XFE1", "Column 'XFE' is beyond Excel's last column XFD"), ("A1048577", "Row 1048577 in 'A1048577' is outside")):
+        values = tmp_path / "values.csv"
+        values.write_text(f"sheet,cell,value\nSheet1,A2,1\nSheet1,{cell},2\n", encoding="utf-8")
+        refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"), f"{values}:3: {message}")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_fill_refuses_more_values_than_it_may_hold(tmp_path):
+    template = tmp_path / "t.xlsx"
+    book = xlsxwriter.Workbook(str(template))
+    book.add_worksheet("Sheet1").write(0, 0, "x")
+    book.close()
+    values = tmp_path / "values.csv"
+    values.write_text("sheet,cell,value\n" + "Sheet1,A2,1\n" * 100_001, encoding="utf-8")
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"),
+            f"{values}: more than 100,000 values to fill")
+
+
+def test_trace_refuses_a_file_that_is_not_a_workbook(tmp_path):
+    audit = tmp_path / "Audit.csv"
+    audit.write_text("Cell,Measure id\nA1,x\n", encoding="utf-8")
+    refused(scorecard("trace", audit, "A1"), f"{audit}: not a workbook built by scorecard")
+
+
+def test_addin_build_respects_a_lock_file(tmp_path):
+    pytest.importorskip("xlwings")
+    (tmp_path / "~$Scorecard.xlam").write_bytes(b"")
+    refused(scorecard("addin", "build", "--out", tmp_path / "Scorecard.xlam"), "Scorecard.xlam is open in Excel (lock file ~$Scorecard.xlam exists)")
+    assert not (tmp_path / "Scorecard.xlam").exists()
+
+
+def test_a_negative_percentage_is_shown_as_given_and_warned_about(inputs, tmp_path):
+    path = inputs / "dfe" / "la_conviction_health_outcome_cla.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    rows = text.splitlines()
+    from workbook_builder.measures.published import load_published
+
+    measure = load_published(ROOT / "mappings" / "published.yaml")["cla_dental_check_pct"]
+    header = [h.lower() for h in rows[0].split(",")]
+    at, filter_at = header.index(measure.column), {header.index(k.lower()): v for k, v in measure.filters.items()}
+    for i, row in enumerate(rows):
+        cells = row.split(",")
+        if cells[0] == "2025" and "E06000051" in cells and all(cells[k] == v for k, v in filter_at.items()):
+            cells[at] = "-5"
+            rows[i] = ",".join(cells)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = scorecard("build", "--workbook", "appendix_2", "--inputs", inputs, "--out", tmp_path / "out", "--published-only", "--la", "893")
+    assert result.returncode == 0, result.stderr
+    result = scorecard("build", "--workbook", "appendix_2", "--inputs", inputs, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "a negative percentage (-5) in inputs/dfe/la_conviction_health_outcome_cla.csv: check the source" in result.stderr.replace(str(inputs.parent) + "/", "")
