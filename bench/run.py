@@ -70,17 +70,19 @@ class Run:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def command(argv: list[str], repeat: int) -> Run:
+def command(argv: list[str], repeat: int, status: int = 0) -> Run:
     """Wall time of a whole command (start-up included) and its peak RSS, via wait4's rusage,
-    after one untimed run that writes bytecode caches and warms the file cache."""
+    after one untimed run that writes bytecode caches and warms the file cache. The command must
+    exit with ``status`` (2 for an input it is meant to refuse)."""
     times, peak = [], 0
     for attempt in range(repeat + 1):
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
+        _, code, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"benchmark command failed: {' '.join(argv)}\n{process.stderr.read().decode()}")
+        if os.waitstatus_to_exitcode(code) != status:
+            raise SystemExit(f"benchmark command exited {os.waitstatus_to_exitcode(code)}, not {status}: {' '.join(argv)}\n"
+                             f"{process.stderr.read().decode()}")
         if attempt:
             times.append(elapsed)
             peak = max(peak, usage.ru_maxrss)
@@ -143,6 +145,28 @@ def lait_sized_workbook(path: Path, sheets: int = 150, rows: int = 160, years: i
                             [("c" if rng.random() < 0.02 else round(rng.uniform(0, 100), 1)) for _ in range(years)])
     book.close()
     return path
+
+
+def fill_inputs(folder: Path, count: int = 100_000) -> tuple[Path, Path]:
+    """A one-sheet template and a values CSV of ``count`` numbers (a 250 x 400 block of cells)."""
+    import xlsxwriter
+
+    template = folder / "fill-template.xlsx"
+    book = xlsxwriter.Workbook(str(template))
+    book.add_worksheet("Sheet1").write(0, 0, "Figures")
+    book.close()
+    values = folder / "fill-values.csv"
+    with values.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("sheet,cell,value\n")
+        cols = 250
+        for i in range(count):
+            row, col = divmod(i, cols)
+            letters, n = "", col + 1
+            while n:
+                n, rem = divmod(n - 1, 26)
+                letters = chr(65 + rem) + letters
+            handle.write(f"Sheet1,{letters}{row + 2},{i % 997}\n")
+    return template, values
 
 
 @dataclass
@@ -208,13 +232,39 @@ def run_cases(repeat: int, only: str | None) -> list[Result]:
     if want("lait") or want("large"):
         big = lait_sized_workbook(Path(tempfile.gettempdir()) / "scorecard-bench-lait-150x160x15.xlsx")
         subject = library("from workbook_builder.sources.lait import LaitWorkbook\nfrom workbook_builder.sources import tables\np = %r" % str(big),
-                          "LaitWorkbook.read(p)", max(2, repeat // 2), reset="tables._workbook_grids.cache_clear()")
+                          "LaitWorkbook.read(p)", max(2, repeat // 2), reset="tables._workbook.cache_clear(); tables._sheet_rows.cache_clear(); tables._read_grid.cache_clear()")
         base = library("import openpyxl\np = %r" % str(big),
                        "book = openpyxl.load_workbook(p, read_only=True)\nfor sheet in book.worksheets:\n    for row in sheet.iter_rows(values_only=True):\n        pass\nbook.close()",
                        max(2, repeat // 2))
         speedup = base.median / subject.median
         results.append(Result("read a LAIT-size workbook (150 sheets x 160 rows x 15 years)", subject, base,
                               "openpyxl read-only, every cell", ">= 5x faster", speedup >= 5, f"{speedup:.1f}x faster"))
+
+    if want("hostile") or want("fill"):
+        template, values = fill_inputs(work)
+        args = ["fill", "--template", str(template), "--values", str(values), "--out", str(work / "filled.xlsx")]
+        subject = command([PY, "-m", "workbook_builder", *args], max(1, min(3, repeat)))
+        results.append(Result("hostile: fill 100,000 values (the most fill takes)", subject, None, "", "< 20 s, < 1 GiB",
+                              subject.median < 20 and subject.peak_mb < 1024, "linear: 8,000 values took 206 s before issue 14"))
+
+    if want("hostile"):
+        sample = work / "far-inputs"
+        if not sample.exists():
+            import shutil
+
+            shutil.copytree(ROOT / "inputs" / "sample", sample)
+        chat = next((sample / "chat").glob("*.xlsx"))
+        import openpyxl
+
+        book = openpyxl.load_workbook(chat)
+        book["Comparison"]["XFD1048576"] = 1
+        book.save(chat)
+        args = ["validate", "--inputs", str(sample)]
+        subject = command([PY, "-m", "workbook_builder", *args], repeat, status=2)
+        base = import_baseline(args, repeat)
+        results.append(Result("hostile: validate with one ChAT value at XFD1048576 (refused)", subject, base,
+                              "start Python + import what it imports", "exit 2, < 2 s, < 256 MB",
+                              subject.median < 2 and subject.peak_mb < 256, "before issue 14: a 549 GB allocation, exit 134"))
 
     if want("reconcile") and DFE.is_dir():
         local = work / "local.csv"

@@ -17,6 +17,16 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "libreoffice: opens workbooks in LibreOffice headless (soffice)")
 
 
+try:  # Hypothesis profiles: 'ci' (the default: the examples each property test asks for) and 'deep' (ten times as many)
+    from hypothesis import settings as _hypothesis
+
+    _hypothesis.register_profile("ci", derandomize=True, print_blob=True)
+    _hypothesis.register_profile("deep", derandomize=False)  # tests/test_properties.py asks ten times the examples
+    _hypothesis.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+
+
 def soffice() -> str:
     """The LibreOffice binary; in CI its absence is a failure, elsewhere the test is skipped."""
     found = shutil.which("soffice") or shutil.which("libreoffice")

@@ -97,11 +97,24 @@ def test_cells_without_references_count_too(inputs):
     from workbook_builder.errors import UserError
     from workbook_builder.sources.tables import read_grid
 
-    rows = b"<row>" + b"<c><v>1</v></c>" * 5000 + b"</row>" + b"<row/>" * 1000  # one wide row, then 1,000 empty ones
+    rows = b"<row>" + b"<c><v>1</v></c>" * 5000 + b"</row>" + b"<row><c><v>2</v></c></row>" * 1000  # one wide row, then 1,000 narrow
     xml = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>"
     wide = _zip_with_sheet(inputs / "wide.xlsx", xml)
     with pytest.raises(UserError, match=r"its cells span 1,001 rows x 5,000 columns \(out to GJH1001\)"):
         read_grid(wide, "Data")
+
+
+def test_cells_with_a_namespace_prefix_are_measured_too(inputs):
+    """A sheet written with a prefix on every element (``<x:c r=...>``) is counted tag by tag, not missed."""
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import read_grid
+
+    ns = b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    xml = (b"<x:worksheet " + ns + b'><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+           b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>')
+    prefixed = _zip_with_sheet(inputs / "prefixed.xlsx", xml)
+    with pytest.raises(UserError, match=r"its cells span 1,048,576 rows x 16,384 columns \(out to XFD1048576\)"):
+        read_grid(prefixed, "Data")
 
 
 @pytest.mark.parametrize("name, content, message", [

@@ -23,6 +23,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from .errors import UserError
@@ -80,6 +81,11 @@ def check_members(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> li
     return members
 
 
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError)
+"""What :mod:`zipfile` raises for a package whose bytes are damaged (a bad header, a bad CRC, data cut
+short, a compression method or encryption it does not support)."""
+
+
 def open_input_workbook(path: Path) -> zipfile.ZipFile:
     """An input workbook's zip, checked against :data:`INPUT_LIMITS` (nothing decompressed yet)."""
     path = Path(path)
@@ -104,7 +110,7 @@ def open_input_workbook(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
         check_members(archive, label, INPUT_LIMITS)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+    except DAMAGED as exc:
         raise UserError(f"{label} is damaged: it cannot be read as a zip package ({exc}).",
                         hint="Open it in Excel, let it repair the file, save a copy and use that copy.") from None
     return archive
@@ -126,6 +132,9 @@ def sheet_parts(archive: zipfile.ZipFile, label: str) -> dict[str, str]:
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}  # not laid out as Excel lays it out: the reader's own error will name the file
+    except DAMAGED as exc:
+        raise UserError(f"{label} is damaged: its list of sheets cannot be decompressed ({exc}).",
+                        hint="Open it in Excel, let it repair the file, save a copy and use that copy.") from None
     targets = {}
     for match in _RELATIONSHIP.finditer(rels):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
@@ -150,43 +159,83 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+
+
+def _too_many(rows: int, cols: int, label: str, sheet: str) -> None:
+    if rows * cols > MAX_SHEET_CELLS:
+        raise UserError(f"{label} sheet '{sheet}': its cells span {rows:,} rows x {cols:,} columns (out to {_letters(cols)}{rows}), "
+                        f"more than the {MAX_SHEET_CELLS:,} cells an input sheet may have",
+                        hint="Delete the stray cells far below or to the right (Ctrl+End shows the last cell) and save again.")
+
+
+def _chunks(archive: zipfile.ZipFile, part: str):
+    """A part's XML decompressed 4 MB at a time, each piece cut after a '>' so no tag is split."""
+    tail = b""
+    with archive.open(part) as handle:
+        while True:
+            chunk = handle.read(4 * MB)
+            data = tail + chunk
+            cut = data.rfind(b">") + 1 if chunk else len(data)
+            yield data[:cut]
+            tail = data[cut:]
+            if not chunk:
+                return
+
+
+def _extent_by_reference(archive: zipfile.ZipFile, part: str, label: str, sheet: str) -> tuple[int, int] | None:
+    """The extent from the cells' ``r=`` references alone, where every cell is laid out as Excel,
+    LibreOffice and the Python writers write it (``<c r="B7" ...``, no namespace prefix); None where
+    any is not. Tags are counted with bytes.count and the references found in one pass: a sheet the
+    size of a LAIT indicator takes under a millisecond."""
+    rows = cols = 0
+    for data in _chunks(archive, part):
+        if b":c" in data:
+            return None  # cells with a namespace prefix (or text that looks like one): count tag by tag
+        found = _FAST_CELL.findall(data)
+        if len(found) != data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>"):
+            return None  # a cell without a reference, or with it after another attribute
+        if found:
+            letters = max(set(map(itemgetter(0), found)), key=lambda text: (len(text), text))
+            cols = max(cols, _column_number(letters))
+            rows = max(rows, max(map(int, set(map(itemgetter(1), found)))))
+        _too_many(rows, cols, label, sheet)
+    return rows, cols
+
+
+def _extent_cell_by_cell(archive: zipfile.ZipFile, part: str, label: str, sheet: str) -> tuple[int, int]:
+    """The extent counted tag by tag: cells and rows without a reference count on from the last."""
+    rows = cols = row = col = 0
+    for data in _chunks(archive, part):
+        for match in _CELL_OR_ROW.finditer(data):
+            ref = _REF.search(match.group(2))
+            if match.group(1) == b"row":
+                row = int(ref.group(2)) if ref else row + 1
+                col = 0
+            else:
+                if ref and ref.group(1):
+                    col, row = _column_number(ref.group(1)), int(ref.group(2))
+                else:
+                    col += 1
+                cols, rows = max(cols, col), max(rows, row)  # rows without cells make no grid
+        _too_many(rows, cols, label, sheet)
+    return rows, cols
+
+
 def check_sheet_extent(archive: zipfile.ZipFile, part: str, label: str, sheet: str) -> tuple[int, int]:
     """The rows and columns of the grid a sheet's cells span (A1 to its furthest cell), read while the
     part is decompressed in chunks, so memory stays bounded; a grid of more than :data:`MAX_SHEET_CELLS`
-    cells is refused, naming the furthest cell. Cells and rows without a reference count on from the last."""
-    rows = cols = row = col = 0
-    tail = b""
+    cells is refused, naming the furthest cell. A sheet laid out as spreadsheet programs write it is
+    measured from its references in a few passes per chunk; any other is counted tag by tag, where
+    cells and rows without a reference count on from the last."""
     try:
-        with archive.open(part) as handle:
-            while True:
-                chunk = handle.read(4 * MB)
-                data = tail + chunk
-                cut = data.rfind(b">") + 1 if chunk else len(data)
-                for match in _CELL_OR_ROW.finditer(data, 0, cut):
-                    ref = _REF.search(match.group(2))
-                    if match.group(1) == b"row":
-                        row = int(ref.group(2)) if ref else row + 1
-                        col = 0
-                    else:
-                        if ref and ref.group(1):
-                            col, row = _column_number(ref.group(1)), int(ref.group(2))
-                        else:
-                            col += 1
-                        cols = max(cols, col)
-                    rows = max(rows, row)
-                if rows * cols > MAX_SHEET_CELLS:
-                    raise UserError(f"{label} sheet '{sheet}': its cells span {rows:,} rows x {cols:,} columns (out to {_letters(cols)}{rows}), "
-                                    f"more than the {MAX_SHEET_CELLS:,} cells an input sheet may have",
-                                    hint="Delete the stray cells far below or to the right (Ctrl+End shows the last cell) and save again.")
-                tail = data[cut:]
-                if not chunk:
-                    break
+        found = _extent_by_reference(archive, part, label, sheet)
+        return found if found is not None else _extent_cell_by_cell(archive, part, label, sheet)
     except KeyError:
-        return rows, cols
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        return 0, 0
+    except DAMAGED as exc:
         raise UserError(f"{label} is damaged: sheet '{sheet}' cannot be decompressed ({exc}).",
                         hint="Open it in Excel, let it repair the file, save a copy and use that copy.") from None
-    return rows, cols
 
 
 def _letters(col: int) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -86,29 +85,29 @@ def _workbook(path: str, mtime_ns: int):
     worksheet names in order, and the part of each sheet (for checking its extent before it is read)."""
     import python_calamine
 
-    with open_input_workbook(Path(path)) as archive:
-        parts = sheet_parts(archive, path)
+    archive = open_input_workbook(Path(path))  # kept open with the workbook: each sheet is checked from it
+    parts = sheet_parts(archive, path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(path)
         names = [m.name for m in workbook.sheets_metadata if str(m.typ).lower().endswith("worksheet")] or list(workbook.sheet_names)
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types for bad files
+        archive.close()
         raise UserError(
             f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc})",
             hint="Check it is an .xlsx/.xlsm file that opens in Excel, not encrypted or corrupt.",
         ) from None
-    return workbook, names, parts
+    return workbook, names, parts, archive
 
 
 @lru_cache(maxsize=128)
 def _sheet_rows(path: str, mtime_ns: int, name: str) -> list[list[object]]:
     """One sheet's cells as a grid from A1, read only once its extent is known to be within the limit."""
-    workbook, _names, parts = _workbook(path, mtime_ns)
+    workbook, _names, parts, archive = _workbook(path, mtime_ns)
     part = parts.get(name)
     if not part:
         raise UserError(f"{path}: cannot tell where sheet '{name}' is stored, so it is not read",
                         hint="Open the workbook in Excel and save it again as an Excel Workbook (.xlsx).")
-    with zipfile.ZipFile(path) as archive:
-        check_sheet_extent(archive, part, path, name)
+    check_sheet_extent(archive, part, path, name)
     try:
         sheet = workbook.get_sheet_by_name(name)
         return [[clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
@@ -129,7 +128,7 @@ def read_grid(path: Path, sheet: str | None = None) -> Grid:
 def _read_grid(path: Path, mtime_ns: int, sheet: str | None) -> Grid:
     if path.suffix.lower() == ".csv":
         return Grid(path=path, sheet=path.name, rows=_csv_rows(str(path), mtime_ns), is_csv=True)
-    _workbook_, names, _parts = _workbook(str(path), mtime_ns)
+    _workbook_, names, _parts, _archive = _workbook(str(path), mtime_ns)
     if not names:
         raise UserError(f"{path}: the workbook has no worksheets")
     wanted = names[0] if sheet is None else sheet

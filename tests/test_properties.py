@@ -1,0 +1,341 @@
+"""Property-based tests (Hypothesis): whatever bytes arrive — random, truncated, mutated rows, odd
+encodings, extreme cells — every reader and the mapping loader either read them or raise the
+project's UserError naming the file. Never another exception, never a traceback.
+
+The default profile ('ci', set in conftest.py, derandomized so CI is repeatable) runs the examples each
+test asks for; for ten times as many, with fresh random draws: ``HYPOTHESIS_PROFILE=deep pytest tests/test_properties.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbook_builder.errors import UserError
+
+from .conftest import ROOT
+
+SAMPLE = ROOT / "inputs" / "sample"
+SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+DEPTH = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else 1
+
+
+def examples(n: int):
+    """The settings of one property test: ``n`` examples (ten times as many in the 'deep' profile), no deadline."""
+    return settings(max_examples=n * DEPTH, suppress_health_check=SUPPRESS, deadline=None)
+
+
+def written(data: bytes, name: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="scorecard-prop-"))
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def reads_or_refuses(path: Path, read) -> None:
+    """``read(path)`` succeeds, or raises a UserError that names the file."""
+    try:
+        read(path)
+    except UserError as exc:
+        assert path.name in str(exc) or str(path.parent) in str(exc), f"the error does not name the file: {exc}"
+
+
+# --- text: cells, rows, encodings --------------------------------------------------------------------------
+
+CELLS = st.one_of(
+    st.integers(-10**12, 10**12).map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["c", "z", "x", "k", "low", ":", "", "NaN", "inf", "-Infinity", "1e400", "1,234", "=1+1", "2024", "202425",
+                     "2025-26 Q1", "31/03/2025", "Local authority", "National", "Regional", "E06000051", "893"]),
+    st.text(max_size=12),
+)
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"])
+
+
+def encoded(text: str, encoding: str) -> bytes:
+    return text.encode(encoding, errors="replace")
+
+
+@st.composite
+def mutated(draw, original: bytes) -> bytes:
+    """``original`` truncated, with bytes flipped, or a row repeated: what a damaged download looks like."""
+    data = bytearray(original)
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(["truncate", "flip", "insert", "duplicate"]))
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
+        if kind == "truncate":
+            del data[at:]
+        elif kind == "flip":
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "insert":
+            data[at:at] = draw(st.binary(max_size=20))
+        else:
+            line_end = data.find(b"\n", at)
+            if line_end > 0:
+                data[at:at] = data[at:line_end + 1]
+    return bytes(data)
+
+
+DFE_HEADER = ["time_period", "time_identifier", "geographic_level", "country_code", "old_la_code", "la_name", "new_la_code", "indicator", "value"]
+
+
+@examples(200)
+@given(rows=st.lists(st.lists(CELLS, min_size=len(DFE_HEADER), max_size=len(DFE_HEADER)), max_size=12),
+       encoding=ENCODINGS, drop=st.sets(st.sampled_from(DFE_HEADER), max_size=2))
+def test_the_dfe_reader_reads_or_refuses(rows, encoding, drop):
+    from workbook_builder.sources.dfe import DfeTable
+
+    header = [h for h in DFE_HEADER if h not in drop]
+    body = [[cell for h, cell in zip(DFE_HEADER, row) if h not in drop] for row in rows]
+    path = written(encoded(csv_text(header, body), encoding), "release.csv")
+
+    def read(p):
+        table = DfeTable.read(p)
+        if "value" in header:
+            table.value_column("value")
+        if "indicator" in header:
+            records = table.records({"indicator": "x"})
+            records.periods()
+    reads_or_refuses(path, read)
+
+
+@examples(150)
+@given(data=mutated((SAMPLE / "dfe" / "cin_referrals_and_plans.csv").read_bytes()))
+def test_a_damaged_dfe_download_reads_or_refuses(data):
+    from workbook_builder.sources.dfe import DfeTable
+
+    reads_or_refuses(written(data, "cin.csv"), lambda p: DfeTable.read(p).value_column("percentage"))
+
+
+@examples(200)
+@given(rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=12), encoding=ENCODINGS,
+       wanted=st.sampled_from(["latest", "previous", "2025-26 Q1", "2024"]))
+def test_a_local_long_table_reads_or_refuses(rows, encoding, wanted):
+    from workbook_builder.authorities import LocalAuthority
+    from workbook_builder.sources.base import Context, InputFile
+    from workbook_builder.sources.locator import Locator
+    from workbook_builder.sources.tables import observe_table
+
+    path = written(encoded(csv_text(["measure", "period", "value"], rows), encoding), "local.csv")
+    locator = Locator(source="local", filters={"measure": rows[0][0] if rows else "x"}, column="value", period_column="period", period=wanted)
+    context = Context(la=LocalAuthority("E06000051", "893", "LA"), file=InputFile("local", "local_table", path, path.name),
+                      mapping_ref="m:1", neighbours=lambda: [])
+    reads_or_refuses(path, lambda p: observe_table(locator, context))
+
+
+@examples(150)
+@given(rows=st.lists(st.lists(st.one_of(CELLS, st.sampled_from(["1", "3", "5", "6", "0", "2026-01-21", "2026-13-01"])),
+                              min_size=6, max_size=6), max_size=10), encoding=ENCODINGS)
+def test_survey_responses_read_or_refuse(rows, encoding):
+    from workbook_builder.sources.survey import aggregate, read_responses
+
+    header = ["response_id", "date", "respondent_type", "outcome", "question", "score"]
+    path = written(encoded(csv_text(header, rows), encoding), "survey.csv")
+    reads_or_refuses(path, lambda p: aggregate(read_responses(p)))
+
+
+@examples(150)
+@given(rows=st.lists(st.lists(CELLS, min_size=3, max_size=5), max_size=10), encoding=ENCODINGS)
+def test_reconcile_local_figures_read_or_refuse(rows, encoding):
+    from workbook_builder.reconcile import read_local
+
+    path = written(encoded(csv_text(["measure_id", "period", "value", "numerator", "denominator"], rows), encoding), "local.csv")
+    reads_or_refuses(path, lambda p: read_local(p, "2025", {"cla_rate_per_10k", "x"}))
+
+
+@examples(150)
+@given(rows=st.lists(st.lists(st.one_of(CELLS, st.sampled_from(["Sheet1", "A1", "XFD1048576", "XFE1", "A0", "B2", "number", "date",
+                                                                 "formula", "blank", "text"])), min_size=3, max_size=4), max_size=10),
+       encoding=ENCODINGS)
+def test_fill_values_read_or_refuse(rows, encoding):
+    from workbook_builder.fill import read_changes
+    from workbook_builder.writers.ooxml import WorkbookPackage
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("Sheet1").write(0, 0, "x")
+    book.close()
+    package = WorkbookPackage.from_bytes(buffer.getvalue(), "template.xlsx")
+    path = written(encoded(csv_text(["sheet", "cell", "value", "type"], rows), encoding), "values.csv")
+    reads_or_refuses(path, lambda p: read_changes(p, package))
+
+
+# --- workbooks: damaged zips and extreme cells --------------------------------------------------------------
+
+def _small_workbook(cells: list[tuple[int, int, object]]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    sheet = book.add_worksheet("Data")
+    sheet.write(0, 0, "LA number")
+    sheet.write(0, 1, "LA name")
+    sheet.write(0, 2, "2024")
+    for row, col, value in cells:
+        sheet.write(row, col, value)
+    book.close()
+    return buffer.getvalue()
+
+
+EXTREME_CELLS = st.lists(st.tuples(st.one_of(st.integers(0, 40), st.sampled_from([1048575, 200000])),
+                                   st.one_of(st.integers(0, 10), st.sampled_from([16383, 700])),
+                                   st.one_of(st.integers(-10**9, 10**9), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20),
+                                             st.sampled_from(["c", "NaN", "inf", "1e400", "England", "893"]))), max_size=8)
+
+
+@examples(120)
+@given(cells=EXTREME_CELLS)
+def test_a_workbook_with_extreme_cells_reads_or_refuses(cells):
+    from workbook_builder.sources.lait import read_indicator
+    from workbook_builder.sources.tables import find_table, read_grid
+
+    path = written(_small_workbook(cells), "extract.xlsx")
+
+    def read(p):
+        grid = read_grid(p, "Data")
+        find_table(grid)
+        try:
+            indicator = read_indicator(grid)
+        except UserError:
+            return
+        for row in list(indicator.by_code.values())[:3]:
+            indicator.value(row, indicator.latest())
+    reads_or_refuses(path, read)
+
+
+@examples(100)
+@given(cells=st.lists(st.tuples(st.one_of(st.integers(0, 60), st.sampled_from([1000, 4999])), st.integers(0, 800),
+                                st.integers(0, 9)), max_size=30))
+def test_a_sheets_extent_from_its_references_is_its_extent_counted_cell_by_cell(cells):
+    """The fast measure (references found in one pass) agrees with counting every tag, on what Excel-like writers write."""
+    from workbook_builder import limits
+
+    with zipfile.ZipFile(io.BytesIO(_small_workbook(cells))) as archive:
+        part = "xl/worksheets/sheet1.xml"
+        fast = limits._extent_by_reference(archive, part, "x.xlsx", "Data")
+        assert fast is not None and fast == limits._extent_cell_by_cell(archive, part, "x.xlsx", "Data")
+        assert fast == (max([1] + [r + 1 for r, _c, _v in cells]), max([3] + [c + 1 for _r, c, _v in cells]))
+
+
+BASE_WORKBOOK = _small_workbook([(1, 0, 893), (1, 1, "An LA"), (1, 2, 54)])
+
+
+@examples(150)
+@given(data=mutated(BASE_WORKBOOK))
+def test_a_damaged_workbook_reads_or_refuses(data):
+    from workbook_builder.sources.tables import read_grid, sheet_names
+
+    path = written(data, "damaged.xlsx")
+    reads_or_refuses(path, lambda p: [read_grid(p, name) for name in sheet_names(p)])
+
+
+@st.composite
+def rewritten_parts(draw) -> bytes:
+    """The workbook with one part's XML replaced by mutated or random text (shapes no spreadsheet program writes)."""
+    source = zipfile.ZipFile(io.BytesIO(BASE_WORKBOOK))
+    names = source.namelist()
+    victim = draw(st.sampled_from(names))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            data = source.read(name)
+            if name == victim:
+                data = draw(st.one_of(mutated(data), st.binary(max_size=200), st.just(b"")))
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+@examples(150)
+@given(data=rewritten_parts())
+def test_a_workbook_with_a_broken_part_reads_or_refuses(data):
+    from workbook_builder.sources.tables import read_grid, sheet_names
+
+    path = written(data, "broken.xlsx")
+    reads_or_refuses(path, lambda p: [read_grid(p, name) for name in sheet_names(p)])
+
+
+@examples(100)
+@given(data=st.binary(max_size=400), name=st.sampled_from(["x.xlsx", "x.csv", "x.xlsm", "x.xls"]))
+def test_random_bytes_read_or_refuse(data, name):
+    from workbook_builder.sources.tables import read_grid
+
+    reads_or_refuses(written(data, name), lambda p: read_grid(p))
+
+
+# --- the mapping loader ---------------------------------------------------------------------------------------
+
+MAPPING = (ROOT / "mappings" / "appendix_x.yaml").read_bytes()
+
+
+@st.composite
+def mutated_mapping(draw) -> bytes:
+    """A real mapping with lines dropped, doubled or swapped, values replaced by odd scalars, or bytes mangled."""
+    lines = MAPPING.decode("utf-8").splitlines()
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(lines) - 1))
+        kind = draw(st.sampled_from(["drop", "double", "value", "indent", "alias", "bytes"]))
+        if kind == "drop":
+            del lines[at]
+        elif kind == "double":
+            lines.insert(at, lines[at])
+        elif kind == "value" and ":" in lines[at]:
+            key = lines[at].split(":", 1)[0]
+            lines[at] = key + ": " + draw(st.sampled_from([".nan", ".inf", "-1", "[]", "{}", "null", "'x'", "*missing", "? [a]", "&a [*a]", "1e400",
+                                                           '"{la}"', "~"]))
+        elif kind == "indent":
+            lines[at] = " " * draw(st.integers(0, 6)) + lines[at].lstrip()
+        elif kind == "alias":
+            lines.insert(at, "x: &a [1, 2]\ny: [*a, *a, *a]")
+    data = "\n".join(lines).encode("utf-8")
+    if draw(st.booleans()):
+        data = draw(mutated(data))
+    return data
+
+
+@examples(200)
+@given(data=mutated_mapping())
+def test_the_mapping_loader_reads_or_refuses(data):
+    from workbook_builder.measures.mapping import load_mapping
+
+    reads_or_refuses(written(data, "appendix_x.yaml"), load_mapping)
+
+
+@examples(100)
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8"))))
+def test_any_yaml_file_reads_or_refuses(data):
+    from workbook_builder.measures.mapping import load_mapping
+    from workbook_builder.workspace import read_config, read_manifest
+
+    path = written(data, "scorecard.yaml")
+    reads_or_refuses(path, load_mapping)
+    reads_or_refuses(path, read_config)
+    manifest = path.with_name("MANIFEST.yaml")
+    manifest.write_bytes(data)
+    reads_or_refuses(manifest, lambda p: read_manifest(p.parent))
+
+
+def test_the_generators_make_real_inputs_too():
+    """The strategies are not all noise: the unmutated inputs read."""
+    from workbook_builder.measures.mapping import load_mapping
+    from workbook_builder.sources.tables import read_grid
+
+    load_mapping(written(MAPPING, "appendix_x.yaml"))
+    assert read_grid(written(BASE_WORKBOOK, "ok.xlsx"), "Data").rows[1][:3] == [893, "An LA", 54]
