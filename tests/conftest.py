@@ -17,11 +17,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "libreoffice: opens workbooks in LibreOffice headless (soffice)")
 
 
-try:  # Hypothesis profiles: 'ci' (the default: the examples each property test asks for) and 'deep' (ten times as many)
+try:  # Hypothesis profiles: 'ci' (the default; derandomized, so a CI run is repeatable) and 'deep' (ten times the examples)
     from hypothesis import settings as _hypothesis
 
-    _hypothesis.register_profile("ci", derandomize=True, print_blob=True)
-    _hypothesis.register_profile("deep", derandomize=False)  # tests/test_properties.py asks ten times the examples
+    _hypothesis.register_profile("ci", max_examples=100, derandomize=True, print_blob=True)
+    _hypothesis.register_profile("deep", max_examples=1000, derandomize=False)
+    # --hypothesis-profile (the Hypothesis plugin's option) wins; otherwise HYPOTHESIS_PROFILE, otherwise 'ci'
     _hypothesis.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 except ImportError:  # pragma: no cover - hypothesis is in the test extra
     pass

@@ -22,7 +22,8 @@ SAMPLE = ROOT / "inputs" / "sample"
 
 
 def scorecard(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "workbook_builder", *map(str, args)], cwd=cwd, capture_output=True, text=True)
+    """A command run as a user runs it; one that runs away fails the test (TimeoutExpired) instead of hanging CI."""
+    return subprocess.run([sys.executable, "-m", "workbook_builder", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def refused(result, message: str) -> None:
@@ -67,16 +68,66 @@ def test_trace_reads_a_built_workbook_within_the_same_bounds(tmp_path):
     refused(scorecard("trace", book, "A1"), "sheet 'Audit': its cells span 1,048,576 rows x 16,384 columns (out to XFD1048576)")
 
 
-def _zip_with_sheet(path: Path, sheet_xml: bytes) -> Path:
-    """A minimal workbook whose one sheet is ``sheet_xml`` (to build shapes no spreadsheet program writes)."""
+def _zip_with_sheet(path: Path, sheet_xml: bytes, parts: dict[str, bytes] | None = None, rename: dict[str, str] | None = None) -> Path:
+    """A minimal workbook whose one sheet is ``sheet_xml`` (to build shapes no spreadsheet program writes),
+    with other ``parts`` replaced and parts renamed as ``rename`` says."""
     source = tmp = path.with_suffix(".base.xlsx")
     workbook = xlsxwriter.Workbook(str(tmp))
     workbook.add_worksheet("Data").write(0, 0, "x")
     workbook.close()
+    replaced = {"xl/worksheets/sheet1.xml": sheet_xml, **(parts or {})}
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name in zin.namelist():
-            zout.writestr(name, sheet_xml if name == "xl/worksheets/sheet1.xml" else zin.read(name))
+            zout.writestr((rename or {}).get(name, name), replaced.get(name, zin.read(name)))
     return path
+
+
+SHEET_OPEN = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize("far_cell", [
+    b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",  # single quotes
+    b'<row r="1048576"><c\tr="XFD1048576"><v>1</v></c></row>',  # a tab before the attribute
+    b'<row r="1048576"><c r = "XFD1048576"><v>1</v></c></row>',  # spaces around =
+    b'<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>',  # lower case, which calamine reads
+    b'<row r="1048576"><c r="A1048576" r="XFD1048576"><v>1</v></c></row>',  # two references: calamine takes the last
+    b'<row r="1048576"><c s="0" r="XFD1048576"><v>1</v></c></row>',  # the reference after another attribute
+    b'<row r="1048576"><c t="n" cm=">" r="XFD1048576"><v>1</v></c></row>',  # a '>' inside a quoted value
+])
+def test_a_far_cell_written_in_any_way_calamine_reads_is_measured(inputs, far_cell):
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import read_grid
+
+    odd = _zip_with_sheet(inputs / "odd.xlsx", SHEET_OPEN + far_cell + b"</sheetData></worksheet>")
+    with pytest.raises(UserError, match=r"odd.xlsx sheet 'Data': its cells span 1,048,576 rows x 16,384 columns \(out to XFD1048576\)"):
+        read_grid(odd, "Data")
+
+
+def test_a_sheet_stored_under_a_name_in_another_case_is_still_measured(inputs):
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import read_grid
+
+    far = SHEET_OPEN + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
+    moved = _zip_with_sheet(inputs / "moved.xlsx", far, rename={"xl/worksheets/sheet1.xml": "XL/Worksheets/Sheet1.xml"})
+    with pytest.raises(UserError, match=r"moved.xlsx sheet 'Data': its cells span 1,048,576 rows x 16,384 columns"):
+        read_grid(moved, "Data")
+
+
+def test_one_long_shared_string_in_many_cells_is_refused_before_it_is_copied_into_each(inputs):
+    """400,000 cells of one 10 KB string: a 0.8 MB file that was 7.9 GB once read."""
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import read_grid
+
+    row = b"".join(b'<c r="%s%%d" t="s"><v>0</v></c>' % chr(65 + c).encode() for c in range(20))
+    cells = b"".join(b'<row r="%d">' % r + row.replace(b"%d", str(r).encode()) + b"</row>" for r in range(1, 20_001))
+    sst = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+           + b"abcdefghij" * 1000 + b"</t></si></sst>")
+    bomb = _zip_with_sheet(inputs / "strings.xlsx", b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                           b"<sheetData>" + cells + b"</sheetData></worksheet>", parts={"xl/sharedStrings.xml": sst})
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(UserError, match=r"strings.xlsx sheet 'Data': its cells would hold at least [\d,]+ MB of text \(shared strings "
+                                        r"repeated cell by cell\), more than the 100 MB an input sheet may hold"):
+        read_grid(bomb, "Data")
 
 
 def test_a_zip_bomb_input_is_refused_by_its_compression_ratio(inputs):
@@ -115,6 +166,26 @@ def test_cells_with_a_namespace_prefix_are_measured_too(inputs):
     prefixed = _zip_with_sheet(inputs / "prefixed.xlsx", xml)
     with pytest.raises(UserError, match=r"its cells span 1,048,576 rows x 16,384 columns \(out to XFD1048576\)"):
         read_grid(prefixed, "Data")
+
+
+def test_a_csv_of_more_values_than_a_sheet_may_have_is_refused_unparsed(inputs):
+    """5 MB of empty values would be 5 million objects once parsed: refused from a count of its commas."""
+    local = inputs / "local" / "local_outcome_measures.csv"
+    local.write_text("measure,period,value\n" + "a,b,\n" * 1_700_000, encoding="utf-8")
+    refused(scorecard("validate", "--inputs", inputs),
+            f"{local} holds about 5,100,003 values (counting its commas and lines), more than the 5,000,000 a CSV input may have")
+
+
+def test_one_workbook_may_have_ten_million_cells_read_across_its_sheets():
+    from workbook_builder.errors import UserError
+    from workbook_builder.limits import WorkbookBudget
+
+    budget = WorkbookBudget()
+    budget.spend("x.xlsx", "S1", 4_975_000, 0)
+    budget.spend("x.xlsx", "S2", 4_975_000, 10)
+    with pytest.raises(UserError, match=r"x.xlsx: reading sheet 'S3' \(4,975,000 cells\) after 'S1', 'S2' \(9,950,000 cells\) would take "
+                                        r"more than the 10,000,000 cells \(and 100 MB of text\) one input workbook may have read"):
+        budget.spend("x.xlsx", "S3", 4_975_000, 0)
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -310,10 +381,15 @@ def test_nested_aliases_are_refused_before_they_are_expanded(tmp_path):
     bomb = "\n".join(['a: &a ["x","x","x","x","x","x","x","x","x"]'] +
                      [f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)])
     project = _project_with(tmp_path, {"appendix_x.yaml": "workbook: appendix_x\n" + bomb + "\n"})
-    started = time.monotonic()
-    result = scorecard("validate", "--workbook", "appendix_x", cwd=project)
+    result = scorecard("validate", "--workbook", "appendix_x", cwd=project)  # (unbounded, this ran 81 s to a MemoryError)
     refused(result, "appendix_x.yaml: line 1: its aliases (*name) expand to")
-    assert "more than the 500,000 a settings file may hold" in result.stderr and time.monotonic() - started < 30
+    assert "more than the 500,000 a settings file may hold" in result.stderr
+
+
+def test_a_mapping_over_its_size_limit_is_refused_unread(tmp_path):
+    project = _project_with(tmp_path, {"appendix_x.yaml": "workbook: appendix_x\n" + "# padding\n" * 600_000})
+    result = scorecard("validate", "--workbook", "appendix_x", cwd=project)
+    refused(result, f"{project / 'mappings' / 'appendix_x.yaml'} is 5,859 KB; refusing to read a mapping file over 5 MB")
 
 
 @pytest.mark.parametrize("text, message", [

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
+from .limits import check_text_file
 
 LIST_COLUMNS = ("la_code", "old_la_code", "la_name", "region_code", "region_name")
 
@@ -73,6 +74,7 @@ def _read(path: str) -> tuple[LocalAuthority, ...]:
 
 @lru_cache(maxsize=4)
 def _read_version(path: str, mtime_ns: int, size: int) -> tuple[LocalAuthority, ...]:
+    check_text_file(Path(path))
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .files import make_folder, write_atomic
+from .limits import check_text_file
 from .periods import period_end
 
 FILE_NAME = "scorecard.conf"
@@ -88,6 +89,7 @@ def find_config(workbook: Path | None) -> Path | None:
 
 def read_pairs(path: Path) -> dict[str, tuple[str, int]]:
     """KEY -> (value, line) from a config file; notes (``#`` keys) and blank lines skipped."""
+    check_text_file(Path(path))
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as exc:

@@ -19,10 +19,11 @@ sheet, and the limit.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
@@ -44,13 +45,27 @@ class ZipLimits:
 TEMPLATE_LIMITS = ZipLimits(file_bytes=1024 * MB, part_bytes=200 * MB, total_bytes=1024 * MB, ratio=250)
 INPUT_LIMITS = ZipLimits(file_bytes=256 * MB, part_bytes=100 * MB, total_bytes=300 * MB, ratio=250)
 MAX_SHEET_CELLS = 5_000_000  # rows x columns of the grid one sheet of an input is read into
+MAX_WORKBOOK_CELLS = 10_000_000  # cells of every sheet read from one input workbook (each kept while the run lasts)
+MAX_SHEET_TEXT = 100 * MB  # shared-string text one sheet's cells may hold once each cell has its copy
 MAX_TEXT_BYTES = 50 * MB  # a CSV input: read into memory it takes up to ten times its size
+MAX_YAML_BYTES = 5 * MB  # a mapping or settings file (the largest shipped mapping is 106 KB)
 MAX_FILL_ROWS = 100_000  # rows of a `scorecard fill` values file (100,000 take about 7 s and 600 MB)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def _mb(n: int) -> str:
     return f"{n // MB} MB" if n < 1024 * MB else f"{n // (1024 * MB)} GB"
+
+
+def member_key(name: str) -> str:
+    """A part name as readers match it: any case, either slash, no leading slash."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+def find_member(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The archive's own name for part ``name``, matched as calamine matches it (see :func:`member_key`)."""
+    wanted = member_key(name)
+    return next((n for n in archive.namelist() if member_key(n) == wanted), None)
 
 
 def check_members(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> list[zipfile.ZipInfo]:
@@ -63,9 +78,9 @@ def check_members(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> li
         name = info.filename
         if name.endswith("/"):
             continue  # directory entry
-        if name.lower() in seen:
+        if member_key(name) in seen:
             raise UserError(f"{label} is damaged: it contains the part {name!r} twice.", hint="Open it in Excel and save a fresh copy.")
-        seen.add(name.lower())
+        seen.add(member_key(name))
         if info.flag_bits & 0x1:
             raise UserError(f"{label} contains an encrypted zip member {name!r}; Excel never writes these.",
                             hint="Save the workbook from Excel without zip encryption.")
@@ -128,8 +143,8 @@ def sheet_parts(archive: zipfile.ZipFile, label: str) -> dict[str, str]:
     from html import unescape
 
     try:
-        workbook = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
+        workbook = archive.read(find_member(archive, "xl/workbook.xml") or "xl/workbook.xml")
+        rels = archive.read(find_member(archive, "xl/_rels/workbook.xml.rels") or "xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}  # not laid out as Excel lays it out: the reader's own error will name the file
     except DAMAGED as exc:
@@ -139,7 +154,8 @@ def sheet_parts(archive: zipfile.ZipFile, label: str) -> dict[str, str]:
     for match in _RELATIONSHIP.finditer(rels):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
         target = attributes.get(b"Target", b"").decode("utf-8", "replace")
-        targets[attributes.get(b"Id", b"").decode()] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        target = target.replace("\\", "/")
+        targets[attributes.get(b"Id", b"").decode()] = posixpath.normpath(target.lstrip("/") if target.startswith("/") else "xl/" + target)
     found = {}
     for pattern, order in ((_SHEET, (0, 1)), (_SHEET_REVERSED, (1, 0))):
         for match in pattern.finditer(workbook):
@@ -148,94 +164,211 @@ def sheet_parts(archive: zipfile.ZipFile, label: str) -> dict[str, str]:
     return found
 
 
-_CELL_OR_ROW = re.compile(rb'<(?:[\w.-]+:)?(row|c)\b([^>]*)>')
-_REF = re.compile(rb'\br="([A-Z]{1,3})?(\d+)"')
-
-
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + (ch - 64)
     return n
 
 
-_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+@dataclass(frozen=True)
+class SharedStrings:
+    """The length in bytes of each shared string's XML (an upper bound on the text a cell holding it
+    becomes: every reader copies the string into each cell that refers to it)."""
+
+    lengths: tuple[int, ...] = ()
+
+    @property
+    def longest(self) -> int:
+        return max(self.lengths, default=0)
+
+    def length(self, index: int) -> int:
+        return self.lengths[index] if 0 <= index < len(self.lengths) else self.longest
 
 
-def _too_many(rows: int, cols: int, label: str, sheet: str) -> None:
-    if rows * cols > MAX_SHEET_CELLS:
-        raise UserError(f"{label} sheet '{sheet}': its cells span {rows:,} rows x {cols:,} columns (out to {_letters(cols)}{rows}), "
-                        f"more than the {MAX_SHEET_CELLS:,} cells an input sheet may have",
-                        hint="Delete the stray cells far below or to the right (Ctrl+End shows the last cell) and save again.")
+def shared_strings(archive: zipfile.ZipFile, label: str) -> SharedStrings:
+    """Each shared string's length, read from the shared-strings part as it decompresses (split on
+    ``<si``; a prefixed ``<x:si`` is not split, so every string counts as the whole part: an over-estimate)."""
+    from array import array
+
+    lengths = array("q")
+    current = -1
+    part = find_member(archive, "xl/sharedStrings.xml")
+    if part is None:
+        return SharedStrings()
+    try:
+        for data in _chunks(archive, part):
+            pieces = data.split(b"<si")
+            if current >= 0:
+                current += len(pieces[0])
+            for piece in pieces[1:]:
+                if current >= 0:
+                    lengths.append(current)
+                current = len(piece)
+        if current >= 0:
+            lengths.append(current)
+    except DAMAGED as exc:
+        raise UserError(f"{label} is damaged: its shared strings cannot be decompressed ({exc}).",
+                        hint="Open it in Excel, let it repair the file, save a copy and use that copy.") from None
+    return SharedStrings(tuple(lengths))
+
+
+@dataclass
+class _Extent:
+    label: str
+    sheet: str
+    strings: SharedStrings
+    rows: int = 0
+    cols: int = 0
+    text: int = 0  # bytes of shared-string text the sheet's cells would hold
+
+    def check(self) -> None:
+        if self.rows * self.cols > MAX_SHEET_CELLS:
+            raise UserError(f"{self.label} sheet '{self.sheet}': its cells span {self.rows:,} rows x {self.cols:,} columns "
+                            f"(out to {_letters(self.cols)}{self.rows}), more than the {MAX_SHEET_CELLS:,} cells an input sheet may have",
+                            hint="Delete the stray cells far below or to the right (Ctrl+End shows the last cell) and save again.")
+        if self.text > MAX_SHEET_TEXT:
+            raise UserError(f"{self.label} sheet '{self.sheet}': its cells would hold at least {self.text // MB:,} MB of text (shared strings "
+                            f"repeated cell by cell), more than the {_mb(MAX_SHEET_TEXT)} an input sheet may hold",
+                            hint="A sheet of figures holds far less text: check this is the extract you meant, or save the sheet's "
+                                 "values alone into a new workbook.")
 
 
 def _chunks(archive: zipfile.ZipFile, part: str):
-    """A part's XML decompressed 4 MB at a time, each piece cut after a '>' so no tag is split."""
+    """A part's XML decompressed 4 MB at a time, each piece cut just before a '<' (which no attribute
+    value or text may hold), so no tag is split between pieces."""
     tail = b""
     with archive.open(part) as handle:
         while True:
             chunk = handle.read(4 * MB)
             data = tail + chunk
-            cut = data.rfind(b">") + 1 if chunk else len(data)
+            cut = max(data.rfind(b"<"), 0) if chunk else len(data)  # nothing to cut before: held for the next read
             yield data[:cut]
             tail = data[cut:]
             if not chunk:
                 return
 
 
-def _extent_by_reference(archive: zipfile.ZipFile, part: str, label: str, sheet: str) -> tuple[int, int] | None:
-    """The extent from the cells' ``r=`` references alone, where every cell is laid out as Excel,
-    LibreOffice and the Python writers write it (``<c r="B7" ...``, no namespace prefix); None where
-    any is not. Tags are counted with bytes.count and the references found in one pass: a sheet the
-    size of a LAIT indicator takes under a millisecond."""
-    rows = cols = 0
-    for data in _chunks(archive, part):
-        if b":c" in data:
-            return None  # cells with a namespace prefix (or text that looks like one): count tag by tag
-        found = _FAST_CELL.findall(data)
-        if len(found) != data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>"):
-            return None  # a cell without a reference, or with it after another attribute
-        if found:
-            letters = max(set(map(itemgetter(0), found)), key=lambda text: (len(text), text))
-            cols = max(cols, _column_number(letters))
-            rows = max(rows, max(map(int, set(map(itemgetter(1), found)))))
-        _too_many(rows, cols, label, sheet)
-    return rows, cols
+# A cell start tag exactly as Excel, LibreOffice and the Python writers write it: the reference first,
+# in capitals and double quotes, then only the attributes a cell has, each after one space.
+_CANONICAL_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?: (?:s|t|cm|vm|ph)="[^"]*")*/?>')
+_ANY_CELL = re.compile(rb'<c[\s/>]')
+_STRING_VALUE = re.compile(rb'<c r="[A-Z]{1,3}\d+"(?: (?:s|cm|vm|ph)="[^"]*")* t="s"(?: (?:s|cm|vm|ph)="[^"]*")*><v>(\d+)</v>')
 
 
-def _extent_cell_by_cell(archive: zipfile.ZipFile, part: str, label: str, sheet: str) -> tuple[int, int]:
-    """The extent counted tag by tag: cells and rows without a reference count on from the last."""
-    rows = cols = row = col = 0
-    for data in _chunks(archive, part):
-        for match in _CELL_OR_ROW.finditer(data):
-            ref = _REF.search(match.group(2))
-            if match.group(1) == b"row":
-                row = int(ref.group(2)) if ref else row + 1
-                col = 0
-            else:
-                if ref and ref.group(1):
-                    col, row = _column_number(ref.group(1)), int(ref.group(2))
+def _canonical(data: bytes, extent: _Extent) -> bool:
+    """Measure a chunk whose every cell tag is canonical (a few passes in C); False, measuring nothing,
+    where any cell is not, or has a namespace prefix (or text looks like one)."""
+    if b":c" in data:
+        return False
+    found = _CANONICAL_CELL.findall(data)
+    if len(found) != len(_ANY_CELL.findall(data)):
+        return False
+    if found:
+        letters = max(set(map(itemgetter(0), found)), key=lambda text: (len(text), text))
+        extent.cols = max(extent.cols, _column_number(letters))
+        extent.rows = max(extent.rows, max(map(int, set(map(itemgetter(1), found)))))
+    strings = data.count(b' t="s"')
+    if strings and strings * extent.strings.longest > MAX_SHEET_TEXT - extent.text:
+        indexes = _STRING_VALUE.findall(data)  # only when the quick bound is not enough: each string's own length
+        extent.text += sum(map(extent.strings.length, map(int, indexes))) + (strings - len(indexes)) * extent.strings.longest
+    else:
+        extent.text += strings * extent.strings.longest
+    return True
+
+
+_TAG = re.compile(rb'<(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')  # a '>' may sit in a quoted value
+_ATTRIBUTE_VALUE = re.compile(rb'(?<![\w.:-])(r|t)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_REFERENCE = re.compile(rb'([A-Za-z]*)(\d+)')
+_VALUE = re.compile(rb'\s*(?:<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>[^<]*</(?:[\w.-]+:)?f>)\s*)?<(?:[\w.-]+:)?v\b[^>]*>\s*(\d+)\s*<')
+
+
+class _TagByTag:
+    """The running position of a sheet read tag by tag, as calamine reads it: a cell or row without a
+    reference is the one after the last; of two references the furthest counts."""
+
+    def __init__(self, extent: _Extent):
+        self.extent, self.row, self.col = extent, 0, 0
+
+    def measure(self, data: bytes) -> None:
+        extent = self.extent
+        for tag in _TAG.finditer(data):
+            refs, kind = [], b""
+            for name, double, single in _ATTRIBUTE_VALUE.findall(tag.group(2)):
+                value = double or single
+                if name == b"r":
+                    refs.append(value)
                 else:
-                    col += 1
-                cols, rows = max(cols, col), max(rows, row)  # rows without cells make no grid
-        _too_many(rows, cols, label, sheet)
-    return rows, cols
+                    kind = value
+            if tag.group(1) == b"row":
+                numbers = [int(v) for v in refs if v.isdigit()]
+                self.row, self.col = (max(numbers) if numbers else self.row + 1), 0
+                continue
+            parsed = [m.groups() for m in map(_REFERENCE.fullmatch, refs) if m and m.group(1)]
+            if parsed:
+                self.col = max(_column_number(letters) for letters, _ in parsed)
+                self.row = max(int(number) for _, number in parsed)
+            else:
+                self.col += 1
+            extent.cols, extent.rows = max(extent.cols, self.col), max(extent.rows, self.row)
+            if kind == b"s":
+                value = _VALUE.match(data, tag.end())
+                extent.text += extent.strings.length(int(value.group(1))) if value else extent.strings.longest
 
 
-def check_sheet_extent(archive: zipfile.ZipFile, part: str, label: str, sheet: str) -> tuple[int, int]:
+@dataclass
+class WorkbookBudget:
+    """What the sheets read so far from one input workbook have taken: every sheet read is kept while
+    the run lasts, so the workbook as a whole is bounded too (three sheets just under the per-sheet
+    limits would be 15 million cells)."""
+
+    cells: int = 0
+    text: int = 0
+    sheets: list = field(default_factory=list)
+
+    def spend(self, label: str, sheet: str, cells: int, text: int) -> None:
+        if self.cells + cells > MAX_WORKBOOK_CELLS or self.text + text > MAX_SHEET_TEXT:
+            read = ", ".join(f"'{name}'" for name in self.sheets)
+            raise UserError(f"{label}: reading sheet '{sheet}' ({cells:,} cells) after {read} ({self.cells:,} cells) would take more than "
+                            f"the {MAX_WORKBOOK_CELLS:,} cells (and {_mb(MAX_SHEET_TEXT)} of text) one input workbook may have read",
+                            hint="Keep only the sheets scorecard reads in the extract (save a copy without the others).")
+        self.cells += cells
+        self.text += text
+        self.sheets.append(sheet)
+
+
+def check_sheet_extent(archive: zipfile.ZipFile, part: str, label: str, sheet: str,
+                       strings: SharedStrings | None = None, budget: WorkbookBudget | None = None) -> tuple[int, int]:
     """The rows and columns of the grid a sheet's cells span (A1 to its furthest cell), read while the
-    part is decompressed in chunks, so memory stays bounded; a grid of more than :data:`MAX_SHEET_CELLS`
-    cells is refused, naming the furthest cell. A sheet laid out as spreadsheet programs write it is
-    measured from its references in a few passes per chunk; any other is counted tag by tag, where
-    cells and rows without a reference count on from the last."""
+    part is decompressed in chunks, so memory stays bounded. Refused: a grid of more than
+    :data:`MAX_SHEET_CELLS` cells (naming the furthest cell), and cells that would hold more than
+    :data:`MAX_SHEET_TEXT` of shared-string text (a short string is one copy in the file, but a copy in
+    every cell once read: 400,000 cells of one 10 KB string are 8 GB).
+
+    A chunk whose cells are all written as spreadsheet programs write them is measured in a few passes;
+    once one is not, the rest is read tag by tag the way calamine reads it (attributes in either quote,
+    spaced or not, references in any case, a cell or row without one counting on from the last)."""
+    extent = _Extent(label, sheet, strings or SharedStrings())
+    slow: _TagByTag | None = None
+    found = find_member(archive, part)
+    if found is None:
+        raise UserError(f"{label}: sheet '{sheet}' is not where the workbook says it is ({part}), so it is not read",
+                        hint="Open the workbook in Excel and save it again as an Excel Workbook (.xlsx).")
+    part = found
     try:
-        found = _extent_by_reference(archive, part, label, sheet)
-        return found if found is not None else _extent_cell_by_cell(archive, part, label, sheet)
-    except KeyError:
-        return 0, 0
+        for data in _chunks(archive, part):
+            if slow is None and not _canonical(data, extent):
+                slow = _TagByTag(extent)
+                slow.row = extent.rows  # carry on from the furthest position measured so far (an over-estimate at worst)
+            if slow is not None:
+                slow.measure(data)
+            extent.check()
     except DAMAGED as exc:
         raise UserError(f"{label} is damaged: sheet '{sheet}' cannot be decompressed ({exc}).",
                         hint="Open it in Excel, let it repair the file, save a copy and use that copy.") from None
+    if budget is not None:
+        budget.spend(label, sheet, extent.rows * extent.cols, extent.text)
+    return extent.rows, extent.cols
 
 
 def _letters(col: int) -> str:
@@ -278,15 +411,27 @@ def read_text(path: Path) -> str:
 
 
 def check_text_file(path: Path) -> int:
-    """A text input's size, refused over :data:`MAX_TEXT_BYTES`."""
+    """A text input's size, refused over :data:`MAX_TEXT_BYTES`, or with more values than a sheet may
+    have (:data:`MAX_SHEET_CELLS`, counted as its commas and line ends: a quoted comma counts too)."""
     try:
         size = Path(path).stat().st_size
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     if size > MAX_TEXT_BYTES:
         raise UserError(f"{path} is {size // MB} MB; refusing to read a text file over {_mb(MAX_TEXT_BYTES)}.")
+    cells = 0
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(4 * MB):
+                cells += chunk.count(b",") + chunk.count(b"\n")
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if cells > MAX_SHEET_CELLS:
+        raise UserError(f"{path} holds about {cells:,} values (counting its commas and lines), more than the {MAX_SHEET_CELLS:,} "
+                        "a CSV input may have",
+                        hint="Each value costs memory once read: keep only the rows and columns scorecard reads.")
     return size
 
 
-__all__ = ["MAX_FILL_ROWS", "read_text", "text_encoding", "not_utf8", "INPUT_LIMITS", "MAX_SHEET_CELLS", "MAX_TEXT_BYTES", "TEMPLATE_LIMITS", "ZipLimits", "check_members",
-           "check_sheet_extent", "check_text_file", "open_input_workbook", "sheet_parts"]
+__all__ = ["MAX_FILL_ROWS", "MAX_YAML_BYTES", "MAX_SHEET_TEXT", "MAX_WORKBOOK_CELLS", "WorkbookBudget", "SharedStrings", "shared_strings", "read_text", "text_encoding", "not_utf8", "INPUT_LIMITS", "MAX_SHEET_CELLS", "MAX_TEXT_BYTES", "TEMPLATE_LIMITS", "ZipLimits", "check_members",
+           "check_sheet_extent", "find_member", "member_key", "check_text_file", "open_input_workbook", "sheet_parts"]

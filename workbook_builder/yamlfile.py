@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import yaml
 
 from .errors import UserError
+from .limits import MAX_YAML_BYTES
 
 T = TypeVar("T")
 
@@ -56,6 +57,10 @@ def load(path: Path, *, what: str = "file") -> LineDict:
     or one that is not a ``key: value`` mapping, is a :class:`UserError` naming the file (and line)."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise UserError(f"{path} is {size // 1024:,} KB; refusing to read a {what} over {MAX_YAML_BYTES // (1024 * 1024)} MB",
+                            hint=f"A {what} is a few hundred kilobytes at most: check this is the file you meant.")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"{what} not found: {path}") from None

@@ -12,14 +12,13 @@ Workbooks are read with python-calamine (fast, read-only); CSVs with the csv mod
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import UserError
-from ..limits import check_sheet_extent, open_input_workbook, read_text, sheet_parts
+from ..limits import WorkbookBudget, check_sheet_extent, check_text_file, open_input_workbook, read_text, shared_strings, sheet_parts, text_encoding
 from ..observations import NO_DATA, NotFinite, Observation, describe_symbol, is_symbol, parse_number
 from ..periods import FORMATS, period_end
 from ..refs import col_letters as column_letter
@@ -87,6 +86,7 @@ def _workbook(path: str, mtime_ns: int):
 
     archive = open_input_workbook(Path(path))  # kept open with the workbook: each sheet is checked from it
     parts = sheet_parts(archive, path)
+    strings = shared_strings(archive, path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(path)
         names = [m.name for m in workbook.sheets_metadata if str(m.typ).lower().endswith("worksheet")] or list(workbook.sheet_names)
@@ -96,18 +96,18 @@ def _workbook(path: str, mtime_ns: int):
             f"{path}: cannot be read as a workbook ({type(exc).__name__}: {exc})",
             hint="Check it is an .xlsx/.xlsm file that opens in Excel, not encrypted or corrupt.",
         ) from None
-    return workbook, names, parts, archive
+    return workbook, names, parts, archive, strings, WorkbookBudget()
 
 
 @lru_cache(maxsize=128)
 def _sheet_rows(path: str, mtime_ns: int, name: str) -> list[list[object]]:
     """One sheet's cells as a grid from A1, read only once its extent is known to be within the limit."""
-    workbook, _names, parts, archive = _workbook(path, mtime_ns)
+    workbook, _names, parts, archive, strings, budget = _workbook(path, mtime_ns)
     part = parts.get(name)
     if not part:
         raise UserError(f"{path}: cannot tell where sheet '{name}' is stored, so it is not read",
                         hint="Open the workbook in Excel and save it again as an Excel Workbook (.xlsx).")
-    check_sheet_extent(archive, part, path, name)
+    check_sheet_extent(archive, part, path, name, strings, budget)
     try:
         sheet = workbook.get_sheet_by_name(name)
         return [[clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
@@ -128,7 +128,7 @@ def read_grid(path: Path, sheet: str | None = None) -> Grid:
 def _read_grid(path: Path, mtime_ns: int, sheet: str | None) -> Grid:
     if path.suffix.lower() == ".csv":
         return Grid(path=path, sheet=path.name, rows=_csv_rows(str(path), mtime_ns), is_csv=True)
-    _workbook_, names, _parts, _archive = _workbook(str(path), mtime_ns)
+    names = _workbook(str(path), mtime_ns)[1]
     if not names:
         raise UserError(f"{path}: the workbook has no worksheets")
     wanted = names[0] if sheet is None else sheet
@@ -148,7 +148,17 @@ def sheet_names(path: Path) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _csv_rows(path: str, mtime_ns: int) -> list[list[object]]:
-    return [[clean(v) for v in row] for row in csv.reader(io.StringIO(read_text(Path(path)), newline=""))]
+    """A CSV's cells, parsed as the file is decoded (never the whole text in memory at once)."""
+    file = Path(path)
+    check_text_file(file)
+    try:
+        with open(file, encoding=text_encoding(file), newline="") as handle:
+            return [[clean(v) for v in row] for row in csv.reader(handle)]
+    except UnicodeDecodeError:
+        read_text(file)  # decodes the whole file: the error names the byte where it stops
+        raise
+    except OSError as exc:
+        raise UserError(f"cannot read {file}: {exc.strerror or exc}") from None
 
 
 @dataclass
