@@ -143,6 +143,43 @@ def test_a_zip_bomb_input_is_refused_by_its_compression_ratio(inputs):
         read_grid(bomb, "Data")
 
 
+def _many_members(path: Path, count: int, name_length: int = 8) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for n in range(count):
+            zf.writestr(f"x/{n:0{name_length}d}", b"")
+    return path
+
+
+def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_parsed(inputs):
+    """zipfile parses a zip's whole directory on opening (a million empty parts: 11 s, 880 MB), so the
+    count in the end record is checked first, for inputs and templates alike."""
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import read_grid
+    from workbook_builder.writers.ooxml.package import WorkbookPackage
+
+    many = _many_members(inputs / "many.xlsx", 10_001)
+    with pytest.raises(UserError, match=r"many.xlsx lists 10,001 parts in its zip directory; refusing to open a package of more than 10,000"):
+        read_grid(many, "Data")
+    with pytest.raises(UserError, match=r"many.xlsx lists 10,001 parts in its zip directory"):
+        WorkbookPackage.from_bytes(many.read_bytes(), label=str(many))
+
+
+def test_a_zip_directory_too_big_to_parse_is_refused_whatever_its_end_record_counts(inputs):
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import read_grid
+
+    long_names = _many_members(inputs / "long.xlsx", 80, name_length=60_000)  # 80 names of 60 KB: a 4.6 MB directory
+    with pytest.raises(UserError, match=r"long.xlsx has a zip directory of 4.6 MB; refusing to open one over 4 MB"):
+        read_grid(long_names, "Data")
+    lying = _many_members(inputs / "lying.xlsx", 10_001)
+    data = bytearray(lying.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8:end + 12] = (5).to_bytes(2, "little") * 2  # the end record claims 5 entries
+    lying.write_bytes(bytes(data))
+    with pytest.raises(UserError, match=r"lying.xlsx lists 10,001 parts in its zip directory"):
+        read_grid(lying, "Data")
+
+
 def test_cells_without_references_count_too(inputs):
     """A generated sheet that leaves out the cells' `r=` attributes cannot hide its width."""
     from workbook_builder.errors import UserError
@@ -467,6 +504,32 @@ def test_fill_refuses_more_values_than_it_may_hold(tmp_path):
     values.write_text("sheet,cell,value\n" + "Sheet1,A2,1\n" * 100_001, encoding="utf-8")
     refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"),
             f"{values}: more than 100,000 values to fill")
+
+
+def test_fill_reads_only_the_cells_it_fills_and_refuses_a_sheet_too_big_to_edit(tmp_path):
+    """Editing parses a sheet into a tree of about 28 times its XML (183 MB of sheet took 4.8 GB), so a
+    sheet part over 32 MB is refused before it is decompressed; under it, only the filled cells are read."""
+    def template(path: Path, rows: int) -> Path:
+        row = b"".join(b'<c r="%s%%d"><v>7</v></c>' % letter.encode() for letter in "ABCDEFGHIJKLMNOPQRST")
+        body = b"".join(b'<row r="%d">' % r + row.replace(b"%d", str(r).encode()) + b"</row>" for r in range(1, rows + 1))
+        return _zip_with_sheet(path, b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                                     + body + b"</sheetData></worksheet>")
+
+    values = tmp_path / "values.csv"
+    values.write_text("sheet,cell,value\nData,B2,5\nData,B2,6\n", encoding="utf-8")
+    big = template(tmp_path / "big.xlsx", 66_000)  # 35 MB of sheet XML
+    assert zipfile.ZipFile(big).getinfo("xl/worksheets/sheet1.xml").file_size > 32 * 1024 * 1024
+    refused(scorecard("fill", "--template", big, "--values", values, "--out", tmp_path / "out.xlsx"),
+            f"{big}: part xl/worksheets/sheet1.xml is 33 MB of XML, and editing it means holding it in memory at about 28 times that; "
+            "refusing to edit a part over 32 MB.")
+    assert not (tmp_path / "out.xlsx").exists()
+    small = template(tmp_path / "small.xlsx", 2_000)
+    result = scorecard("fill", "--template", small, "--values", values, "--out", tmp_path / "out.xlsx", "--audit")
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert book["Data"]["B2"].value == 6 and book["Data"]["C2"].value == 7 and book["Data"]["T2000"].value == 7
+    audit = [[c.value for c in row[:4]] for row in book["Fill Audit"].iter_rows(min_row=2)]
+    assert audit == [["'Data'!B2", "number", 5, 7], ["'Data'!B2", "number", 6, 5]]  # each value before, as it was
 
 
 def test_trace_refuses_a_file_that_is_not_a_workbook(tmp_path):

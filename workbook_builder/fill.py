@@ -133,13 +133,13 @@ def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = 
     changes = read_changes(values_csv, package)
     date_style: dict[int | None, int] = {}
     done = []
-    values: dict[str, dict] = {}  # each sheet's values, read once (not once per row: that made fill quadratic)
+    written: dict[tuple[str, tuple[int, int]], object] = {}  # for a later row of the same cell
     for change in changes:
         sheet = package.worksheet(change.sheet)
-        if change.sheet not in values:
-            values[change.sheet] = sheet.values()
         position = parse_cell(change.cell)
-        before = values[change.sheet].get(position)
+        # Only the cells filled are read (every cell of a 6.6-million-cell template sheet took 5.5 GB).
+        key = (change.sheet, position)
+        before = written[key] if key in written else sheet.value_of(change.cell)
         style = None
         if change.kind == "date" and not sheet.style_of(change.cell):
             base = sheet.style_of(change.cell)
@@ -147,7 +147,7 @@ def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = 
                 date_style[base] = package.add_cell_style(num_fmt="yyyy-mm-dd", base_style=base)
             style = date_style[base]
         sheet.set_value(change.cell, change.value, style=style)
-        values[change.sheet][position] = change.value.cached if isinstance(change.value, Formula) else change.value  # for a later row of the same cell
+        written[key] = change.value.cached if isinstance(change.value, Formula) else change.value
         done.append(Change(change.row, change.sheet, change.cell, change.kind, change.value, before))
     if audit:
         _write_audit(package, done, values_csv, build_time(built_at), root or Path.cwd())

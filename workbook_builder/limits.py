@@ -4,7 +4,7 @@ A workbook is a zip of XML parts; a small file can expand to gigabytes (a zip bo
 cell far away (one value at XFD1048576 makes a dense reader allocate half a terabyte). So,
 before a workbook is read:
 
-* its size on disk, each part's and all parts' decompressed size, and the compression ratio of
+* its size on disk, the number of entries in its zip directory, each part's and all parts' decompressed size, and the compression ratio of
   every large part are checked against :class:`ZipLimits` (the package editor's templates and
   the readers' inputs each have theirs);
 * for an input, the sheet about to be read is scanned as it is decompressed for the cell
@@ -40,6 +40,8 @@ class ZipLimits:
     total_bytes: int  # every part, decompressed
     ratio: int  # decompressed / compressed, for parts over ratio_from bytes
     ratio_from: int = MB
+    members: int = 10_000  # entries in the zip directory (Excel writes a few per sheet; the real workbooks tested have at most 26)
+    directory_bytes: int = 4 * MB  # the zip's central directory, which zipfile parses whole on opening
 
 
 TEMPLATE_LIMITS = ZipLimits(file_bytes=1024 * MB, part_bytes=200 * MB, total_bytes=1024 * MB, ratio=250)
@@ -49,6 +51,7 @@ MAX_WORKBOOK_CELLS = 10_000_000  # cells of every sheet read from one input work
 MAX_SHEET_TEXT = 100 * MB  # shared-string text one sheet's cells may hold once each cell has its copy
 MAX_TEXT_BYTES = 50 * MB  # a CSV input: read into memory it takes up to ten times its size
 MAX_YAML_BYTES = 5 * MB  # a mapping or settings file (the largest shipped mapping is 106 KB)
+MAX_PARSED_PART = 32 * MB  # a template part the editor parses into a tree (about 28 times its size in memory)
 MAX_FILL_ROWS = 100_000  # rows of a `scorecard fill` values file (100,000 take about 7 s and 600 MB)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -74,6 +77,9 @@ def check_members(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> li
     seen: set[str] = set()
     total = 0
     members = []
+    if len(archive.infolist()) > limits.members:  # the end record may understate them
+        raise UserError(f"{label} lists {len(archive.infolist()):,} parts in its zip directory; refusing to open a package of more than {limits.members:,}.",
+                        hint="Excel writes a few parts per sheet; open it in Excel and save a fresh copy.")
     for info in archive.infolist():
         name = info.filename
         if name.endswith("/"):
@@ -94,6 +100,39 @@ def check_members(archive: zipfile.ZipFile, label: str, limits: ZipLimits) -> li
             raise UserError(f"{label} would expand to more than {_mb(limits.total_bytes)}; refusing to open it.")
         members.append(info)
     return members
+
+
+_END = b"PK\x05\x06"  # end of central directory record
+_END64_LOCATOR = b"PK\x06\x07"
+_END64 = b"PK\x06\x06"
+
+
+def check_directory(handle, label: str, limits: ZipLimits) -> None:
+    """Refuse a zip whose directory lists more than ``limits.members`` entries or takes more than
+    ``limits.directory_bytes``, read from its end record before :mod:`zipfile` parses the directory
+    (a 92 MB zip of a million empty members costs :mod:`zipfile` 11 s and 880 MB just to open).
+    A zip without an end record is left for :mod:`zipfile` to call damaged."""
+    size = handle.seek(0, 2)
+    start = max(0, size - (22 + 65535))  # the record is 22 bytes, then a comment of at most 64 KB
+    handle.seek(start)
+    tail = handle.read()
+    at = tail.rfind(_END)
+    if at < 0 or len(tail) - at < 22:
+        return
+    entries = int.from_bytes(tail[at + 10:at + 12], "little")
+    directory = int.from_bytes(tail[at + 12:at + 16], "little")
+    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20:at - 16] == _END64_LOCATOR:
+        handle.seek(int.from_bytes(tail[at - 12:at - 4], "little"))
+        record = handle.read(56)
+        if len(record) == 56 and record[:4] == _END64:
+            entries = int.from_bytes(record[32:40], "little")
+            directory = int.from_bytes(record[40:48], "little")
+    if entries > limits.members:
+        raise UserError(f"{label} lists {entries:,} parts in its zip directory; refusing to open a package of more than {limits.members:,}.",
+                        hint="Excel writes a few parts per sheet; open it in Excel and save a fresh copy.")
+    if directory > limits.directory_bytes:
+        raise UserError(f"{label} has a zip directory of {directory / MB:.1f} MB; refusing to open one over {_mb(limits.directory_bytes)}.",
+                        hint="Open it in Excel and save a fresh copy.")
 
 
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError)
@@ -123,6 +162,8 @@ def open_input_workbook(path: Path) -> zipfile.ZipFile:
         raise UserError(f"{label} is not an Excel .xlsx/.xlsm file (it is not a zip package).",
                         hint="Open it in Excel and save it as an Excel Workbook (.xlsx).")
     try:
+        with path.open("rb") as handle:
+            check_directory(handle, label, INPUT_LIMITS)
         archive = zipfile.ZipFile(path)
         check_members(archive, label, INPUT_LIMITS)
     except DAMAGED as exc:

@@ -21,7 +21,7 @@ from lxml import etree
 from ... import refs as R
 from ...errors import UserError
 from ...files import refuse_overwriting, write_atomic
-from ...limits import OLE_MAGIC, TEMPLATE_LIMITS, check_members
+from ...limits import MAX_PARSED_PART, MB, OLE_MAGIC, TEMPLATE_LIMITS, check_directory, check_members
 from . import xml as X
 from .xml import NS_CT, NS_PKG_REL, NS_R, q
 
@@ -206,6 +206,7 @@ class WorkbookPackage:
                 f"{src} is not an Excel .xlsx/.xlsm file (it is not a zip package).",
                 hint="Open it in Excel and save it as an Excel Workbook (.xlsx) or Macro-Enabled Workbook (.xlsm).",
             )
+        check_directory(io.BytesIO(data), src, TEMPLATE_LIMITS)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
@@ -326,9 +327,21 @@ class WorkbookPackage:
         name = self._name(part)
         tree = self._trees.get(name)
         if tree is None:
-            tree = X.parse_xml(self._read(name), part=name, source=self._label)
+            info = self._infos.get(name)
+            if name not in self._raw and name not in self._parts and info is not None:
+                self._check_parsable(name, info.file_size)  # before decompressing it
+            data = self._read(name)
+            self._check_parsable(name, len(data))
+            tree = X.parse_xml(data, part=name, source=self._label)
             self._trees[name] = tree
         return tree
+
+    def _check_parsable(self, name: str, size: int) -> None:
+        if size > MAX_PARSED_PART:  # a parsed tree takes about 28 times the XML: 183 MB of sheet took 4.8 GB
+            raise UserError(f"{self._label}: part {name} is {size // MB} MB of XML, and editing it means holding it in memory at "
+                            f"about 28 times that; refusing to edit a part over {MAX_PARSED_PART // MB} MB.",
+                            hint="Delete the unused rows and columns of that sheet (Ctrl+End shows where Excel thinks it ends) "
+                                 "or split it into several sheets, then save and try again.")
 
     def _touch(self, part: str) -> None:
         self._dirty.add(self._name(part))

@@ -237,6 +237,15 @@ class Worksheet:
                 out[(rn, cn)] = val
         return out
 
+    def value_of(self, ref: str):
+        """The value of one cell as :meth:`values` gives it, or None for an empty or missing cell; finds
+        the cell through the row index instead of reading every cell of the sheet."""
+        rn, cn = R.parse_cell(ref)
+        self._index()
+        c = self._find_cell(rn, cn)
+        value = _MISSING if c is None else self._cell_value(c)
+        return None if value is _MISSING else value
+
     def style_of(self, ref: str) -> int | None:
         """The s= index of the cell, 0 for a cell without one, None if the cell does not exist."""
         rn, cn = R.parse_cell(ref)
