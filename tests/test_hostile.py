@@ -180,6 +180,23 @@ def test_a_zip_directory_too_big_to_parse_is_refused_whatever_its_end_record_cou
         read_grid(lying, "Data")
 
 
+def test_a_zip_whose_offsets_point_before_its_start_is_damaged(tmp_path):
+    """Found by the deep Hypothesis run: zipfile seeks to a negative offset and raises OSError (errno 22)."""
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import sheet_names
+
+    path = tmp_path / "shifted.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Data").write(0, 0, "x")
+    book.close()
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 16:end + 20] = (int.from_bytes(data[end + 16:end + 20], "little") + 5000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(UserError, match=r"shifted.xlsx is damaged: its list of sheets cannot be decompressed \(\[Errno 22\] Invalid argument\)"):
+        sheet_names(path)
+
+
 def test_cells_without_references_count_too(inputs):
     """A generated sheet that leaves out the cells' `r=` attributes cannot hide its width."""
     from workbook_builder.errors import UserError
@@ -481,6 +498,19 @@ def test_a_dfe_time_period_that_cannot_be_ordered_names_its_line(inputs):
             f"{path}:4: time_period '31/03/2025' cannot be put in time order")
 
 
+def test_a_dfe_time_period_with_a_nul_names_its_line(inputs):
+    """Found by the deep Hypothesis run: numpy's == ignores a trailing NUL, so the line was looked up in vain."""
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.dfe import DfeTable
+
+    path = inputs / "dfe" / "cin_referrals_and_plans.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[5] = "202\x00" + lines[5][4:]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"cin_referrals_and_plans.csv:6: time_period '202\x00' cannot be put in time order"):
+        DfeTable.read(path)
+
+
 # --- 9 and 10. fill, trace, the add-in, percentages ----------------------------------------------------------------
 
 def test_fill_names_the_csv_line_of_a_cell_outside_the_grid(tmp_path):
@@ -530,6 +560,32 @@ def test_fill_reads_only_the_cells_it_fills_and_refuses_a_sheet_too_big_to_edit(
     assert book["Data"]["B2"].value == 6 and book["Data"]["C2"].value == 7 and book["Data"]["T2000"].value == 7
     audit = [[c.value for c in row[:4]] for row in book["Fill Audit"].iter_rows(min_row=2)]
     assert audit == [["'Data'!B2", "number", 5, 7], ["'Data'!B2", "number", 6, 5]]  # each value before, as it was
+
+
+def test_the_sheets_one_fill_edits_share_one_bound(tmp_path):
+    """Two sheets of 19 MB each are refused as one of 38 MB would be; a sheet nobody edits is copied across unparsed."""
+    row = b"".join(b'<c r="%s#"><v>7</v></c>' % letter.encode() for letter in "ABCDEFGHIJKLMNOPQRST")
+    body = b"".join(b'<row r="%d">' % r + row.replace(b"#", str(r).encode()) + b"</row>" for r in range(1, 37_000))
+    sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + body + b"</sheetData></worksheet>"
+    base = tmp_path / "base.xlsx"
+    book = xlsxwriter.Workbook(str(base))
+    for name in ("Data", "More", "Small"):
+        book.add_worksheet(name).write(0, 0, "x")
+    book.close()
+    template = tmp_path / "two.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            zout.writestr(name, sheet if name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml") else zin.read(name))
+    values = tmp_path / "values.csv"
+    values.write_text("sheet,cell,value\nData,B2,5\nMore,B2,6\n", encoding="utf-8")
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"),
+            f"{template}: editing part xl/worksheets/sheet2.xml (18.9 MB of XML) after xl/worksheets/sheet1.xml and 4 smaller parts (18.9 MB) would hold "
+            "more than 32 MB of the workbook's XML in memory (at about 28 times its size); refusing.")
+    assert not (tmp_path / "out.xlsx").exists()
+    values.write_text("sheet,cell,value\nData,B2,5\nSmall,B2,6\n", encoding="utf-8")
+    assert scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx").returncode == 0
+    with zipfile.ZipFile(template) as before, zipfile.ZipFile(tmp_path / "out.xlsx") as after:
+        assert after.read("xl/worksheets/sheet2.xml") == before.read("xl/worksheets/sheet2.xml")  # copied as it was
 
 
 def test_trace_refuses_a_file_that_is_not_a_workbook(tmp_path):

@@ -44,7 +44,7 @@ class ZipLimits:
     directory_bytes: int = 4 * MB  # the zip's central directory, which zipfile parses whole on opening
 
 
-TEMPLATE_LIMITS = ZipLimits(file_bytes=1024 * MB, part_bytes=200 * MB, total_bytes=1024 * MB, ratio=250)
+TEMPLATE_LIMITS = ZipLimits(file_bytes=256 * MB, part_bytes=100 * MB, total_bytes=300 * MB, ratio=250)  # a template is read into memory whole
 INPUT_LIMITS = ZipLimits(file_bytes=256 * MB, part_bytes=100 * MB, total_bytes=300 * MB, ratio=250)
 MAX_SHEET_CELLS = 5_000_000  # rows x columns of the grid one sheet of an input is read into
 MAX_WORKBOOK_CELLS = 10_000_000  # cells of every sheet read from one input workbook (each kept while the run lasts)
@@ -135,9 +135,9 @@ def check_directory(handle, label: str, limits: ZipLimits) -> None:
                         hint="Open it in Excel and save a fresh copy.")
 
 
-DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError)
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError)
 """What :mod:`zipfile` raises for a package whose bytes are damaged (a bad header, a bad CRC, data cut
-short, a compression method or encryption it does not support)."""
+short, a compression method or encryption it does not support, an offset it cannot seek to)."""
 
 
 def open_input_workbook(path: Path) -> zipfile.ZipFile:

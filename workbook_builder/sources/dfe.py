@@ -135,7 +135,7 @@ class DfeTable:
                 frame[column] = ""
         for period in frame["time_period"].unique():  # a period that cannot be ordered: said now, with its line
             if period_end(str(period).strip()) is None:
-                line = int(frame.index[frame["time_period"] == period][0]) + 2
+                line = frame["time_period"].tolist().index(period) + 2  # (numpy's == ignores a trailing NUL)
                 raise UserError(f"{path}:{line}: time_period '{period}' cannot be put in time order", hint=FORMATS)
         # Geography columns hold few distinct values: clean each distinct value once, and only map
         # a column whose values need it (most files need no stripping at all).

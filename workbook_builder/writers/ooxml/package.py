@@ -10,8 +10,8 @@ import hashlib
 import io
 import posixpath
 import re
+import shutil
 import zipfile
-import zlib
 from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
@@ -21,7 +21,7 @@ from lxml import etree
 from ... import refs as R
 from ...errors import UserError
 from ...files import refuse_overwriting, write_atomic
-from ...limits import MAX_PARSED_PART, MB, OLE_MAGIC, TEMPLATE_LIMITS, check_directory, check_members
+from ...limits import DAMAGED, MAX_PARSED_PART, MB, OLE_MAGIC, TEMPLATE_LIMITS, check_directory, check_members
 from . import xml as X
 from .xml import NS_CT, NS_PKG_REL, NS_R, q
 
@@ -146,6 +146,7 @@ class WorkbookPackage:
         self._raw: dict[str, bytes] = {}  # parts whose bytes this package changed
         self._parts: dict[str, bytes] = {}  # parts as decompressed: shared by packages opened from the same file
         self._trees: dict[str, etree._ElementTree] = {}
+        self._parsed: dict[str, int] = {}  # bytes of XML behind each tree parsed from the package
         self._dirty: set[str] = set()
         self._new: list[str] = []
         self._removed: set[str] = set()
@@ -179,7 +180,7 @@ class WorkbookPackage:
         try:
             size = self.path.stat().st_size
             if size > MAX_FILE_BYTES:
-                raise UserError(f"Template {src} is larger than 1 GB; refusing to open it.")
+                raise UserError(f"Template {src} is larger than {MAX_FILE_BYTES // MB} MB; refusing to open it.")
             data = self.path.read_bytes()
         except OSError as exc:
             raise UserError(f"Cannot read template {src}: {exc.strerror or exc}.",
@@ -209,7 +210,7 @@ class WorkbookPackage:
         check_directory(io.BytesIO(data), src, TEMPLATE_LIMITS)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+        except DAMAGED as exc:
             raise UserError(
                 f"{src} is damaged: it cannot be read as a zip package ({exc}).",
                 hint="Open it in Excel, let it repair the file, save a copy and use that copy.",
@@ -313,13 +314,13 @@ class WorkbookPackage:
         try:
             with self._zip.open(info) as fh:
                 data = fh.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        except DAMAGED as exc:
             raise UserError(
                 f"{self._label} is damaged: part {name} cannot be decompressed ({exc}).",
                 hint="Open it in Excel, let it repair the file, save a copy and use that copy.",
             ) from None
         if len(data) > MAX_PART_BYTES:
-            raise UserError(f"{self._label}: part {name} expands beyond 200 MB; refusing.")
+            raise UserError(f"{self._label}: part {name} expands beyond {MAX_PART_BYTES // MB} MB; refusing.")
         self._parts[name] = data
         return data
 
@@ -334,14 +335,26 @@ class WorkbookPackage:
             self._check_parsable(name, len(data))
             tree = X.parse_xml(data, part=name, source=self._label)
             self._trees[name] = tree
+            self._parsed[name] = len(data)
         return tree
 
     def _check_parsable(self, name: str, size: int) -> None:
-        if size > MAX_PARSED_PART:  # a parsed tree takes about 28 times the XML: 183 MB of sheet took 4.8 GB
+        """A parsed tree takes about 28 times its XML in memory (183 MB of sheet took 4.8 GB), so the parts
+        one package parses may hold at most MAX_PARSED_PART of XML between them."""
+        held = sum(n for part, n in self._parsed.items() if part != name)
+        if size + held <= MAX_PARSED_PART:
+            return
+        hint = ("Delete the unused rows and columns of that sheet (Ctrl+End shows where Excel thinks it ends) "
+                "or split it into several sheets, then save and try again.")
+        if size > MAX_PARSED_PART:
             raise UserError(f"{self._label}: part {name} is {size // MB} MB of XML, and editing it means holding it in memory at "
-                            f"about 28 times that; refusing to edit a part over {MAX_PARSED_PART // MB} MB.",
-                            hint="Delete the unused rows and columns of that sheet (Ctrl+End shows where Excel thinks it ends) "
-                                 "or split it into several sheets, then save and try again.")
+                            f"about 28 times that; refusing to edit a part over {MAX_PARSED_PART // MB} MB.", hint=hint)
+        large = sorted(part for part, n in self._parsed.items() if part != name and n >= MB)
+        small = len(self._parsed) - len(large) - (name in self._parsed)
+        before = ", ".join(large) + (f" and {small} smaller part{'s' * (small != 1)}" if small and large else "")
+        raise UserError(f"{self._label}: editing part {name} ({size / MB:.1f} MB of XML) after {before or f'{small} other parts'} "
+                        f"({held / MB:.1f} MB) would hold more than {MAX_PARSED_PART // MB} MB of the workbook's XML in memory "
+                        "(at about 28 times its size); refusing.", hint=hint)
 
     def _touch(self, part: str) -> None:
         self._dirty.add(self._name(part))
@@ -786,21 +799,23 @@ class WorkbookPackage:
 
     # ------------------------------------------------------------------ saving
 
-    def _payload(self) -> list[tuple[str, bytes]]:
+    def _payload(self):
+        """(name, bytes or ZipInfo) for each part of the finished package, in order: a ZipInfo is a
+        template part nobody read or changed, copied across as it decompresses (never held whole)."""
         for ws in self._worksheets.values():
             ws._before_save()
-        members: list[tuple[str, bytes]] = []
         sheets = {ws.part_name: ws for ws in self._worksheets.values()}
         for name in self._order + self._new:
             if name in self._removed:
                 continue
             if name in sheets and name in self._dirty:
-                members.append((name, sheets[name].serialized()))
+                yield name, sheets[name].serialized()
             elif name in self._dirty:
-                members.append((name, X.serialize(self._trees[name])))
+                yield name, X.serialize(self._trees[name])
+            elif name in self._raw or name in self._parts:
+                yield name, self._read(name)
             else:
-                members.append((name, self._read(name)))
-        return members
+                yield name, self._infos[name]
 
     def to_bytes(self) -> bytes:
         """The finished package as bytes (what :meth:`save` writes)."""
@@ -817,7 +832,23 @@ class WorkbookPackage:
                 zi.create_version = 20
                 zi.extract_version = 20
                 zi.external_attr = 0
-                zf.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
+                if isinstance(data, zipfile.ZipInfo):
+                    self._copy_part(zf, zi, data)
+                else:
+                    zf.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
+
+    def _copy_part(self, zf: zipfile.ZipFile, zi: zipfile.ZipInfo, info: zipfile.ZipInfo) -> None:
+        """Write a template part into ``zf`` a megabyte at a time, as ``writestr`` would write its bytes."""
+        zi.file_size = info.file_size  # what writestr sets first (it decides zip64 the same way)
+        zi._compresslevel = ZIP_LEVEL
+        try:
+            with self._zip.open(info) as src, zf.open(zi, "w") as dst:
+                shutil.copyfileobj(src, dst, MB)
+        except DAMAGED as exc:
+            raise UserError(
+                f"{self._label} is damaged: part {info.filename} cannot be decompressed ({exc}).",
+                hint="Open it in Excel, let it repair the file, save a copy and use that copy.",
+            ) from None
 
     def save(self, out_path, *, refuse_paths=(), outputs=None) -> None:
         """Write the edited package to ``out_path`` through a temporary file that is then moved into place.
