@@ -383,3 +383,18 @@ def test_the_profile_sets_the_number_of_examples():
 
     asked = examples(150).max_examples
     assert asked == 150 * current.default.max_examples // 100
+
+
+@examples(300)
+@given(furthest=st.tuples(st.integers(1, 1_048_576), st.integers(1, 16_384)),
+       cell=st.tuples(st.integers(1, 1_048_576), st.integers(1, 16_384)), near=st.booleans())
+def test_the_one_pass_extent_check_finds_exactly_the_cells_beyond_the_last(furthest, cell, near):
+    """The fast path of the extent check takes the last cell as the furthest and searches, in one
+    pattern, for any cell beyond it: that pattern must match a cell exactly when it lies beyond."""
+    from workbook_builder.limits import _letters, _unusual
+
+    rows, cols = furthest
+    row, col = (max(1, rows + cell[0] % 3 - 1), max(1, cols + cell[1] % 3 - 1)) if near else cell
+    tag = f'<c r="{_letters(col)}{row}" s="1"><v>1</v></c>'.encode()
+    assert (_unusual(rows, cols).search(tag) is not None) == (row > rows or col > cols)
+    assert _unusual(rows, cols).search(b"<c\tr='A1'><v>1</v></c>")[0] == b"<c"  # not canonical: found too

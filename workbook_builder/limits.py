@@ -24,6 +24,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -291,24 +292,60 @@ def _chunks(archive: zipfile.ZipFile, part: str):
 
 
 # A cell start tag exactly as Excel, LibreOffice and the Python writers write it: the reference first,
-# in capitals and double quotes, then only the attributes a cell has, each after one space.
-_CANONICAL_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?: (?:s|t|cm|vm|ph)="[^"]*")*/?>')
-_ANY_CELL = re.compile(rb'<c[\s/>]')
+# in capitals and double quotes, its row without a leading zero, then only the attributes a cell has,
+# each after one space. _NOT_CANONICAL finds a cell tag that is anything else.
+_CANONICAL_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9]\d*)"(?: (?:s|t|cm|vm|ph)="[^"]*")*/?>')
+_NOT_CANONICAL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[1-9]\d*"(?: (?:s|t|cm|vm|ph)="[^"]*")*/?>)')
+_REFERENCE_AT = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
 _STRING_VALUE = re.compile(rb'<c r="[A-Z]{1,3}\d+"(?: (?:s|cm|vm|ph)="[^"]*")* t="s"(?: (?:s|cm|vm|ph)="[^"]*")*><v>(\d+)</v>')
 
 
+def _greater(text: str, digit: str, alphabet: str) -> bytes:
+    """A pattern for a canonical row number (``digit`` is ``[1-9]``, ``alphabet`` ``0123456789``) or column
+    (``[A-Z]``, the letters) that comes after ``text``: longer, or as long and greater at some position."""
+    alternatives = [f"{digit}[{alphabet[0]}-{alphabet[-1]}]{{{len(text)},}}"]
+    for i, ch in enumerate(text):
+        after = alphabet[alphabet.index(ch) + 1:]
+        if after:
+            alternatives.append(f"{text[:i]}[{after[0]}-{after[-1]}][{alphabet[0]}-{alphabet[-1]}]{{{len(text) - i - 1}}}")
+    return "|".join(alternatives).encode()
+
+
+_CANONICAL_REST = rb' r="[A-Z]{1,3}[1-9]\d*"(?: (?:s|t|cm|vm|ph)="[^"]*")*/?>'
+
+
+@lru_cache(maxsize=256)
+def _unusual(rows: int, cols: int) -> re.Pattern:
+    """A cell tag that is not canonical (the match is just ``<c``), or a canonical one further down than
+    ``rows`` or further right than ``cols``: one pass finds either."""
+    row = _greater(str(rows), "[1-9]", "0123456789")
+    col = _greater(_letters(cols), "[A-Z]", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return re.compile(rb'<c(?:(?=[\s/>])(?!' + _CANONICAL_REST + rb')| r="(?:[A-Z]{1,3}(?:' + row + rb')"|(?:' + col + rb')\d))')
+
+
 def _canonical(data: bytes, extent: _Extent) -> bool:
-    """Measure a chunk whose every cell tag is canonical (a few passes in C); False, measuring nothing,
-    where any cell is not, or has a namespace prefix (or text looks like one)."""
+    """Measure a chunk whose every cell tag is canonical in one pass in C that allocates nothing per
+    cell: the last cell's position is taken as the furthest, and only when some cell lies beyond it
+    are the references all collected. False, measuring nothing, where any cell is not canonical or
+    has a namespace prefix (or text looks like one)."""
     if b":c" in data:
         return False
-    found = _CANONICAL_CELL.findall(data)
-    if len(found) != len(_ANY_CELL.findall(data)):
+    last = data.rfind(b'<c r="')
+    if last < 0:
+        return _NOT_CANONICAL.search(data) is None  # no referenced cell: nothing to measure
+    reference = _REFERENCE_AT.match(data, last)
+    if reference is None:
         return False
-    if found:
-        letters = max(set(map(itemgetter(0), found)), key=lambda text: (len(text), text))
-        extent.cols = max(extent.cols, _column_number(letters))
-        extent.rows = max(extent.rows, max(map(int, set(map(itemgetter(1), found)))))
+    rows, cols = max(extent.rows, int(reference[2])), max(extent.cols, _column_number(reference[1]))
+    found = _unusual(rows, cols).search(data)
+    if found is not None:
+        if len(found[0]) == 2 or _NOT_CANONICAL.search(data, found.start()):
+            return False
+        cells = _CANONICAL_CELL.findall(data)  # cells out of order, or a row wider than the last: collect them all
+        letters = max(set(map(itemgetter(0), cells)), key=lambda text: (len(text), text))
+        cols = max(cols, _column_number(letters))
+        rows = max(rows, max(map(int, set(map(itemgetter(1), cells)))))
+    extent.rows, extent.cols = rows, cols
     strings = data.count(b' t="s"')
     if strings and strings * extent.strings.longest > MAX_SHEET_TEXT - extent.text:
         indexes = _STRING_VALUE.findall(data)  # only when the quick bound is not enough: each string's own length
@@ -460,6 +497,8 @@ def check_text_file(path: Path) -> int:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     if size > MAX_TEXT_BYTES:
         raise UserError(f"{path} is {size // MB} MB; refusing to read a text file over {_mb(MAX_TEXT_BYTES)}.")
+    if size < MAX_SHEET_CELLS:  # fewer bytes than the limit: fewer commas and lines too
+        return size
     cells = 0
     try:
         with open(path, "rb") as handle:
