@@ -165,11 +165,12 @@ def plan(mapping: Path | Mapping, ws: Workspace, *, period: str | None = None, a
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     if not ws.inputs.is_dir():
         raise UserError(f"inputs folder not found: {ws.inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and survey/.")
-    if ws.published is not None and not ws.published.is_dir():
-        raise UserError(f"published-data folder not found: {ws.published}", hint="Pass --published with the folder of DfE open-data CSVs.")
+    for folder in ws.published:
+        if not folder.is_dir():
+            raise UserError(f"published-data folder not found: {folder}", hint="Pass --published with the folder of DfE open-data CSVs.")
     manifest = manifest if manifest is not None else read_manifest(ws.inputs)
     resolver = Resolver(mapping=mapping, inputs=ws.inputs, project_root=ws.root, la=ws.la, as_of=period,
-                        published_dir=ws.published, neighbours_path=neighbours or ws.neighbours,
+                        published_dirs=ws.published, neighbours_path=neighbours or ws.neighbours,
                         extracts_for=ws.extracts_owner(manifest))
     resolved = resolver.resolve_all(audience)
     files = list(resolver.files.values())
@@ -229,7 +230,7 @@ def _reference_files(p: Plan) -> list[InputFile]:
 
 def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out_dir: Path | None = None,
           period: str | None = None, built_at: str | None = None, root: Path | None = None,
-          audience: str | None = None, published: Path | None = None, la: str | None = None) -> list[BuildResult]:
+          audience: str | None = None, published=None, la: str | None = None) -> list[BuildResult]:
     """Build the named workbooks (default: every workbook with a mapping) for the workspace's LA, or
     for ``la`` (a new or old code), into ``out_dir`` (default: the workspace's outputs folder).
 
@@ -271,7 +272,7 @@ class ValidationReport:
 
 
 def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, period: str | None = None,
-             root: Path | None = None, published: Path | None = None, la: str | None = None) -> list[ValidationReport]:
+             root: Path | None = None, published=None, la: str | None = None) -> list[ValidationReport]:
     """Check mapping, inputs and template without writing anything: every row resolvable, every locator one value."""
     from .writers.ooxml import WorkbookPackage
     from .writers.scorecard import ScorecardWriter

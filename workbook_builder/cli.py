@@ -29,9 +29,11 @@ inputs_option = click.option("--inputs", type=click.Path(path_type=Path, file_ok
                              help="Folder of input extracts (chat/, dfe/, local/, survey/). Default: the workspace's (scorecard.yaml).")
 workbook_option = click.option("--workbook", "workbooks", multiple=True, metavar="NAME",
                                help="Workbook id from mappings/ (e.g. appendix_x). Repeatable. Default: all.")
-published_option = click.option("--published", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
-                                 help="Folder of DfE open-data CSVs for the measures DfE publishes per LA (mappings/published.yaml): "
-                                      "their SN, England and position come from it. Default: the inputs' dfe/ folder.")
+published_option = click.option("--published", type=click.Path(path_type=Path, file_okay=False), multiple=True, metavar="DIR",
+                                 help="Folder of DfE open-data CSVs for the measures DfE publishes per LA (mappings/published.yaml), "
+                                      "searched with its subfolders: their SN, England and position come from it. Repeatable, one "
+                                      "folder per release; of two releases of a file the newest serves every year it holds. "
+                                      "Default: the inputs' dfe/ folder.")
 period_option = click.option("--period", default=None, metavar="LABEL",
                              help="Reporting period, e.g. '2026-27 Q1': shown on the scorecard, and the latest local period used.")
 la_option = click.option("--la", "la", default=None, metavar="CODE",
@@ -144,8 +146,9 @@ def fill_command(template, values_csv, out, audit, built_at) -> None:
 @click.option("--la", "la", default=None, metavar="CODE", help="LA code, new (E06…) or old (three digits). Default: the workspace's.")
 @click.option("--period", required=True, metavar="PERIOD", help="DfE time_period, e.g. 2024.")
 @click.option("--local", "local_csv", required=True, type=click.Path(path_type=Path, dir_okay=False), help="CSV: measure_id,period,value[,numerator,denominator].")
-@click.option("--published", "published_dir", default=None, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of DfE open-data CSVs. Default: the inputs' dfe/ folder.")
+@click.option("--published", "published_dir", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of DfE open-data CSVs, searched with its subfolders. Repeatable, one folder per release or "
+                   "publication. Default: the inputs' dfe/ folder.")
 @click.option("--tolerance", default=0.0, show_default=True, type=float, help="Absolute difference accepted beyond DfE's rounding.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the results as JSON here.")
 @click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a report workbook (Reconciliation, Audit, Sources).")

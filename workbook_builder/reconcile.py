@@ -16,18 +16,19 @@ import io
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .authorities import LocalAuthority
 from .errors import UserError
 from .judgements.reconciliation import STATUSES, Comparison, compare_with_published
 from .limits import read_text
-from .measures.published import PublishedMeasure, benchmark_for, load_published, observe, published_periods
+from .measures.published import PublishedMeasure, benchmark_for, load_published, observe, periods_of, releases_of, serving
 from .observations import NO_DATA, Observation, Provenance
-from .sources.base import Context, InputFile, display_path, require_file
-from .sources.dfe import DfeTable, format_period
+from .sources.base import Context, InputFile, display_path
+from .sources.dfe import format_period
 from .sources.neighbours import read_neighbours
+from .sources.releases import PublishedFolders
 from .workspace import load_workspace
 
 AREAS = ("la", "sn", "england", "region", "quartile", "position")
@@ -88,7 +89,7 @@ class Reconciliation:
     period: str
     tolerance: float
     local_csv: Path
-    published_dir: Path
+    published: tuple[Path, ...]  # the folders of DfE releases read
     results: list[ReconciledMeasure]
     files: list[InputFile] = field(default_factory=list)
 
@@ -152,62 +153,74 @@ def read_local(path: Path, period: str, known: set[str]) -> dict[str, LocalFigur
     return values
 
 
-def reconcile(la: str | None, period: str, local_csv: Path, published_dir: Path | None = None, *, tolerance: float = 0.0,
+def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None, *, tolerance: float = 0.0,
               root: Path | None = None) -> Reconciliation:
     """Every published measure for one LA (new or old code; default: the workspace's) and DfE period:
-    local against published, with SN, England, region and position among all LAs."""
+    local against published, with SN, England, region and position among all LAs. ``published_dirs`` is
+    a folder of DfE releases or several (each searched with its subfolders); of two releases of one
+    file, the newest holding the period serves it."""
     if not math.isfinite(tolerance) or tolerance < 0:
         raise UserError(f"--tolerance {tolerance:g}: the tolerance must be a finite number, 0 or more",
                         hint="It is the absolute difference accepted beyond DfE's rounding, e.g. 0.5.")
-    ws = load_workspace(root, la=la, published=published_dir)
-    published_dir = ws.published or ws.inputs / "dfe"
+    ws = load_workspace(root, la=la, published=published_dirs or None)
+    folders = PublishedFolders.of(ws.published or (ws.inputs / "dfe",))
     code = la or ws.la.code
     measures = load_published(ws.published_measures)
     local_csv = Path(local_csv)
     local = read_local(local_csv, period, set(measures))
     neighbours = read_neighbours(ws.neighbours, set(ws.la.codes))
-    files: dict[str, InputFile] = {}
-    for measure in measures.values():  # every file found before anything is computed
-        if measure.file not in files:
-            path = require_file(Path(published_dir) / measure.file, "published file")
-            files[measure.file] = InputFile(f"published:{measure.file}", "dfe_csv", path, display_path(path, ws.root),
-                                            description="DfE open data, per-LA published figures (mappings/published.yaml)")
+    files: dict[Path, InputFile] = {}
+
+    def record_for(path: Path) -> InputFile:
+        if path not in files:
+            files[path] = InputFile(f"published:{path.name}", "dfe_csv", path, display_path(path, ws.root),
+                                    description="DfE open data, per-LA published figures (mappings/published.yaml)")
+        return files[path]
+
+    releases = {measure_id: releases_of(measure_id, measure, folders.find(measure.file)) for measure_id, measure in measures.items()}
+    if not any(releases.values()):
+        raise UserError(f"no file of mappings/published.yaml is in {folders.describe()}",
+                        hint="Pass --published with the folders of the DfE releases (more than once for several).")
     local_file = InputFile("local", "local_table", local_csv, display_path(local_csv, ws.root),
                            description=f"{ws.la.name}'s own figures for the published measures")
     published_yaml = InputFile("published_measures", "mapping", ws.published_measures, display_path(ws.published_measures, ws.root),
                                description="The measures DfE publishes per LA: file, filters and column of each")
-    results = []
-    held = {measure_id: {p for p in published_periods(measure, DfeTable.load(files[measure.file].path))}
-            for measure_id, measure in measures.items()}
+    held = {measure_id: periods_of(found) for measure_id, found in releases.items()}
     if not any(period in periods or period in map(format_period, periods) for periods in held.values()):
         every = sorted(set().union(*held.values()), key=lambda p: (len(p), p))
-        raise UserError(f"--period {period}: no published file in {published_dir} holds that time_period",
+        raise UserError(f"--period {period}: no published file in {folders.describe()} holds that time_period",
                         hint=f"The files hold: {', '.join(every)}. Give one of them, as DfE writes it (e.g. 2024).")
+    results = []
     for measure_id, measure in measures.items():
-        record = files[measure.file]
-        context = Context(la=ws.la, file=record, mapping_ref=f"{published_yaml.display_path}:{measure.line}", neighbours=lambda: neighbours)
+        found = releases[measure_id]
+        context = Context(la=ws.la, file=local_file, mapping_ref=f"{published_yaml.display_path}:{measure.line}", neighbours=lambda: neighbours)
         figure = local.get(measure_id)
         local_file.rows_read += figure is not None
         local_file.periods.add(period)
-        if period in held[measure_id] or period in map(format_period, held[measure_id]):
-            observed = {area: observe(measure_id, measure, area, period, context) for area in AREAS}
-            bench = benchmark_for(measure_id, measure, DfeTable.load(record.path), period, context)
+        wanted = next((p for p in held[measure_id] if period in (p, format_period(p))), None)
+        if wanted is not None:
+            observed = {area: observe(measure_id, measure, area, wanted, context, found, record_for) for area in AREAS}
+            release = serving(found, wanted)
+            bench = benchmark_for(measure_id, measure, release, wanted, replace(context, file=record_for(release.path)))
             published_value, sn_count, left_out = bench.la, bench.sn_count, bench.sn_left_out
-        else:  # this release of this file stops before (or starts after) the period: nothing published for it
-            absent = Observation(NO_DATA, context.provenance(f"no rows with time_period={period}", period=period, transformation="not found"),
-                                 note=f"{record.display_path} holds no rows for {period}")
+        else:  # no release given holds the period (or no file of this publication was given)
+            where = (f"{', '.join(r.path.name + ' (' + r.span + ')' for r in found)} hold{'s' * (len(found) == 1)} no rows for {period}" if found
+                     else f"no file matching {measure.file} in the published-data folders given")
+            absent = Observation(NO_DATA, replace(context, file=record_for(found[0].path) if found else published_yaml).provenance(
+                f"no rows with time_period={period}", period=period, transformation="not found"), note=where)
             observed, published_value, sn_count, left_out = {area: absent for area in AREAS}, NO_DATA, 0, []
         comparison = compare_with_published(figure.value if figure else None, published_value, period=period, unit=measure.unit,
                                             tolerance=tolerance)
-        why = comparison.explanation
+        why = comparison.explanation if wanted is not None else f"{comparison.explanation} ({absent.note})"
         if left_out:
             why += f"; SN mean of {sn_count} of {len(neighbours)} ({'; '.join(left_out)} left out)"
         results.append(ReconciledMeasure(measure_id=measure_id, measure=measure, local=_local_observation(figure, local_file, measure_id, period),
                                          published=observed, sn_count=sn_count, comparison=comparison, explanation=why))
     neighbour_file = InputFile("statistical_neighbours", "reference", ws.neighbours, display_path(ws.neighbours, ws.root),
                                description=f"Statistical neighbours of {ws.la.name}, by LA code", rows_read=len(neighbours))
-    return Reconciliation(la=ws.la, code=code, period=period, tolerance=tolerance, local_csv=local_csv, published_dir=Path(published_dir),
-                          results=results, files=[local_file, *sorted(files.values(), key=lambda f: f.source_id), published_yaml, neighbour_file])
+    return Reconciliation(la=ws.la, code=code, period=period, tolerance=tolerance, local_csv=local_csv, published=folders.folders,
+                          results=results, files=[local_file, *sorted(files.values(), key=lambda f: (f.source_id, str(f.path))),
+                                                  published_yaml, neighbour_file])
 
 
 def _local_observation(figure: LocalFigure | None, record: InputFile, measure_id: str, period: str) -> Observation:

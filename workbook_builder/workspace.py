@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 from .authorities import LocalAuthority, check_name, find_authority
 from .errors import UserError
@@ -89,7 +89,7 @@ class Workspace:
     chosen: LocalAuthority | None
     inputs: Path
     outputs: Path
-    published: Path | None = None  # DfE files for `published:` series (None: each mapping's published_data under inputs)
+    published: tuple[Path, ...] = ()  # folders of DfE releases for `published:` series (none: each mapping's published_data under inputs)
     home: LocalAuthority | None = None  # the LA scorecard.yaml names, whatever --la asks for
 
     def extracts_owner(self, manifest: Manifest) -> LocalAuthority | None:
@@ -142,7 +142,7 @@ def _config_model():
         name: Optional[str] = Field(default=None, min_length=1)
         inputs: str = "inputs"
         outputs: str = "outputs"
-        published: Optional[str] = None
+        published: Union[str, list[str], None] = None  # a folder of DfE releases, or a list of them
 
     return WorkspaceConfig
 
@@ -165,10 +165,10 @@ def settings_line(path: Path, key: str = "la") -> int:
 
 
 def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: Path | None = None,
-                   outputs: Path | None = None, published: Path | None = None) -> Workspace:
+                   outputs: Path | None = None, published=None) -> Workspace:
     """The workspace at ``root`` (default: the project folder around the current folder), for the LA
     ``la`` names (a new or old code) or else the one its ``scorecard.yaml`` names. ``inputs``,
-    ``outputs`` and ``published`` override the settings' folders."""
+    ``outputs`` and ``published`` (a folder or several) override the settings' folders."""
     root = Path(root).resolve() if root else project_root()
     path = root / CONFIG_NAME
     settings = read_config(path) if path.is_file() else None
@@ -192,9 +192,18 @@ def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: P
         root=root, config=path if settings is not None else None, chosen=chosen,
         inputs=Path(inputs).resolve() if inputs else (root / given.inputs).resolve(),
         outputs=Path(outputs).resolve() if outputs else (root / given.outputs).resolve(),
-        published=Path(published).resolve() if published else ((root / given.published).resolve() if given.published else None),
+        published=_folders(published) if published else tuple((root / p).resolve() for p in _listed(given.published)),
         home=home,
     )
+
+
+def _listed(value) -> list[str]:
+    return [] if not value else [value] if isinstance(value, str) else list(value)
+
+
+def _folders(value) -> tuple[Path, ...]:
+    items = [value] if isinstance(value, (str, Path)) else list(value)
+    return tuple(dict.fromkeys(Path(p).resolve() for p in items))
 
 
 __all__ = ["CONFIG_NAME", "Manifest", "PACKAGE_ROOT", "Workspace", "load_workspace", "project_root", "read_manifest", "reference_file"]

@@ -16,33 +16,64 @@ For one measure, LA and period the benchmark is computed from DfE's own per-LA r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..errors import UserError
-from ..observations import NO_DATA, Observation, describe_symbol, is_number, is_symbol, parse_number
-from ..sources.base import Context
+from ..observations import NO_DATA, Observation, describe_symbol, file_sha256, is_number, is_symbol, parse_number
+from ..periods import ordered, period_end
+from ..sources.base import Context, InputFile
 from ..sources.dfe import DfeTable, format_period
 from ..sources.neighbours import Neighbour, NeighbourMean, neighbour_mean, one_value
 from ..yamlfile import LineDict, validate
 from ..yamlfile import load as load_yaml
 
 
+class Layout(BaseModel):
+    """How one release of DfE's file writes a measure: the filters that pick its rows and the value column."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    release: str = ""  # which releases write the file so (shown in the Audit), e.g. "2025"
+    filters: dict[str, str]
+    column: str
+
+    @property
+    def key(self) -> tuple:
+        return tuple(sorted(self.filters.items())), self.column
+
+
 class PublishedMeasure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinity are never figures
 
     label: str
-    file: str
-    filters: dict[str, str]
-    column: str
+    file: str  # the file's name in each release; `*` and `?` match the parts that change (years covered)
+    filters: dict[str, str] | None = None  # the one layout, for a file whose columns have not changed...
+    column: str | None = None
+    layouts: tuple[Layout, ...] = ()  # ...or the layouts of its releases, newest first
     unit: Literal["percent", "rate_per_10k", "count", "days", "score"]
     polarity: Literal["higher_is_better", "lower_is_better", "context"]
+    description: str = ""  # DfE's description of the measure
+    lait: str | None = None  # its measure code in DfE's LAIT, where LAIT has one
     line: int = 0  # where it is defined in published.yaml, for the Audit's Mapping column
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "PublishedMeasure":
+        if self.layouts and (self.filters is not None or self.column is not None):
+            raise ValueError("give either filters and column, or layouts (one per release), not both")
+        if not self.layouts and (self.filters is None or self.column is None):
+            raise ValueError("a published measure needs filters and column, or layouts (one per release)")
+        return self
+
+    @property
+    def all_layouts(self) -> tuple[Layout, ...]:
+        return self.layouts or (Layout(filters=self.filters or {}, column=self.column or ""),)
 
 
 class PublishedFile(BaseModel):
@@ -121,17 +152,83 @@ class PublishedSlice:
     rows: int = 0  # rows of the file for this measure and period (every area)
 
 
+@dataclass
+class Release:
+    """One release's file of a published measure: its table, the layout that fits it, the periods it holds."""
+
+    table: DfeTable
+    layout: Layout
+    periods: list[str]  # oldest first
+
+    @property
+    def path(self) -> Path:
+        return self.table.path
+
+    @property
+    def span(self) -> str:
+        if not self.periods:
+            return "no periods"
+        first, last = format_period(self.periods[0]), format_period(self.periods[-1])
+        return first if first == last else f"{first} to {last}"
+
+
+def fitting_layout(measure_id: str, measure: PublishedMeasure, table: DfeTable) -> Layout:
+    """The first of the measure's layouts whose columns the file has and whose filters pick rows; none is
+    an error naming the file, what each layout needs and what the file holds."""
+    tried = []
+    for layout in measure.all_layouts:
+        missing = [c for c in (*layout.filters, layout.column) if not table.has_column(c)]
+        if missing:
+            tried.append(f"{layout.release or 'layout'}: no column {', '.join(missing)}")
+            continue
+        if table.records(layout.filters).rows:
+            return layout
+        values = "; ".join(f"{c}: {', '.join(table.values(c)[:8])}" for c in layout.filters)
+        tried.append(f"{layout.release or 'layout'}: no rows with {layout.filters} (the file has {values})")
+    raise UserError(f"{table.path}: no layout of '{measure_id}' in published.yaml fits this file ({'; '.join(tried)})",
+                    hint=f"If DfE renamed columns or reworded values in this release, add a layout for it to '{measure_id}' "
+                         f"in mappings/published.yaml. Columns in this file: {', '.join(table.frame.columns)}.")
+
+
+def releases_of(measure_id: str, measure: PublishedMeasure, paths: list[Path]) -> list[Release]:
+    """The releases of the measure's file among ``paths``, newest first: the one holding the latest period
+    comes first and serves every period it holds (DfE revises earlier years in each release). Two
+    different files ending in the same period are an error: which to trust is the officer's choice."""
+    found = []
+    for path in paths:
+        table = DfeTable.load(path)
+        layout = fitting_layout(measure_id, measure, table)
+        found.append(Release(table=table, layout=layout, periods=table.records(layout.filters).periods()))
+    found.sort(key=lambda r: (-(period_end(r.periods[-1]) or dt.date.min).toordinal() if r.periods else 0, str(r.path)))
+    for newer, older in zip(found, found[1:]):
+        if newer.periods and older.periods and newer.periods[-1] == older.periods[-1] and file_sha256(newer.path) != file_sha256(older.path):
+            raise UserError(f"two releases of '{measure_id}' both run to {format_period(newer.periods[-1])}: {newer.path} and {older.path}",
+                            hint="Pass only one of them (--published may name the folder of each release you want read).")
+    return found
+
+
+def periods_of(releases: list[Release]) -> list[str]:
+    """Every period any release holds, oldest first."""
+    return ordered(list(set().union(*(r.periods for r in releases)))) if releases else []
+
+
+def serving(releases: list[Release], period: str) -> Release:
+    """The newest release holding ``period``."""
+    return next(r for r in releases if period in r.periods)
+
+
 def published_periods(measure: PublishedMeasure, table: DfeTable) -> list[str]:
-    """The time periods the file has rows for this measure in, oldest first."""
-    return table.records(measure.filters).periods()
+    """The time periods one file has rows for this measure in, oldest first."""
+    return table.records(fitting_layout("measure", measure, table).filters).periods()
 
 
-def published_slice(measure: PublishedMeasure, table: DfeTable, period: str) -> PublishedSlice:
-    key = ("slice", measure.file, tuple(sorted(measure.filters.items())), measure.column, period)
+def published_slice(measure: PublishedMeasure, table: DfeTable, period: str, layout: Layout | None = None) -> PublishedSlice:
+    layout = layout or fitting_layout("measure", measure, table)
+    key = ("slice", layout.key, period)
     if key in table.cache:
         return table.cache[key]
-    records = table.records(measure.filters)
-    column = table.value_column(measure.column)
+    records = table.records(layout.filters)
+    column = table.value_column(layout.column)
     at = records.position
     value, region_code, region_name = at[column], at["region_code"], at["region_name"]
     new, old, la_name_at = at["new_la_code"], at["old_la_code"], at["la_name"]
@@ -163,9 +260,9 @@ def published_slice(measure: PublishedMeasure, table: DfeTable, period: str) -> 
 
 
 def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_codes: set[str], period: str,
-              neighbours: list[Neighbour]) -> Benchmark:
+              neighbours: list[Neighbour], layout: Layout | None = None) -> Benchmark:
     """LA, SN average, England, region and position among all LAs for one measure and period, from per-LA rows."""
-    data = published_slice(measure, table, period)
+    data = published_slice(measure, table, period, layout)
 
     where, hint = f"{table.path}: {measure_id} {period}", "Add filters in published.yaml so each area has one row."
     la = one_value(set().union(*(data.by_code.get(c, set()) for c in la_codes)), who=f"{where}: the LA", hint=hint)
@@ -186,30 +283,40 @@ def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_co
                      quartile=quartile, position=position, all_las=data.all_las)
 
 
-def benchmark_for(measure_id: str, measure: PublishedMeasure, table: DfeTable, period: str, context: Context) -> Benchmark:
-    """:func:`benchmark` for the context's LA and neighbours, computed once per LA, measure and period and
-    kept on the table (the LA, SN, England and position series of one measure share it). The rows of the
-    period's slice are counted into the context's file once per build."""
+def benchmark_for(measure_id: str, measure: PublishedMeasure, release: Release, period: str, context: Context) -> Benchmark:
+    """:func:`benchmark` for the context's LA and neighbours from one release, computed once per LA, measure
+    and period and kept on the release's table (the LA, SN, England and position series of one measure
+    share it). The rows of the period's slice are counted into the context's file once per build."""
     neighbours = context.neighbours()
-    key = ("benchmark", measure_id, period, context.la.codes, tuple(n.code for n in neighbours))
+    table = release.table
+    key = ("benchmark", measure_id, period, release.layout.key, context.la.codes, tuple(n.code for n in neighbours))
     if key not in table.cache:
-        table.cache[key] = benchmark(measure_id, measure, table, set(context.la.codes), period, neighbours)
-    context.file.count_rows(("published", measure_id, period), published_slice(measure, table, period).rows)
+        table.cache[key] = benchmark(measure_id, measure, table, set(context.la.codes), period, neighbours, release.layout)
+    context.file.count_rows(("published", measure_id, period), published_slice(measure, table, period, release.layout).rows)
     return table.cache[key]
 
 
-def observe(measure_id: str, measure: PublishedMeasure, area: str, wanted: str, context: Context) -> Observation:
+def observe(measure_id: str, measure: PublishedMeasure, area: str, wanted: str, context: Context,
+            releases: list[Release], record_for: Callable[[Path], InputFile]) -> Observation:
     """The LA's published value, its statistical neighbours' mean, England, its region, or its quartile or
     position among all LAs, for one published measure and period ('latest', 'previous' or a DfE
-    ``time_period``), with the provenance the Audit shows: the DfE file, filters, period, neighbours used."""
+    ``time_period``), from the newest of ``releases`` that holds the period, with the provenance the
+    Audit shows: the release file (its record from ``record_for``), filters, period, neighbours used."""
+    newest = replace(context, file=record_for(releases[0].path))  # names the newest release if no period fits
+    period = newest.pick(periods_of(releases), wanted, capped=False, shown=format_period)
+    release = serving(releases, period)
+    context = replace(context, file=record_for(release.path))
     record = context.file
-    table = DfeTable.load(record.path)  # a batch of LAs shares one reading of each file
-    period = context.pick(published_periods(measure, table), wanted, capped=False, shown=format_period)
-    bench = benchmark_for(measure_id, measure, table, period, context)
+    bench = benchmark_for(measure_id, measure, release, period, context)
     record.periods.add(format_period(period))
-    filters_text = ", ".join(f"{k}={v}" for k, v in measure.filters.items())
-    rows = f"{filters_text}; time_period={period}; column {measure.column}"
-    via = f"DfE per-LA data via mappings/published.yaml '{measure_id}'"
+    layout = release.layout
+    filters_text = ", ".join(f"{k}={v}" for k, v in layout.filters.items())
+    rows = f"{filters_text}; time_period={period}; column {layout.column}"
+    older = [r for r in releases[releases.index(release) + 1:] if period in r.periods]
+    via = (f"DfE per-LA data via mappings/published.yaml '{measure_id}'"
+           + (f", {layout.release} layout" if layout.release and len(measure.all_layouts) > 1 else "")
+           + f"; release file holding {release.span}"
+           + (f", used over the older {', '.join(r.path.name + ' (' + r.span + ')' for r in older)} that also holds {format_period(period)}" if older else ""))
     la = context.la
     note = ""
     if area == "la":

@@ -28,9 +28,10 @@ from ..periods import MONTH_KEYS, financial_year_months, ordered, up_to
 from ..sources import reader
 from ..sources.base import Context, InputFile, display_path, require_file
 from ..sources.neighbours import Neighbour, read_neighbours
+from ..sources.releases import PublishedFolders
 from ..workspace import reference_file
 from .mapping import Constant, Locator, Mapping, Measure, Published, Section, Unavailable, mapping_ref
-from .published import load_published
+from .published import Release, load_published, releases_of
 from .published import observe as observe_published
 
 
@@ -61,12 +62,13 @@ class Resolver:
     project_root: Path
     la: LocalAuthority
     as_of: str | None = None  # latest local period to use (``--period``)
-    published_dir: Path | None = None  # DfE files for `published:` series (default: inputs/<mapping.published_data>)
+    published_dirs: tuple[Path, ...] = ()  # folders of DfE releases for `published:` series (default: inputs/<mapping.published_data>)
     neighbours_path: Path | None = None  # default: the project's mappings/statistical_neighbours.csv
     extracts_for: LocalAuthority | None = None
     files: dict[str, InputFile] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # figures that read but look wrong (a negative percentage)
     _neighbours: list[Neighbour] | None = None
+    _releases: dict = field(default_factory=dict)
 
     @cached_property
     def _mapping_display(self) -> str:
@@ -227,15 +229,35 @@ class Resolver:
                 raise UserError(f"'{spec.published}' is not a measure of mappings/published.yaml",
                                 hint=f"Published measures: {', '.join(sorted(measures))}.")
             published = measures[spec.published]
-            key = f"published:{published.file}"
-            if key not in self.files:
-                folder = self.published_dir or self.inputs / self.mapping.published_data
-                path = require_file(folder / published.file, f"DfE published file for '{spec.published}'")
-                self.files[key] = InputFile(key, "dfe_csv", path, display_path(path, self.project_root, self.inputs),
-                                            description="DfE open data, per-LA published figures (mappings/published.yaml)")
-            return observe_published(spec.published, published, area, spec.period, self._context(self.files[key], ref))
+            return observe_published(spec.published, published, area, spec.period, self._context(None, ref),
+                                     self.releases(spec.published, published), self._published_record)
         except UserError as exc:
             raise exc.within(f"measure '{measure.id}' ({series}, {ref})") from None
+
+    @cached_property
+    def published_folders(self) -> PublishedFolders:
+        """The folders of DfE releases, each listed once per build."""
+        return PublishedFolders.of(self.published_dirs or (self.inputs / self.mapping.published_data,))
+
+    def releases(self, measure_id: str, measure) -> list[Release]:
+        """The releases of a published measure's file in the published-data folders, newest first, found
+        once per build; none is an error (a national file left out would make the build silently thinner)."""
+        key = f"releases:{measure_id}"
+        if key not in self._releases:
+            paths = self.published_folders.find(measure.file)
+            if not paths:
+                raise UserError(f"no DfE file matching {measure.file} for published measure '{measure_id}' in "
+                                f"{self.published_folders.describe()}",
+                                hint="Pass --published with the folder of the DfE release that holds it (more than one may be given).")
+            self._releases[key] = releases_of(measure_id, measure, paths)
+        return self._releases[key]
+
+    def _published_record(self, path: Path) -> InputFile:
+        key = f"published:{path}"
+        if key not in self.files:
+            self.files[key] = InputFile(f"published:{path.name}", "dfe_csv", path, display_path(path, self.project_root, self.inputs),
+                                        description="DfE open data, per-LA published figures (mappings/published.yaml)")
+        return self.files[key]
 
     # --- derived values -------------------------------------------------------------------
     def _divide(self, numerator: Observation, denominator: Observation, locator: Locator) -> Observation:

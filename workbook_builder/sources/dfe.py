@@ -31,6 +31,7 @@ from .locator import Locator
 from .neighbours import neighbour_mean
 
 KIND = "dfe_csv"
+VERSION_ORDER = {"provisional": 0, "revised": 1, "final": 2}  # DfE's versions of one year's figures, in the order published
 SCOPE = "national"  # every LA's rows: the same file serves any council
 
 
@@ -164,6 +165,14 @@ class DfeTable:
             )
         return key
 
+    def has_column(self, name: str) -> bool:
+        """Whether the file has column ``name`` (any case)."""
+        return name.strip().lower() in self.frame.columns
+
+    def values(self, name: str) -> list[str]:
+        """The distinct values of a column, as written (for messages)."""
+        return sorted(set(self.frame[self.column(name)].str.strip()) - {""})
+
     def value_column(self, name: str) -> str:
         """:meth:`column` for a column read as figures: the first time, every cell of it is checked, and one
         that reads as NaN or infinity is an error naming the file, its line and the column."""
@@ -196,10 +205,19 @@ class DfeTable:
         lists answer those lookups in microseconds where a pandas mask costs a millisecond."""
         key = ("records", self._filter_key(filters))
         if key not in self.cache:
-            rows = self.select(filters)
+            rows = self.latest_version(self.select(filters), filters)
             # to_numpy(object).tolist(): plain str cells in one C pass (itertuples boxes every cell)
             self.cache[key] = DfeRecords(self.path, list(rows.columns), list(map(tuple, rows.to_numpy(dtype=object).tolist())))
         return self.cache[key]
+
+    def latest_version(self, rows: pd.DataFrame, filters: dict[str, str]) -> pd.DataFrame:
+        """Where the file has a ``version`` column (DfE's Provisional / Revised / Final) and the filters do
+        not name one, each period's rows of its latest version only: two versions are never summed or mixed."""
+        if "version" not in rows.columns or "version" in {self.column(k) for k in filters} or rows.empty:
+            return rows
+        rank = self.folded("version").loc[rows.index].map(VERSION_ORDER).fillna(-1)
+        latest = rank.groupby(rows["time_period"]).transform("max")
+        return rows[rank == latest]
 
     def _filter_key(self, filters: dict[str, str]) -> tuple[tuple[str, str], ...]:
         """Filters as (column, folded value) pairs in a fixed order: what they select, whatever their spelling."""

@@ -48,7 +48,7 @@ def _sheet(report, stamp: BuildStamp) -> bytes:
     sheet.write_string(0, 0, f"Reconciliation with DfE published data — {report.la.name} ({report.code}), {report.period}",
                        book.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}))
     sheet.write_string(1, 0, f"Built {stamp.built_at} by scorecard {stamp.version}. Local: {report.files[0].display_path}. "
-                             f"Published: {report.published_dir.name}. Each figure's source is on the Audit sheet.")
+                             f"Published: {', '.join(p.name for p in report.published)}. Each figure's source is on the Audit sheet.")
     for c, (title, width) in enumerate(COLUMNS):
         sheet.write_string(HEADER_ROW, c, title, head)
         sheet.set_column(c, c, width)
