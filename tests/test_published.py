@@ -17,28 +17,33 @@ SHROPSHIRE = {"E06000051", "893"}
 NEIGHBOURS = read_neighbours(ROOT / "mappings" / "statistical_neighbours.csv", SHROPSHIRE)
 
 
-def test_the_twelve_ids_issue_5_names_are_mapped():
-    assert set(PUBLISHED) == {"cla_rate_per_10k", "cla_missing_pct", "cla_away_pct", "cla_health_assessment_pct",
-                              "cla_dental_check_pct", "cla_ceased_adopted_pct", "cla_ceased_sgo_pct", "care_leavers_17_18_eet_pct",
-                              "care_leavers_19_21_eet_pct", "care_leavers_19_21_suitable_accommodation_pct",
-                              "care_leavers_19_21_in_touch_pct", "cla_3plus_placements_pct"}
+TWELVE = {"cla_rate_per_10k", "cla_missing_pct", "cla_away_pct", "cla_health_assessment_pct",
+          "cla_dental_check_pct", "cla_ceased_adopted_pct", "cla_ceased_sgo_pct", "care_leavers_17_18_eet_pct",
+          "care_leavers_19_21_eet_pct", "care_leavers_19_21_suitable_accommodation_pct",
+          "care_leavers_19_21_in_touch_pct", "cla_3plus_placements_pct"}  # issue 5's, all in the 2024 release (dfe/)
+
+
+def test_the_ids_issues_5_and_15_name_are_mapped():
+    assert TWELVE | {"cin_rereferral_pct", "cin_rereferral_child_pct", "cp_second_subsequent_pct", "cp_open_2yrs_plus_pct",
+                     "ks4_att8_cla", "ehcp_20wk_excl_exceptions_pct", "ehcp_20wk_incl_exceptions_pct", "sw_turnover_pct",
+                     "sw_agency_pct", "sw_vacancy_pct", "sw_caseload", "cla_school_moves_pct", "cla_absence_pct"} <= set(PUBLISHED)
 
 
 def _csv_rows(path, measure):
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             row = {k.lower(): v for k, v in row.items()}
-            if row["time_period"] == "2024" and all(row[k.lower()] == v for k, v in measure.filters.items()):
+            if row["time_period"] == "2024" and all(row[k.lower()] == v for k, v in measure.all_layouts[-1].filters.items()):
                 yield row
 
 
-@pytest.mark.parametrize("measure_id", sorted(PUBLISHED))
+@pytest.mark.parametrize("measure_id", sorted(TWELVE))
 def test_benchmarks_equal_an_independent_reading_of_the_file(shared_data, measure_id):
     measure = PUBLISHED[measure_id]
     path = shared_data / "dfe" / measure.file
     result = benchmark(measure_id, measure, DfeTable.read(path), SHROPSHIRE, "2024", NEIGHBOURS)
     rows = list(_csv_rows(path, measure))
-    column = measure.column
+    column = measure.all_layouts[-1].column  # the 2024 release's layout
     [la] = {r[column] for r in rows if r["new_la_code"] == "E06000051"}
     [eng] = {r[column] for r in rows if r["geographic_level"] == "National"}
     [region] = {r[column] for r in rows if r["geographic_level"] == "Regional" and r["region_code"] == "E12000005"}

@@ -23,7 +23,7 @@ from .authorities import LocalAuthority
 from .errors import UserError
 from .judgements.reconciliation import STATUSES, Comparison, compare_with_published
 from .limits import read_text
-from .measures.published import PublishedMeasure, benchmark_for, load_published, observe, periods_of, releases_of, serving
+from .measures.published import PublishedMeasure, benchmark_for, corresponding, load_published, observe, periods_of, releases_of, serving
 from .observations import NO_DATA, Observation, Provenance
 from .sources.base import Context, InputFile, display_path
 from .sources.dfe import format_period
@@ -92,6 +92,7 @@ class Reconciliation:
     published: tuple[Path, ...]  # the folders of DfE releases read
     results: list[ReconciledMeasure]
     files: list[InputFile] = field(default_factory=list)
+    not_given: list[tuple[str, str]] = field(default_factory=list)  # (measure id, file) of publications not in the folders given
 
     @property
     def counts(self) -> dict[str, int]:
@@ -108,6 +109,9 @@ class Reconciliation:
         lines = [f"{self.la.name} ({self.code}), {self.period}: {len(self.results)} measures: "
                  + ", ".join(f"{n} {status}" for status, n in self.counts.items())]
         lines += [f"mismatch: {r.measure_id}: {r.explanation}" for r in self.mismatches]
+        if self.not_given:
+            lines.append(f"not reconciled: {len(self.not_given)} measure(s) whose DfE file is in none of the folders given: "
+                         + ", ".join(f"{m} ({f})" for m, f in self.not_given))
         return lines
 
     def report_name(self) -> str:
@@ -115,11 +119,15 @@ class Reconciliation:
         return f"Reconciliation {self.code} {self.period}.xlsx"
 
     def to_json(self) -> dict:
-        return {"la": self.code, "period": self.period, "results": [r.as_dict() for r in self.results]}
+        return {"la": self.code, "period": self.period, "results": [r.as_dict() for r in self.results],
+                "not_reconciled": [{"measure_id": m, "file": f} for m, f in self.not_given]}
 
 
-def read_local(path: Path, period: str, known: set[str]) -> dict[str, LocalFigure]:
-    """Local values for ``period`` by measure id; a percentage from numerator/denominator when value is blank."""
+def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | None = None) -> dict[str, LocalFigure]:
+    """Local values for ``period`` by measure id (or, for a measure in ``also``, for the period DfE gives
+    it: the academic year 202425 for reporting year 2025, say); a percentage from numerator/denominator
+    when value is blank."""
+    also = also or {}
     if not Path(path).is_file():
         raise UserError(f"local figures not found: {path}", hint="Pass --local with a CSV of measure_id,period,value.")
     values: dict[str, LocalFigure] = {}
@@ -131,7 +139,7 @@ def read_local(path: Path, period: str, known: set[str]) -> dict[str, LocalFigur
             raise UserError(f"{path}: missing column(s) {', '.join(missing)}", hint="Columns: measure_id,period,value[,numerator,denominator].")
         for line, row in enumerate(reader, 2):
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-            if row["period"] != period:
+            if row["period"] != period and row["period"] not in also.values():
                 continue
             if row["measure_id"] not in known:
                 raise UserError(f"{path}:{line}: unknown measure_id '{row['measure_id']}'", hint=f"Known: {', '.join(sorted(known))}.")
@@ -147,6 +155,8 @@ def read_local(path: Path, period: str, known: set[str]) -> dict[str, LocalFigur
                 raise UserError(f"{path}:{line}: '{row['value'] or row.get('numerator')}' is not a number") from None
             if not math.isfinite(value):
                 raise UserError(f"{path}:{line}: value is not a finite number")
+            if row["period"] not in (period, also.get(row["measure_id"])):
+                continue
             if row["measure_id"] in values:
                 raise UserError(f"{path}:{line}: a second row for {row['measure_id']} in {period}")
             values[row["measure_id"]] = LocalFigure(value, line, how)
@@ -167,8 +177,7 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
     code = la or ws.la.code
     measures = load_published(ws.published_measures)
     local_csv = Path(local_csv)
-    local = read_local(local_csv, period, set(measures))
-    neighbours = read_neighbours(ws.neighbours, set(ws.la.codes))
+    neighbours = read_neighbours(ws.neighbours, set(ws.la.codes), ws.authorities)
     files: dict[Path, InputFile] = {}
 
     def record_for(path: Path) -> InputFile:
@@ -178,7 +187,9 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
         return files[path]
 
     releases = {measure_id: releases_of(measure_id, measure, folders.find(measure.file)) for measure_id, measure in measures.items()}
-    if not any(releases.values()):
+    not_given = [(measure_id, measures[measure_id].file) for measure_id, found in releases.items() if not found]
+    releases = {measure_id: found for measure_id, found in releases.items() if found}  # only publications given are reconciled
+    if not releases:
         raise UserError(f"no file of mappings/published.yaml is in {folders.describe()}",
                         hint="Pass --published with the folders of the DfE releases (more than once for several).")
     local_file = InputFile("local", "local_table", local_csv, display_path(local_csv, ws.root),
@@ -186,30 +197,32 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
     published_yaml = InputFile("published_measures", "mapping", ws.published_measures, display_path(ws.published_measures, ws.root),
                                description="The measures DfE publishes per LA: file, filters and column of each")
     held = {measure_id: periods_of(found) for measure_id, found in releases.items()}
-    if not any(period in periods or period in map(format_period, periods) for periods in held.values()):
+    chosen = {measure_id: corresponding(period, found) for measure_id, found in releases.items()}
+    local = read_local(local_csv, period, set(measures), {m: p for m, p in chosen.items() if p and p != period})
+    if not any(chosen.values()):
         every = sorted(set().union(*held.values()), key=lambda p: (len(p), p))
         raise UserError(f"--period {period}: no published file in {folders.describe()} holds that time_period",
                         hint=f"The files hold: {', '.join(every)}. Give one of them, as DfE writes it (e.g. 2024).")
     results = []
-    for measure_id, measure in measures.items():
-        found = releases[measure_id]
+    for measure_id, found in releases.items():
+        measure = measures[measure_id]
         context = Context(la=ws.la, file=local_file, mapping_ref=f"{published_yaml.display_path}:{measure.line}", neighbours=lambda: neighbours)
         figure = local.get(measure_id)
         local_file.rows_read += figure is not None
         local_file.periods.add(period)
-        wanted = next((p for p in held[measure_id] if period in (p, format_period(p))), None)
+        wanted = chosen[measure_id]
         if wanted is not None:
             observed = {area: observe(measure_id, measure, area, wanted, context, found, record_for) for area in AREAS}
             release = serving(found, wanted)
             bench = benchmark_for(measure_id, measure, release, wanted, replace(context, file=record_for(release.path)))
             published_value, sn_count, left_out = bench.la, bench.sn_count, bench.sn_left_out
         else:  # no release given holds the period (or no file of this publication was given)
-            where = (f"{', '.join(r.path.name + ' (' + r.span + ')' for r in found)} hold{'s' * (len(found) == 1)} no rows for {period}" if found
-                     else f"no file matching {measure.file} in the published-data folders given")
-            absent = Observation(NO_DATA, replace(context, file=record_for(found[0].path) if found else published_yaml).provenance(
+            where = f"{', '.join(r.path.name + ' (' + r.span + ')' for r in found)} hold{'s' * (len(found) == 1)} no rows for {period}"
+            absent = Observation(NO_DATA, replace(context, file=record_for(found[0].path)).provenance(
                 f"no rows with time_period={period}", period=period, transformation="not found"), note=where)
             observed, published_value, sn_count, left_out = {area: absent for area in AREAS}, NO_DATA, 0, []
-        comparison = compare_with_published(figure.value if figure else None, published_value, period=period, unit=measure.unit,
+        comparison = compare_with_published(figure.value if figure else None, published_value, unit=measure.unit,
+                                            period=format_period(wanted) if wanted else period,
                                             tolerance=tolerance)
         why = comparison.explanation if wanted is not None else f"{comparison.explanation} ({absent.note})"
         if left_out:
@@ -219,7 +232,7 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
     neighbour_file = InputFile("statistical_neighbours", "reference", ws.neighbours, display_path(ws.neighbours, ws.root),
                                description=f"Statistical neighbours of {ws.la.name}, by LA code", rows_read=len(neighbours))
     return Reconciliation(la=ws.la, code=code, period=period, tolerance=tolerance, local_csv=local_csv, published=folders.folders,
-                          results=results, files=[local_file, *sorted(files.values(), key=lambda f: (f.source_id, str(f.path))),
+                          results=results, not_given=not_given, files=[local_file, *sorted(files.values(), key=lambda f: (f.source_id, str(f.path))),
                                                   published_yaml, neighbour_file])
 
 

@@ -17,7 +17,7 @@ For one measure, LA and period the benchmark is computed from DfE's own per-LA r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Literal
@@ -29,7 +29,7 @@ from ..errors import UserError
 from ..observations import NO_DATA, Observation, describe_symbol, file_sha256, is_number, is_symbol, parse_number
 from ..periods import ordered, period_end
 from ..sources.base import Context, InputFile
-from ..sources.dfe import DfeTable, format_period
+from ..sources.dfe import DfeTable, format_period, split_codes
 from ..sources.neighbours import Neighbour, NeighbourMean, neighbour_mean, one_value
 from ..yamlfile import LineDict, validate
 from ..yamlfile import load as load_yaml
@@ -49,6 +49,15 @@ class Layout(BaseModel):
         return tuple(sorted(self.filters.items())), self.column
 
 
+class LaitMeasure(BaseModel):
+    """The measure in DfE's LAIT: its data dictionary's Measure_short, and Measure_code where it has one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    measure: str
+    code: str | None = None
+
+
 class PublishedMeasure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN and infinity are never figures
 
@@ -57,10 +66,10 @@ class PublishedMeasure(BaseModel):
     filters: dict[str, str] | None = None  # the one layout, for a file whose columns have not changed...
     column: str | None = None
     layouts: tuple[Layout, ...] = ()  # ...or the layouts of its releases, newest first
-    unit: Literal["percent", "rate_per_10k", "count", "days", "score"]
+    unit: Literal["percent", "rate_per_10k", "count", "days", "score", "average"]
     polarity: Literal["higher_is_better", "lower_is_better", "context"]
     description: str = ""  # DfE's description of the measure
-    lait: str | None = None  # its measure code in DfE's LAIT, where LAIT has one
+    lait: LaitMeasure | None = None  # the measure in DfE's LAIT, where LAIT has it
     line: int = 0  # where it is defined in published.yaml, for the Audit's Mapping column
 
     @model_validator(mode="after")
@@ -119,6 +128,7 @@ class Benchmark:
     quartile: int | None = None
     position: str = ""
     all_las: int = 0
+    joint: str = ""  # the name DfE gives the joint return the LA's figure is part of ("<LA> / <partner>")
 
     @property
     def sn_average(self) -> object:
@@ -150,6 +160,7 @@ class PublishedSlice:
     quartiles: tuple[float, float, float] | None  # 25th, 50th, 75th percentiles over every LA with a number
     all_las: int
     rows: int = 0  # rows of the file for this measure and period (every area)
+    joint: dict[str, str] = field(default_factory=dict)  # LA code -> the joint return it is part of (its name)
 
 
 @dataclass
@@ -159,6 +170,11 @@ class Release:
     table: DfeTable
     layout: Layout
     periods: list[str]  # oldest first
+
+    @property
+    def calendar_years(self) -> bool:
+        """Whether the file's years are calendar years (DfE's ``time_identifier``), as the EHC plan files' are."""
+        return self.table.has_column("time_identifier") and "calendar year" in {v.casefold() for v in self.table.values("time_identifier")}
 
     @property
     def path(self) -> Path:
@@ -207,6 +223,24 @@ def releases_of(measure_id: str, measure: PublishedMeasure, paths: list[Path]) -
     return found
 
 
+def corresponding(period: str, releases: list[Release]) -> str | None:
+    """The time_period of these releases that a reporting period given as DfE writes it stands for: itself
+    (``2025``, or ``2024-25`` for ``202425``); else the academic year ending in its year (``202425`` for
+    ``2025``); else, for calendar-year files, the calendar year before it ends (``2024`` for the reporting
+    year ending 31 March 2025); else None."""
+    periods = periods_of(releases)
+    exact = next((p for p in periods if period in (p, format_period(p))), None)
+    if exact is not None or not period[:4].isdigit():
+        return exact
+    end = int(period[:4]) + (1 if len(period) == 6 and period.isdigit() else 0)  # the year its 31 March falls in
+    academic, calendar = f"{end - 1}{end % 100:02d}", str(end - 1)
+    if academic in periods:
+        return academic
+    if calendar in periods and any(r.calendar_years for r in releases if calendar in r.periods):
+        return calendar
+    return str(end) if str(end) in periods and len(period) == 6 else None
+
+
 def periods_of(releases: list[Release]) -> list[str]:
     """Every period any release holds, oldest first."""
     return ordered(list(set().union(*(r.periods for r in releases)))) if releases else []
@@ -241,10 +275,14 @@ def published_slice(measure: PublishedMeasure, table: DfeTable, period: str, lay
     numbers: list[float] = []
     seen: set[str] = set()
     las = records.at_level(period, "local authority")
+    joint: dict[str, str] = {}
     for row in las:
-        for code in filter(None, (row[new], row[old])):
+        codes = (*split_codes(row[new]), *split_codes(row[old]))
+        for code in codes:
             la_region.setdefault(code, row[region_code].strip())
             la_name.setdefault(code, row[la_name_at].strip())
+        if "/" in row[new] or "/" in row[old]:  # a joint return: one figure for two LAs
+            joint.update(dict.fromkeys(codes, row[la_name_at].strip()))
         if row[new] not in seen:  # one value per LA (its first row), as DfE lists each LA once
             seen.add(row[new])
             number = parse_number(row[value])
@@ -254,7 +292,7 @@ def published_slice(measure: PublishedMeasure, table: DfeTable, period: str, lay
     result = PublishedSlice(by_code=records.texts_by_code(las, column), england={row[value].strip() for row in national},
                             england_duplicates=len(national) - len(dict.fromkeys(national)), regions=regions,
                             la_region=la_region, la_name=la_name, quartiles=quartiles, all_las=len(numbers),
-                            rows=records.count(period))
+                            rows=records.count(period), joint=joint)
     table.cache[key] = result
     return result
 
@@ -277,10 +315,11 @@ def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_co
         quartile = 1 if la < q1 else 2 if la < q2 else 3 if la <= q3 else 4
         position = "Lower" if la < q1 else "Higher" if la > q3 else "In range"
     return Benchmark(measure_id=measure_id, period=period, la=la,
-                     neighbours=neighbour_mean(data.by_code, neighbours, where=where, hint=hint),
+                     neighbours=neighbour_mean(data.by_code, neighbours, where=where, hint=hint, joint=data.joint),
                      england=england, england_duplicates=data.england_duplicates,
                      region=region, region_name=region_name, la_name=data.la_name.get(own, "") if own else "",
-                     quartile=quartile, position=position, all_las=data.all_las)
+                     quartile=quartile, position=position, all_las=data.all_las,
+                     joint=next((data.joint[c] for c in sorted(la_codes) if c in data.joint), ""))
 
 
 def benchmark_for(measure_id: str, measure: PublishedMeasure, release: Release, period: str, context: Context) -> Benchmark:
@@ -321,6 +360,10 @@ def observe(measure_id: str, measure: PublishedMeasure, area: str, wanted: str, 
     note = ""
     if area == "la":
         value, where, how = bench.la, f"new_la_code={la.code}", f"as published ({via})"
+        if bench.joint:
+            partners = [name.strip() for name in bench.joint.split("/") if name.strip() != la.name]
+            note = f"a joint return: DfE publishes one figure for {bench.joint}" + (f" (with {', '.join(partners)})" if partners else "")
+            how += f"; {note}"
     elif area == "england":
         value, where, how = bench.england, "geographic_level=National", f"as published ({via})"
         if bench.england_duplicates:

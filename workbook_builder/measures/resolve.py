@@ -106,7 +106,7 @@ class Resolver:
         if self._neighbours is None:
             path = require_file(self.neighbours_path or reference_file(self.project_root, "statistical_neighbours.csv"),
                                 "statistical neighbour table")
-            self._neighbours = read_neighbours(path, set(self.la.codes))
+            self._neighbours = read_neighbours(path, set(self.la.codes), reference_file(self.project_root, "local_authorities.csv"))
             record = InputFile("statistical_neighbours", "reference", path, display_path(path, self.project_root, self.inputs),
                                description=f"Statistical neighbours of {self.la.name}, by LA code")
             record.rows_read = len(self._neighbours)

@@ -84,13 +84,18 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
             transformation="as published"))
 
     neighbours = context.neighbours()
-    selected = rows.las(period, {n.code for n in neighbours})
+    selected = rows.las(period, {c for n in neighbours for c in n.codes})
     record.rows_read += len(selected)
     sn = neighbour_mean(rows.texts_by_code(selected, column), neighbours, where=f"{record.path}: {filters_text} {period}",
                         hint="Add filters in the mapping so the locator picks exactly one row per LA.")
     locator_text = f"new_la_code in [{','.join(n.code for n in neighbours)}]; {filters_text}; time_period={period}; column {column}"
     return Observation(value=sn.value, note=sn.note, provenance=context.provenance(locator_text, period=shown_period,
                                                                                    transformation=sn.transformation))
+
+
+def split_codes(text: str) -> list[str]:
+    """An LA code cell's codes: one, or those of a joint return (``E06000061 / E06000062``, ``940 / 941``)."""
+    return [part.strip() for part in text.split("/") if part.strip()] if "/" in text else ([text] if text else [])
 
 
 def format_period(time_period: str) -> str:
@@ -261,7 +266,7 @@ class DfeRecords:
     def las(self, period: str, codes: set[str]) -> list[tuple[str, ...]]:
         """LA rows of one period matched by new or old LA code (never by name)."""
         new, old = self.position["new_la_code"], self.position["old_la_code"]
-        return [r for r in self.at_level(period, "local authority") if r[new] in codes or r[old] in codes]
+        return [r for r in self.at_level(period, "local authority") if not codes.isdisjoint((*split_codes(r[new]), *split_codes(r[old])))]
 
     def texts_by_code(self, rows: list[tuple[str, ...]], column: str) -> dict[str, set[str]]:
         """Values of ``column`` in LA ``rows`` (from :meth:`las` or :meth:`at_level`) by LA code, new
@@ -269,9 +274,8 @@ class DfeRecords:
         new, old, at = self.position["new_la_code"], self.position["old_la_code"], self.position[column]
         found: dict[str, set[str]] = {}
         for row in rows:
-            for code in (row[new], row[old]):
-                if code:
-                    found.setdefault(code, set()).add(row[at].strip())
+            for code in (*split_codes(row[new]), *split_codes(row[old])):
+                found.setdefault(code, set()).add(row[at].strip())
         return found
 
     def unique_text(self, rows: list[tuple[str, ...]], column: str, *, describe: str) -> tuple[str, int]:
@@ -294,4 +298,4 @@ def _load(path: str, mtime_ns: int, size: int) -> DfeTable:
     return DfeTable.read(Path(path))
 
 
-__all__ = ["DfeTable", "DfeRecords", "format_period"]
+__all__ = ["DfeTable", "DfeRecords", "format_period", "split_codes"]

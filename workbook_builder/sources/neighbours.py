@@ -7,9 +7,10 @@ The project's table (``reference/statistical_neighbours.csv``) has one row per n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..authorities import read_local_authorities
 from ..errors import UserError
 from ..observations import NO_DATA, is_number, parse_number
 from .tables import find_table, read_grid
@@ -21,10 +22,17 @@ class Neighbour:
     code: str
     name: str
     rank: int
+    old_code: str = ""  # its other code (the LA number, 893, for E06000051), from the LA list
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Its codes, new first: a DfE file may carry either (the SEND files carry a reorganised LA under its old county code)."""
+        return tuple(c for c in (self.code, self.old_code) if c)
 
 
-def read_neighbours(path: Path, la_codes: set[str]) -> list[Neighbour]:
-    """Neighbours of the LA whose code is in ``la_codes`` (new and old code), closest first."""
+def read_neighbours(path: Path, la_codes: set[str], authorities: Path | None = None) -> list[Neighbour]:
+    """Neighbours of the LA whose code is in ``la_codes`` (new and old code), closest first; with
+    ``authorities`` (the LA list) each also knows its other code, so rows carrying either match."""
     table = find_table(read_grid(path))
     need = ["la_code", "rank", "neighbour_code", "neighbour_name"]
     missing = [c for c in need if c not in table.columns]
@@ -46,6 +54,9 @@ def read_neighbours(path: Path, la_codes: set[str]) -> list[Neighbour]:
     codes = [n.code for n in found]
     if len(set(codes)) != len(codes):
         raise UserError(f"{path}: a neighbour is listed twice for LA {' / '.join(sorted(la_codes))}")
+    if authorities is not None:
+        known = {code: la for la in read_local_authorities(authorities) for code in la.codes}
+        found = [replace(n, old_code=next((c for c in known[n.code].codes if c != n.code), "")) if n.code in known else n for n in found]
     return sorted(found, key=lambda n: n.rank)
 
 
@@ -86,11 +97,22 @@ class NeighbourMean:
         return f"SN mean of {len(self.used)} of {self.total}; {'; '.join(self.left_out)}" if self.left_out else ""
 
 
-def neighbour_mean(by_code: dict[str, set[str]], neighbours: list[Neighbour], *, where: str, hint: str) -> NeighbourMean:
-    """Mean of the neighbours' values (``by_code``: LA code -> values), matched by code; never a name."""
+def neighbour_mean(by_code: dict[str, set[str]], neighbours: list[Neighbour], *, where: str, hint: str,
+                   joint: dict[str, str] | None = None) -> NeighbourMean:
+    """Mean of the neighbours' values (``by_code``: LA code -> values), matched by code; never a name.
+    ``joint`` maps the codes of LAs DfE publishes one figure for (a joint return) to that return's name:
+    two neighbours sharing one return count once."""
     used, left_out = [], []
+    counted: dict[str, str] = {}  # joint return -> the neighbour it was counted for
     for n in neighbours:
-        value = one_value(by_code.get(n.code, set()), who=f"{where}: {n.name} ({n.code})", hint=hint)
+        shared = next((joint[c] for c in n.codes if joint and c in joint), None)
+        if shared is not None and shared in counted:
+            left_out.append(f"{n.name}: counted once with {counted[shared]} (joint return {shared})")
+            continue
+        if shared is not None:
+            counted[shared] = n.name
+        texts = next((by_code[c] for c in n.codes if c in by_code), set())
+        value = one_value(texts, who=f"{where}: {n.name} ({n.code})", hint=hint)
         (used.append((n.name, value)) if is_number(value) else left_out.append(f"{n.name}: {value}"))
     mean = round(sum(v for _, v in used) / len(used), SN_ROUND) if used else NO_DATA
     return NeighbourMean(value=int(mean) if is_number(mean) and float(mean).is_integer() else mean, used=used,
