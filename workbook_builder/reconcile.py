@@ -25,7 +25,7 @@ from .judgements.reconciliation import STATUSES, Comparison, compare_with_publis
 from .limits import read_text
 from .measures.published import PublishedMeasure, benchmark_for, corresponding, load_published, observe, periods_of, releases_of, serving
 from .observations import NO_DATA, Observation, Provenance
-from .sources.base import Context, InputFile, display_path
+from .sources.base import Context, InputFile, display_path, release_path
 from .sources.dfe import format_period
 from .sources.neighbours import read_neighbours
 from .sources.releases import PublishedFolders
@@ -182,7 +182,7 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
 
     def record_for(path: Path) -> InputFile:
         if path not in files:
-            files[path] = InputFile(f"published:{path.name}", "dfe_csv", path, display_path(path, ws.root),
+            files[path] = InputFile(f"published:{path.name}", "dfe_csv", path, release_path(path, ws.root),
                                     description="DfE open data, per-LA published figures (mappings/published.yaml)")
         return files[path]
 

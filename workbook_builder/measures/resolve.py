@@ -26,7 +26,7 @@ from ..errors import UserError
 from ..observations import NO_DATA, Observation, Provenance, file_sha256, unavailable
 from ..periods import MONTH_KEYS, financial_year_months, ordered, up_to
 from ..sources import reader
-from ..sources.base import Context, InputFile, display_path, require_file
+from ..sources.base import Context, InputFile, display_path, release_path, require_file
 from ..sources.neighbours import Neighbour, read_neighbours
 from ..sources.releases import PublishedFolders
 from ..workspace import reference_file
@@ -255,7 +255,7 @@ class Resolver:
     def _published_record(self, path: Path) -> InputFile:
         key = f"published:{path}"
         if key not in self.files:
-            self.files[key] = InputFile(f"published:{path.name}", "dfe_csv", path, display_path(path, self.project_root, self.inputs),
+            self.files[key] = InputFile(f"published:{path.name}", "dfe_csv", path, release_path(path, self.project_root, self.inputs),
                                         description="DfE open data, per-LA published figures (mappings/published.yaml)")
         return self.files[key]
 

@@ -42,6 +42,13 @@ def display_path(path: Path, root: Path | None = None, inputs: Path | None = Non
     return path.name
 
 
+def release_path(path: Path, root: Path | None = None, inputs: Path | None = None) -> str:
+    """:func:`display_path` for one release of a DfE file: outside the project it keeps its folder
+    (``dfe-2025/cla_….csv``), so two releases of the same file are told apart."""
+    shown = display_path(path, root, inputs)
+    return f"{Path(path).resolve().parent.name}/{shown}" if "/" not in shown else shown
+
+
 @dataclass
 class InputFile:
     """One input file of a build, with the facts the Sources sheet shows about it.
@@ -128,4 +135,4 @@ def area_label(area: str, la: LocalAuthority) -> str:
     return {"la": f"{la.name} ({la.code})", "sn": "statistical neighbours", "england": "England"}.get(area, area)
 
 
-__all__ = ["AREAS", "Context", "InputFile", "area_label", "display_path", "require_file"]
+__all__ = ["AREAS", "Context", "InputFile", "area_label", "display_path", "release_path", "require_file"]

@@ -1,0 +1,234 @@
+"""DfE's releases as they come (issue 15): several folders, renamed columns, versions, joint returns.
+
+Every figure is checked against the real files in ``../shared/data``, read independently here with
+the csv module, and against the figures the committee papers quote (seed 002's ChAT table).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from workbook_builder.errors import UserError
+from workbook_builder.measures.published import load_published
+from workbook_builder.reconcile import reconcile
+from workbook_builder.sources.neighbours import Neighbour, neighbour_mean
+
+from .conftest import ROOT
+
+PUBLISHED = load_published(ROOT / "mappings" / "published.yaml")
+FOLDERS = ("dfe-2025", "dfe", "dfe-cin", "dfe-outcomes", "dfe-workforce", "dfe-send")
+ISSUE_15 = ["cla_rate_per_10k", "care_leavers_19_21_eet_pct", "care_leavers_19_21_suitable_accommodation_pct", "cin_rereferral_pct",
+            "cin_rereferral_child_pct", "cp_second_subsequent_pct", "cp_open_2yrs_plus_pct", "ks4_att8_cla",
+            "ehcp_20wk_excl_exceptions_pct", "ehcp_20wk_incl_exceptions_pct", "sw_turnover_pct", "sw_agency_pct", "sw_vacancy_pct",
+            "sw_caseload", "cla_school_moves_pct", "cla_absence_pct"]
+#: the DfE period each measure's figures for reporting year 2025 are published under
+PERIOD_2025 = {"ks4_att8_cla": "202425", "cla_absence_pct": "202425", "ehcp_20wk_excl_exceptions_pct": "2024",
+               "ehcp_20wk_incl_exceptions_pct": "2024"}
+NOT_YET_2025 = {"cla_school_moves_pct"}  # the school-moves file here is the 2024 release's (2020 to 2024)
+
+
+def rows_of(path):
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            yield {k.strip().lower(): (v or "").strip() for k, v in row.items()}
+
+
+def independent(shared_data, measure_id, period, la_codes):
+    """The LA's and England's published figure, read from the newest release that holds ``period``, with csv alone."""
+    measure = PUBLISHED[measure_id]
+    candidates = []
+    for folder in FOLDERS:
+        for path in sorted((shared_data / folder).glob(measure.file)):
+            rows = list(rows_of(path))
+            layout = next(lay for lay in measure.all_layouts if all(c.lower() in rows[0] for c in (*lay.filters, lay.column)))
+            picked = [r for r in rows if all(r[k.lower()].casefold() == v.casefold() for k, v in layout.filters.items())]
+            candidates.append((max(r["time_period"] for r in picked), picked, layout))
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    _, picked, layout = next(c for c in candidates if any(r["time_period"] == period for r in c[1]))
+    picked = [r for r in picked if r["time_period"] == period]
+    if "version" in picked[0]:  # the latest version of the year only
+        rank = {"provisional": 0, "revised": 1, "final": 2}
+        best = max(rank[r["version"].lower()] for r in picked)
+        picked = [r for r in picked if rank[r["version"].lower()] == best]
+    column = layout.column.lower()
+    la = {r[column] for r in picked if r["geographic_level"] == "Local authority"
+          and la_codes & {c.strip() for c in (r["new_la_code"] + "/" + r["old_la_code"]).split("/")}}
+    england = {r[column] for r in picked if r["geographic_level"] == "National"}
+    return la, england
+
+
+@pytest.fixture(scope="module")
+def folders(shared_data):
+    return [shared_data / f for f in FOLDERS]
+
+
+@pytest.mark.parametrize("code", ["E06000051", "893"])
+def test_every_issue_15_measure_matches_when_the_local_figures_are_dfes(shared_data, folders, tmp_path, code):
+    local = tmp_path / "local.csv"
+    expected = {}
+    with local.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["measure_id", "period", "value"])
+        for measure_id in sorted(set(ISSUE_15) - NOT_YET_2025):
+            period = PERIOD_2025.get(measure_id, "2025")
+            [la], [england] = independent(shared_data, measure_id, period, {"E06000051", "893"})
+            expected[measure_id] = (float(la), england)
+            writer.writerow([measure_id, period, la])
+    report = reconcile(code, "2025", local, folders, root=ROOT)
+    result = {r.measure_id: r for r in report.results}
+    for measure_id, (la, england) in expected.items():
+        assert result[measure_id].status == "match", (measure_id, result[measure_id].explanation)
+        assert result[measure_id].published["la"].value == la
+        assert str(result[measure_id].published["england"].value) == england
+    assert report.not_given == []
+    moves = result["cla_school_moves_pct"]
+    assert moves.status == "missing_published" and moves.explanation.endswith("(la_cla_school_moves.csv (2020 to 2024) holds no rows for 2025)")
+    # the seed's ChAT comparison table (002): Shropshire, the mean of its ten neighbours, England
+    assert (result["cla_rate_per_10k"].published["sn"].value, result["cla_rate_per_10k"].published["england"].value) == (67.7, 67)
+    eet = result["care_leavers_19_21_eet_pct"].published
+    assert (eet["la"].value, eet["sn"].value, eet["england"].value) == (50, 59.7, 54)
+    # ChAT's re-referral row is DfE's child-based figure; LAIT's is the referral-based one
+    child, referral = result["cin_rereferral_child_pct"].published, result["cin_rereferral_pct"].published
+    assert (child["la"].value, child["sn"].value, child["england"].value) == (12.5, 18.1, 21)
+    assert (referral["la"].value, referral["sn"].value, referral["england"].value) == (12.9, 18.8, 22.6)
+    # each figure names the release file it came from
+    assert "dfe-2025" in str(result["cla_rate_per_10k"].published["la"].provenance.path)
+    assert result["ks4_att8_cla"].published["la"].provenance.period == "2024-25"
+
+
+def test_the_newest_release_serves_the_years_it_holds_and_the_older_the_rest(shared_data, tmp_path):
+    """Shropshire 2024: 717 children, rate 121 in the 2024 release; revised to 714, 120 in the 2025 release."""
+    local = tmp_path / "local.csv"
+    local.write_text("measure_id,period,value\ncla_rate_per_10k,2024,120\ncla_rate_per_10k,2020,0\n", encoding="utf-8")
+    both = [shared_data / "dfe", shared_data / "dfe-2025"]
+    report = reconcile("E06000051", "2024", local, both, root=ROOT)
+    rate = next(r for r in report.results if r.measure_id == "cla_rate_per_10k")
+    assert rate.status == "match" and rate.published["la"].value == 120
+    assert rate.published["la"].provenance.path == (shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv").resolve()
+    assert "used over the older cla_number_and_rate_per_10k_children.csv (2020 to 2024) that also holds 2024" in \
+        rate.published["la"].provenance.transformation
+    only_old = reconcile("E06000051", "2020", local, both, root=ROOT)  # 2020 is only in the 2024 release
+    rate_2020 = next(r for r in only_old.results if r.measure_id == "cla_rate_per_10k")
+    assert rate_2020.published["la"].provenance.path == (shared_data / "dfe" / "cla_number_and_rate_per_10k_children.csv").resolve()
+    [expected], _ = independent(shared_data, "cla_rate_per_10k", "2020", {"E06000051"})
+    assert rate_2020.published["la"].value == float(expected)
+    # one folder above both releases finds them both (searched with its subfolders)
+    above = reconcile("E06000051", "2024", local, [shared_data], root=ROOT)
+    assert next(r for r in above.results if r.measure_id == "cla_rate_per_10k").published["la"].value == 120
+
+
+def test_two_different_files_ending_in_the_same_year_are_refused(shared_data, tmp_path):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    text = (shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv").read_text(encoding="utf-8-sig")
+    (copy / "cla_number_and_rate_per_10k_children.csv").write_text(text.replace(",119\n", ",118\n", 1), encoding="utf-8")
+    local = tmp_path / "local.csv"
+    local.write_text("measure_id,period,value\ncla_rate_per_10k,2025,119\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"two releases of 'cla_rate_per_10k' both run to 2025: .*copy.* and .*dfe-2025"):
+        reconcile("E06000051", "2025", local, [shared_data / "dfe-2025", copy], root=ROOT)
+
+
+def test_a_release_no_layout_fits_names_the_file_and_what_each_layout_needs(shared_data, tmp_path):
+    renamed = tmp_path / "next"
+    renamed.mkdir()
+    text = (shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv").read_text(encoding="utf-8-sig")
+    (renamed / "cla_number_and_rate_per_10k_children.csv").write_text(text.replace("population_type", "cohort", 1), encoding="utf-8")
+    local = tmp_path / "local.csv"
+    local.write_text("measure_id,period,value\n", encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        reconcile("E06000051", "2025", local, [renamed], root=ROOT)
+    assert str(error.value).startswith(f"{renamed / 'cla_number_and_rate_per_10k_children.csv'}: no layout of 'cla_rate_per_10k' "
+                                       "in published.yaml fits this file (2025: no column population_type; 2024: no column population_count)")
+    assert "add a layout for it" in error.value.hint and "cohort" in error.value.hint
+
+
+def test_one_version_of_a_year_is_read_the_latest_never_both(shared_data, tmp_path):
+    """The outcomes files mark each year Final or Revised; a file holding both for one year gives the Final figures."""
+    folder = tmp_path / "outcomes"
+    folder.mkdir()
+    lines = (shared_data / "dfe-outcomes" / "ks4_la.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    at, version = header.index("avg_att8"), header.index("version")
+    extra = []
+    for line in lines[1:]:
+        cells = line.split(",")
+        if cells[0] == "202425" and "E06000051" in cells and cells[header.index("social_care_group")] == "CLA 12 months at 31 March":
+            cells[version], cells[at] = "Final", "99.9"
+            extra.append(",".join(cells))
+    assert len(extra) == 1
+    (folder / "ks4_la.csv").write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    local = tmp_path / "local.csv"
+    local.write_text("measure_id,period,value\nks4_att8_cla,202425,99.9\n", encoding="utf-8")
+    report = reconcile("E06000051", "2025", local, [folder], root=ROOT)
+    [ks4] = [r for r in report.results if r.measure_id == "ks4_att8_cla"]
+    assert ks4.status == "match" and ks4.published["la"].value == 99.9
+    assert ks4.published["england"].value != 99.9  # England's only version of 202425 is Revised: still read
+
+
+def test_a_joint_return_goes_to_each_la_with_its_partner_named(shared_data, tmp_path):
+    local = tmp_path / "local.csv"
+    local.write_text("measure_id,period,value\nsw_turnover_pct,2025,10.4\n", encoding="utf-8")
+    for code, partner in (("E06000061", "West Northamptonshire"), ("941", "North Northamptonshire")):
+        report = reconcile(code, "2025", local, [shared_data / "dfe-workforce"], root=ROOT)
+        [turnover] = [r for r in report.results if r.measure_id == "sw_turnover_pct"]
+        assert turnover.status == "match" and turnover.published["la"].value == 10.4
+        assert turnover.published["la"].note == ("a joint return: DfE publishes one figure for North Northamptonshire / "
+                                                 f"West Northamptonshire (with {partner})")
+
+
+def test_a_joint_return_counts_once_in_a_neighbour_mean():
+    by_code = {"E06000061": {"10.4"}, "E06000062": {"10.4"}, "E06000051": {"15.5"}}
+    joint = {"E06000061": "North Northamptonshire / West Northamptonshire", "E06000062": "North Northamptonshire / West Northamptonshire"}
+    neighbours = [Neighbour("E06000061", "North Northamptonshire", 1), Neighbour("E06000062", "West Northamptonshire", 2),
+                  Neighbour("E06000051", "Shropshire", 3)]
+    mean = neighbour_mean(by_code, neighbours, where="test", hint="", joint=joint)
+    assert mean.value == round((10.4 + 15.5) / 2, 1) and len(mean.used) == 2
+    assert mean.left_out == ["West Northamptonshire: counted once with North Northamptonshire "
+                             "(joint return North Northamptonshire / West Northamptonshire)"]
+    assert neighbour_mean(by_code, neighbours, where="test", hint="").value == round((10.4 * 2 + 15.5) / 3, 1)  # without the map
+
+
+LAIT_POLARITY = {"High": "higher_is_better", "Low": "lower_is_better", "-": "context", "NA": "context"}
+
+
+def test_every_polarity_is_the_one_dfe_s_lait_dictionary_gives(shared_data):
+    with (shared_data / "dfe-lait" / "lait_data_dictionary.csv").open(encoding="utf-8-sig", newline="") as handle:
+        lait = {row["Measure_short"]: row for row in csv.DictReader(handle)}
+    checked = 0
+    for measure_id, measure in PUBLISHED.items():
+        if measure.lait is None:
+            continue
+        entry = lait[measure.lait.measure]
+        assert LAIT_POLARITY[entry["Polarity"]] == measure.polarity, (measure_id, entry["Polarity"])
+        assert (measure.lait.code or "NA") == entry["Measure_code"], measure_id
+        checked += 1
+    assert checked == 22 and all(measure.description for measure in PUBLISHED.values())
+
+
+def test_the_cli_takes_published_more_than_once(shared_data, tmp_path):
+    local = tmp_path / "local.csv"
+    local.write_text("measure_id,period,value\ncin_rereferral_pct,2025,12.9\nsw_caseload,2025,16.2\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = subprocess.run([sys.executable, "-m", "workbook_builder", "reconcile", "--la", "893", "--period", "2025", "--local", local,
+                             "--published", shared_data / "dfe-cin", "--published", shared_data / "dfe-workforce", "--json", out],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    data = {r["measure_id"]: r for r in json.loads(out.read_text())["results"]}
+    assert set(data) == {"cin_rereferral_pct", "cin_rereferral_child_pct", "cp_second_subsequent_pct", "cp_open_2yrs_plus_pct",
+                         "sw_turnover_pct", "sw_agency_pct", "sw_vacancy_pct", "sw_caseload"}
+    assert data["cin_rereferral_pct"]["status"] == "match" and data["sw_caseload"]["status"] == "match"
+    assert data["cin_rereferral_pct"]["sn_average"] == 18.8 and data["cin_rereferral_pct"]["england"] == 22.6
+
+
+def test_a_published_folder_that_is_not_there_is_named(tmp_path):
+    local = tmp_path / "local.csv"
+    local.write_text("measure_id,period,value\n", encoding="utf-8")
+    with pytest.raises(UserError, match="published-data folder not found: .*nowhere"):
+        reconcile("E06000051", "2025", local, [tmp_path / "nowhere"], root=ROOT)
+    shutil.rmtree(tmp_path, ignore_errors=True)
