@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DFE = ROOT.parent / "shared" / "data" / "dfe"
+RELEASE_FOLDERS = ("dfe", "dfe-2025", "dfe-cin", "dfe-outcomes", "dfe-workforce", "dfe-send")  # every real release here
 PY = sys.executable
 # Run a scorecard command in-process, then list every module it imported that is not the
 # project's own, in import order: the baseline imports exactly these, nothing more or less.
@@ -203,7 +204,8 @@ def run_cases(repeat: int, only: str | None) -> list[Result]:
 
     fast = max(repeat, 21)  # cases of a few milliseconds: enough runs for a steady median
     if want("dfe") and DFE.is_dir():
-        for path in sorted(DFE.glob("*.csv")):
+        releases = [DFE.parent / folder for folder in RELEASE_FOLDERS if (DFE.parent / folder).is_dir()]
+        for path in [p for folder in releases for p in sorted(folder.glob("*.csv"))]:
             runs = fast
             subject = library("from pathlib import Path\nfrom workbook_builder.sources.dfe import DfeTable\np = Path(%r)" % str(path),
                               "DfeTable.read(p)", runs)
@@ -212,7 +214,7 @@ def run_cases(repeat: int, only: str | None) -> list[Result]:
             base = library("import pandas as pd\nfrom workbook_builder.sources.dfe import DfeTable\np = %r" % str(path),
                            "pd.read_csv(p)", runs)
             ratio = subject.median / base.median
-            results.append(Result(f"DfE ingest: {path.name}", subject, base, "pandas.read_csv", "<= 1.5x", ratio <= 1.5))
+            results.append(Result(f"DfE ingest: {path.parent.name}/{path.name}", subject, base, "pandas.read_csv", "<= 1.5x", ratio <= 1.5))
 
     if want("fill"):
         setup = ("from pathlib import Path\nimport tempfile\nfrom workbook_builder import build as b\n"
