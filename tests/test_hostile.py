@@ -4,6 +4,7 @@ no traceback, nothing half-written, bounded in time and memory."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import signal
 import subprocess
@@ -237,6 +238,8 @@ def test_one_workbook_may_have_ten_million_cells_read_across_its_sheets():
     budget = WorkbookBudget()
     budget.spend("x.xlsx", "S1", 4_975_000, 0)
     budget.spend("x.xlsx", "S2", 4_975_000, 10)
+    budget.spend("x.xlsx", "S2", 4_975_000, 10)  # a sheet read again (its cached grid evicted) is not charged twice
+    assert (budget.cells, budget.text, budget.sheets) == (9_950_000, 10, ["S1", "S2"])
     with pytest.raises(UserError, match=r"x.xlsx: reading sheet 'S3' \(4,975,000 cells\) after 'S1', 'S2' \(9,950,000 cells\) would take "
                                         r"more than the 10,000,000 cells \(and 100 MB of text\) one input workbook may have read"):
         budget.spend("x.xlsx", "S3", 4_975_000, 0)
@@ -489,26 +492,22 @@ def test_a_local_period_label_that_cannot_be_ordered_names_its_cell(inputs):
             f"{path}: row {number}, column 2: period 'Q1 2026/27' cannot be put in time order")
 
 
-def test_a_dfe_time_period_that_cannot_be_ordered_names_its_line(inputs):
-    path = inputs / "dfe" / "cin_referrals_and_plans.csv"
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    lines[3] = "31/03/2025" + lines[3][4:]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
-            f"{path}:4: time_period '31/03/2025' cannot be put in time order")
-
-
-def test_a_dfe_time_period_with_a_nul_names_its_line(inputs):
-    """Found by the deep Hypothesis run: numpy's == ignores a trailing NUL, so the line was looked up in vain."""
+@pytest.mark.parametrize("line, period", [
+    (4, "31/03/2025"),  # dd/mm/yyyy, which text order would put after 2025
+    (6, "202\x00"),  # found by the deep Hypothesis run: numpy's == ignores a trailing NUL, so the line was looked up in vain
+])
+def test_a_dfe_time_period_that_cannot_be_ordered_names_its_line(inputs, line, period):
     from workbook_builder.errors import UserError
     from workbook_builder.sources.dfe import DfeTable
 
     path = inputs / "dfe" / "cin_referrals_and_plans.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    lines[5] = "202\x00" + lines[5][4:]
+    lines[line - 1] = period + lines[line - 1][4:]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"cin_referrals_and_plans.csv:6: time_period '202\x00' cannot be put in time order"):
+    message = f"{path}:{line}: time_period '{period}' cannot be put in time order"
+    with pytest.raises(UserError, match=re.escape(message)):
         DfeTable.read(path)
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs), message)
 
 
 # --- 9 and 10. fill, trace, the add-in, percentages ----------------------------------------------------------------
@@ -616,8 +615,15 @@ def test_a_negative_percentage_is_shown_as_given_and_warned_about(inputs, tmp_pa
             cells[at] = "-5"
             rows[i] = ",".join(cells)
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = scorecard("build", "--workbook", "appendix_2", "--inputs", inputs, "--out", tmp_path / "out", "--published-only", "--la", "893")
-    assert result.returncode == 0, result.stderr
-    result = scorecard("build", "--workbook", "appendix_2", "--inputs", inputs, "--out", tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    assert "a negative percentage (-5) in inputs/dfe/la_conviction_health_outcome_cla.csv: check the source" in result.stderr.replace(str(inputs.parent) + "/", "")
+    why = "a negative percentage (-5) in inputs/dfe/la_conviction_health_outcome_cla.csv: check the source"
+    for args, cell, series in ((["--published-only", "--la", "893"], "D13", "la"), ([], "C13", "previous")):
+        out = tmp_path / ("pack" if args else "full")
+        result = scorecard("build", "--workbook", "appendix_2", "--inputs", inputs, "--out", out, *args)
+        assert result.returncode == 0, result.stderr
+        [built] = out.glob("*.xlsx")
+        assert result.stderr.replace(str(inputs.parent) + "/", "").splitlines() == [
+            f"warning: {built.name if args else 'appendix_2'}: cla_dental_pct ({series}): {why}"]
+        book = openpyxl.load_workbook(built)
+        assert book["Statutory indicators"][cell].value == -5  # shown as given, never made 0 or blank
+        [audit] = [row for row in book["Audit"].iter_rows(values_only=True) if row[0] == f"'Statutory indicators'!{cell}"]
+        assert any(isinstance(v, str) and v.endswith(why) for v in audit)

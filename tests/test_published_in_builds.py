@@ -94,7 +94,7 @@ def test_build_against_the_real_dfe_files(shared_data, tmp_path):
     eet = _benchmark("care_leavers_19_21_eet_pct", shared_data / "dfe", "2024")
     assert card.value("care_leavers_eet_19_21_pct", "Stat Neighbours") == eet.sn_average
     audit = next(a for a in card.audit() if a["Measure id"] == "cla_rate_per_10k" and a["Series"] == "SN")
-    assert audit["Source file"] == "dfe/cla_number_and_rate_per_10k_children.csv"  # with its release folder and audit["Period"] == "2024"
+    assert audit["Source file"] == "dfe/cla_number_and_rate_per_10k_children.csv" and audit["Period"] == "2024"  # with its release folder
     assert f"mean of {real.sn_count} of 10 statistical neighbours" in audit["Transformation"]
     sources = {s["Source"]: s for s in card.sources()}
     assert sources["published:cla_number_and_rate_per_10k_children.csv"]["Sample data"] == "No"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 
@@ -52,15 +51,34 @@ def independent(shared_data, measure_id, period, la_codes):
     candidates.sort(key=lambda c: c[0], reverse=True)
     _, picked, layout = next(c for c in candidates if any(r["time_period"] == period for r in c[1]))
     picked = [r for r in picked if r["time_period"] == period]
-    if "version" in picked[0]:  # the latest version of the year only
+    if "version" in picked[0]:  # each area's latest version of the year only
         rank = {"provisional": 0, "revised": 1, "final": 2}
-        best = max(rank[r["version"].lower()] for r in picked)
-        picked = [r for r in picked if rank[r["version"].lower()] == best]
+        area = ("geographic_level", "region_code", "new_la_code", "old_la_code")
+        best = {}
+        for r in picked:
+            best[tuple(r[c] for c in area)] = max(best.get(tuple(r[c] for c in area), -1), rank[r["version"].lower()])
+        picked = [r for r in picked if rank[r["version"].lower()] == best[tuple(r[c] for c in area)]]
     column = layout.column.lower()
     la = {r[column] for r in picked if r["geographic_level"] == "Local authority"
           and la_codes & {c.strip() for c in (r["new_la_code"] + "/" + r["old_la_code"]).split("/")}}
     england = {r[column] for r in picked if r["geographic_level"] == "National"}
     return la, england
+
+
+def local_figures(tmp_path, *rows: str):
+    """A local CSV of ``measure_id,period,value`` rows."""
+    local = tmp_path / "local.csv"
+    local.write_text("".join(f"{row}\n" for row in ("measure_id,period,value", *rows)), encoding="utf-8")
+    return local
+
+
+def edited_rate_release(shared_data, folder, old: str, new: str):
+    """``folder`` holding the 2025 release's CLA-rate file with its first ``old`` made ``new``."""
+    folder.mkdir()
+    text = (shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv").read_text(encoding="utf-8-sig")
+    assert old in text
+    (folder / "cla_number_and_rate_per_10k_children.csv").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +122,7 @@ def test_every_issue_15_measure_matches_when_the_local_figures_are_dfes(shared_d
 
 def test_the_newest_release_serves_the_years_it_holds_and_the_older_the_rest(shared_data, tmp_path):
     """Shropshire 2024: 717 children, rate 121 in the 2024 release; revised to 714, 120 in the 2025 release."""
-    local = tmp_path / "local.csv"
-    local.write_text("measure_id,period,value\ncla_rate_per_10k,2024,120\ncla_rate_per_10k,2020,0\n", encoding="utf-8")
+    local = local_figures(tmp_path, "cla_rate_per_10k,2024,120", "cla_rate_per_10k,2020,0")
     both = [shared_data / "dfe", shared_data / "dfe-2025"]
     report = reconcile("E06000051", "2024", local, both, root=ROOT)
     rate = next(r for r in report.results if r.measure_id == "cla_rate_per_10k")
@@ -124,23 +141,15 @@ def test_the_newest_release_serves_the_years_it_holds_and_the_older_the_rest(sha
 
 
 def test_two_different_files_ending_in_the_same_year_are_refused(shared_data, tmp_path):
-    copy = tmp_path / "copy"
-    copy.mkdir()
-    text = (shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv").read_text(encoding="utf-8-sig")
-    (copy / "cla_number_and_rate_per_10k_children.csv").write_text(text.replace(",119\n", ",118\n", 1), encoding="utf-8")
-    local = tmp_path / "local.csv"
-    local.write_text("measure_id,period,value\ncla_rate_per_10k,2025,119\n", encoding="utf-8")
+    copy = edited_rate_release(shared_data, tmp_path / "copy", ",119\n", ",118\n")
+    local = local_figures(tmp_path, "cla_rate_per_10k,2025,119")
     with pytest.raises(UserError, match=r"two releases of 'cla_rate_per_10k' both run to 2025: .*copy.* and .*dfe-2025"):
         reconcile("E06000051", "2025", local, [shared_data / "dfe-2025", copy], root=ROOT)
 
 
 def test_a_release_no_layout_fits_names_the_file_and_what_each_layout_needs(shared_data, tmp_path):
-    renamed = tmp_path / "next"
-    renamed.mkdir()
-    text = (shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv").read_text(encoding="utf-8-sig")
-    (renamed / "cla_number_and_rate_per_10k_children.csv").write_text(text.replace("population_type", "cohort", 1), encoding="utf-8")
-    local = tmp_path / "local.csv"
-    local.write_text("measure_id,period,value\n", encoding="utf-8")
+    renamed = edited_rate_release(shared_data, tmp_path / "next", "population_type", "cohort")
+    local = local_figures(tmp_path)
     with pytest.raises(UserError) as error:
         reconcile("E06000051", "2025", local, [renamed], root=ROOT)
     assert str(error.value).startswith(f"{renamed / 'cla_number_and_rate_per_10k_children.csv'}: no layout of 'cla_rate_per_10k' "
@@ -163,17 +172,19 @@ def test_one_version_of_a_year_is_read_the_latest_never_both(shared_data, tmp_pa
             extra.append(",".join(cells))
     assert len(extra) == 1
     (folder / "ks4_la.csv").write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
-    local = tmp_path / "local.csv"
-    local.write_text("measure_id,period,value\nks4_att8_cla,202425,99.9\n", encoding="utf-8")
+    local = local_figures(tmp_path, "ks4_att8_cla,202425,99.9")
     report = reconcile("E06000051", "2025", local, [folder], root=ROOT)
     [ks4] = [r for r in report.results if r.measure_id == "ks4_att8_cla"]
     assert ks4.status == "match" and ks4.published["la"].value == 99.9
-    assert ks4.published["england"].value != 99.9  # England's only version of 202425 is Revised: still read
+    # every other area has only the Revised version of 202425: it is still read, for England and the neighbours
+    [england] = {r["avg_att8"] for r in rows_of(folder / "ks4_la.csv") if r["time_period"] == "202425"
+                 and r["geographic_level"] == "National" and r["social_care_group"] == "CLA 12 months at 31 March"}
+    assert ks4.published["england"].value == float(england) == 17.3
+    assert ks4.sn_count == 10 and isinstance(ks4.published["sn"].value, float)
 
 
 def test_a_joint_return_goes_to_each_la_with_its_partner_named(shared_data, tmp_path):
-    local = tmp_path / "local.csv"
-    local.write_text("measure_id,period,value\nsw_turnover_pct,2025,10.4\n", encoding="utf-8")
+    local = local_figures(tmp_path, "sw_turnover_pct,2025,10.4")
     for code, partner in (("E06000061", "West Northamptonshire"), ("941", "North Northamptonshire")):
         report = reconcile(code, "2025", local, [shared_data / "dfe-workforce"], root=ROOT)
         [turnover] = [r for r in report.results if r.measure_id == "sw_turnover_pct"]
@@ -212,8 +223,7 @@ def test_every_polarity_is_the_one_dfe_s_lait_dictionary_gives(shared_data):
 
 
 def test_the_cli_takes_published_more_than_once(shared_data, tmp_path):
-    local = tmp_path / "local.csv"
-    local.write_text("measure_id,period,value\ncin_rereferral_pct,2025,12.9\nsw_caseload,2025,16.2\n", encoding="utf-8")
+    local = local_figures(tmp_path, "cin_rereferral_pct,2025,12.9", "sw_caseload,2025,16.2")
     out = tmp_path / "out.json"
     result = subprocess.run([sys.executable, "-m", "workbook_builder", "reconcile", "--la", "893", "--period", "2025", "--local", local,
                              "--published", shared_data / "dfe-cin", "--published", shared_data / "dfe-workforce", "--json", out],
@@ -227,8 +237,6 @@ def test_the_cli_takes_published_more_than_once(shared_data, tmp_path):
 
 
 def test_a_published_folder_that_is_not_there_is_named(tmp_path):
-    local = tmp_path / "local.csv"
-    local.write_text("measure_id,period,value\n", encoding="utf-8")
+    local = local_figures(tmp_path)
     with pytest.raises(UserError, match="published-data folder not found: .*nowhere"):
         reconcile("E06000051", "2025", local, [tmp_path / "nowhere"], root=ROOT)
-    shutil.rmtree(tmp_path, ignore_errors=True)

@@ -95,6 +95,9 @@ def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
             batch = build_published(workbook, las or None, inputs=inputs, out_dir=out, published=published,
                                     built_at=built_at, progress=progress)
         console.print(f"{batch.summary()}\n  -> {_shown(batch.folder)}", markup=False)
+        for result in batch.results:
+            for warning in result.warnings:
+                errors.print(f"warning: {result.output.name}: {warning}", markup=False)
 
 
 @cli.command("validate")

@@ -23,6 +23,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -218,11 +219,12 @@ class SharedStrings:
     """The length in bytes of each shared string's XML (an upper bound on the text a cell holding it
     becomes: every reader copies the string into each cell that refers to it)."""
 
-    lengths: tuple[int, ...] = ()
+    lengths: Sequence[int] = ()
+    longest: int = 0  # the longest of them: the bound for a cell whose string is not known
 
-    @property
-    def longest(self) -> int:
-        return max(self.lengths, default=0)
+    @classmethod
+    def of(cls, lengths: Sequence[int]) -> "SharedStrings":
+        return cls(lengths, max(lengths, default=0))
 
     def length(self, index: int) -> int:
         return self.lengths[index] if 0 <= index < len(self.lengths) else self.longest
@@ -252,7 +254,7 @@ def shared_strings(archive: zipfile.ZipFile, label: str) -> SharedStrings:
     except DAMAGED as exc:
         raise UserError(f"{label} is damaged: its shared strings cannot be decompressed ({exc}).",
                         hint="Open it in Excel, let it repair the file, save a copy and use that copy.") from None
-    return SharedStrings(tuple(lengths))
+    return SharedStrings.of(lengths)
 
 
 @dataclass
@@ -405,6 +407,9 @@ class WorkbookBudget:
     sheets: list = field(default_factory=list)
 
     def spend(self, label: str, sheet: str, cells: int, text: int) -> None:
+        """Charge one sheet's cells and text, once however often it is read; refused past the workbook's limits."""
+        if sheet in self.sheets:
+            return
         if self.cells + cells > MAX_WORKBOOK_CELLS or self.text + text > MAX_SHEET_TEXT:
             read = ", ".join(f"'{name}'" for name in self.sheets)
             raise UserError(f"{label}: reading sheet '{sheet}' ({cells:,} cells) after {read} ({self.cells:,} cells) would take more than "

@@ -217,12 +217,13 @@ class DfeTable:
 
     def latest_version(self, rows: pd.DataFrame, filters: dict[str, str]) -> pd.DataFrame:
         """Where the file has a ``version`` column (DfE's Provisional / Revised / Final) and the filters do
-        not name one, each period's rows of its latest version only: two versions are never summed or mixed."""
+        not name one, each area's rows for a period in their latest version only: two versions are never
+        summed or mixed, and an area published in one version only keeps it."""
         if "version" not in rows.columns or "version" in {self.column(k) for k in filters} or rows.empty:
             return rows
         rank = self.folded("version").loc[rows.index].map(VERSION_ORDER).fillna(-1)
-        latest = rank.groupby(rows["time_period"]).transform("max")
-        return rows[rank == latest]
+        area = [rows[c] for c in ("time_period", "geographic_level", "region_code", "new_la_code", "old_la_code")]
+        return rows[rank == rank.groupby(area).transform("max")]
 
     def _filter_key(self, filters: dict[str, str]) -> tuple[tuple[str, str], ...]:
         """Filters as (column, folded value) pairs in a fixed order: what they select, whatever their spelling."""
