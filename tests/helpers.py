@@ -43,3 +43,10 @@ class Scorecard:
         sheet = self.values["Sources"]
         rows = list(sheet.iter_rows(values_only=True))
         return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def fitted(measure_id, measure, table):
+    """A DfE table and the layout of a published measure that fits it: what ``benchmark()`` reads."""
+    from workbook_builder.measures.published import fitting_layout
+
+    return table, fitting_layout(measure_id, measure, table)

@@ -15,7 +15,7 @@ from workbook_builder.sources.dfe import DfeTable
 from workbook_builder.sources.neighbours import read_neighbours
 
 from .conftest import FIXED_BUILT_AT, ROOT
-from .helpers import Scorecard
+from .helpers import Scorecard, fitted
 
 SAMPLE = ROOT / "inputs" / "sample"
 PUBLISHED = load_published(ROOT / "mappings" / "published.yaml")
@@ -28,7 +28,7 @@ A2_PUBLISHED = {m.id: m.series["sn"].published for s in A2.sections for m in s.m
 
 def _benchmark(measure_id, folder, period):
     measure = PUBLISHED[measure_id]
-    return benchmark(measure_id, measure, DfeTable.read(folder / measure.file), SHROPSHIRE, period, NEIGHBOURS)
+    return benchmark(measure_id, *fitted(measure_id, measure, DfeTable.read(folder / measure.file)), SHROPSHIRE, period, NEIGHBOURS)
 
 
 def _chat_comparison():
@@ -135,8 +135,8 @@ def test_published_only_batch_builds_one_workbook_per_la_with_its_own_neighbours
     neighbours = read_neighbours(ROOT / "mappings" / "statistical_neighbours.csv", codes)
     measure = PUBLISHED["cla_rate_per_10k"]
     table = DfeTable.read(shared_data / "dfe" / measure.file)
-    latest = benchmark("cla_rate_per_10k", measure, table, codes, "2024", neighbours)
-    before = benchmark("cla_rate_per_10k", measure, table, codes, "2023", neighbours)
+    latest = benchmark("cla_rate_per_10k", *fitted("cla_rate_per_10k", measure, table), codes, "2024", neighbours)
+    before = benchmark("cla_rate_per_10k", *fitted("cla_rate_per_10k", measure, table), codes, "2023", neighbours)
     card = Scorecard(results[0].output, sheet="Statutory indicators")
     shown = [card.value("cla_rate", c) for c in ("Barking and Dagenham (DfE published)", "Previous", "Stat Neighbours", "England",
                                                  "LA vs mid-50% of all LAs")]
@@ -154,3 +154,4 @@ def test_a_full_build_is_for_one_la(tmp_path):
         with pytest.raises(SystemExit) as exit_info:
             main(["build", *las, "--out", str(tmp_path)])
         assert exit_info.value.code == 2 and not list(tmp_path.iterdir())
+

@@ -160,17 +160,16 @@ def plan(mapping: Path | Mapping, ws: Workspace, *, period: str | None = None, a
     """Resolve every measure of a mapping (a path, or a loaded :class:`Mapping`) for the workspace's LA."""
     from .measures.mapping import Mapping, load_mapping
     from .measures.resolve import Resolver
+    from .sources.releases import PublishedFolders
 
     check_audience(audience)
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     if not ws.inputs.is_dir():
         raise UserError(f"inputs folder not found: {ws.inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and survey/.")
-    for folder in ws.published:
-        if not folder.is_dir():
-            raise UserError(f"published-data folder not found: {folder}", hint="Pass --published with the folder of DfE open-data CSVs.")
     manifest = manifest if manifest is not None else read_manifest(ws.inputs)
     resolver = Resolver(mapping=mapping, inputs=ws.inputs, project_root=ws.root, la=ws.la, as_of=period,
-                        published_dirs=ws.published, neighbours_path=neighbours or ws.neighbours,
+                        published_data=PublishedFolders.for_run(ws.cache, ws.published or (ws.inputs / mapping.published_data,), check=bool(ws.published)),
+                        neighbours_path=neighbours or ws.neighbours,
                         extracts_for=ws.extracts_owner(manifest))
     resolved = resolver.resolve_all(audience)
     files = list(resolver.files.values())

@@ -28,6 +28,7 @@ from pathlib import Path
 from .authorities import check_name, find_authority
 from .errors import UserError
 from .files import make_folder, write_atomic
+from .sources.releases import PublishedFolders
 from .workspace import CONFIG_NAME, PACKAGE_ROOT, project_root, reference_file
 
 SAMPLE_DFE_NOTE = ("Sample DfE open-data file bundled with scorecard: synthetic figures for every LA, in DfE's format. "
@@ -80,8 +81,8 @@ def init_workspace(folder: Path, la: str, *, name: str | None = None, published:
                         hint="Give a new folder name; scorecard init never writes over an existing workspace.")
     authority = find_authority(reference_file(source, "local_authorities.csv"), la)
     shown = check_name(name, "--name") if name is not None else short_name(authority.name)
-    if published is not None and not Path(published).is_dir():
-        raise UserError(f"published-data folder not found: {published}", hint="Pass --published with a folder of DfE open-data CSVs.")
+    if published is not None:
+        PublishedFolders.of([published])  # a folder that is not there is named now, before anything is made
     created = not folder.exists()
     try:
         return _create(folder, source, authority, shown, published)

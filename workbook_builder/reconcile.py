@@ -23,9 +23,10 @@ from .authorities import LocalAuthority
 from .errors import UserError
 from .judgements.reconciliation import STATUSES, Comparison, compare_with_published
 from .limits import read_text
-from .measures.published import PublishedMeasure, benchmark_for, corresponding, load_published, observe, periods_of, releases_of, serving
+from .measures.published import PublishedMeasure, benchmark_for, load_published, observe, releases_of
 from .observations import NO_DATA, Observation, Provenance
-from .sources.base import Context, InputFile, display_path, release_path
+from .periods import ordered
+from .sources.base import Context, InputFile, display_path, release_record
 from .sources.dfe import format_period
 from .sources.neighbours import read_neighbours
 from .sources.releases import PublishedFolders
@@ -139,7 +140,7 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
             raise UserError(f"{path}: missing column(s) {', '.join(missing)}", hint="Columns: measure_id,period,value[,numerator,denominator].")
         for line, row in enumerate(reader, 2):
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-            if row["period"] != period and row["period"] not in also.values():
+            if row["period"] not in (period, also.get(row["measure_id"])):
                 continue
             if row["measure_id"] not in known:
                 raise UserError(f"{path}:{line}: unknown measure_id '{row['measure_id']}'", hint=f"Known: {', '.join(sorted(known))}.")
@@ -155,8 +156,6 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
                 raise UserError(f"{path}:{line}: '{row['value'] or row.get('numerator')}' is not a number") from None
             if not math.isfinite(value):
                 raise UserError(f"{path}:{line}: value is not a finite number")
-            if row["period"] not in (period, also.get(row["measure_id"])):
-                continue
             if row["measure_id"] in values:
                 raise UserError(f"{path}:{line}: a second row for {row['measure_id']} in {period}")
             values[row["measure_id"]] = LocalFigure(value, line, how)
@@ -178,13 +177,10 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
     measures = load_published(ws.published_measures)
     local_csv = Path(local_csv)
     neighbours = read_neighbours(ws.neighbours, set(ws.la.codes), ws.authorities)
-    files: dict[Path, InputFile] = {}
+    files: dict[str, InputFile] = {}
 
     def record_for(path: Path) -> InputFile:
-        if path not in files:
-            files[path] = InputFile(f"published:{path.name}", "dfe_csv", path, release_path(path, ws.root),
-                                    description="DfE open data, per-LA published figures (mappings/published.yaml)")
-        return files[path]
+        return release_record(files, path, ws.root)
 
     releases = {measure_id: releases_of(measure_id, measure, folders.find(measure.file)) for measure_id, measure in measures.items()}
     not_given = [(measure_id, measures[measure_id].file) for measure_id, found in releases.items() if not found]
@@ -196,11 +192,10 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
                            description=f"{ws.la.name}'s own figures for the published measures")
     published_yaml = InputFile("published_measures", "mapping", ws.published_measures, display_path(ws.published_measures, ws.root),
                                description="The measures DfE publishes per LA: file, filters and column of each")
-    held = {measure_id: periods_of(found) for measure_id, found in releases.items()}
-    chosen = {measure_id: corresponding(period, found) for measure_id, found in releases.items()}
+    chosen = {measure_id: found.corresponding(period) for measure_id, found in releases.items()}
     local = read_local(local_csv, period, set(measures), {m: p for m, p in chosen.items() if p and p != period})
     if not any(chosen.values()):
-        every = sorted(set().union(*held.values()), key=lambda p: (len(p), p))
+        every = ordered(list(set().union(*(found.periods for found in releases.values()))))
         raise UserError(f"--period {period}: no published file in {folders.describe()} holds that time_period",
                         hint=f"The files hold: {', '.join(every)}. Give one of them, as DfE writes it (e.g. 2024).")
     results = []
@@ -213,10 +208,10 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
         wanted = chosen[measure_id]
         if wanted is not None:
             observed = {area: observe(measure_id, measure, area, wanted, context, found, record_for) for area in AREAS}
-            release = serving(found, wanted)
-            bench = benchmark_for(measure_id, measure, release, wanted, replace(context, file=record_for(release.path)))
+            release = found.serving(wanted)  # the benchmark the observations were made from (kept on the release's table)
+            bench = benchmark_for(measure_id, release, wanted, replace(context, file=record_for(release.path)))
             published_value, sn_count, left_out = bench.la, bench.sn_count, bench.sn_left_out
-        else:  # no release given holds the period (or no file of this publication was given)
+        else:  # no release given holds the period
             where = f"{', '.join(r.path.name + ' (' + r.span + ')' for r in found)} hold{'s' * (len(found) == 1)} no rows for {period}"
             absent = Observation(NO_DATA, replace(context, file=record_for(found[0].path)).provenance(
                 f"no rows with time_period={period}", period=period, transformation="not found"), note=where)

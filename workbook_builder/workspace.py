@@ -90,6 +90,7 @@ class Workspace:
     inputs: Path
     outputs: Path
     published: tuple[Path, ...] = ()  # folders of DfE releases for `published:` series (none: each mapping's published_data under inputs)
+    cache: dict = field(default_factory=dict, compare=False, repr=False)  # what one run derives once (the published folders' listing)
     home: LocalAuthority | None = None  # the LA scorecard.yaml names, whatever --la asks for
 
     def extracts_owner(self, manifest: Manifest) -> LocalAuthority | None:
@@ -192,18 +193,15 @@ def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: P
         root=root, config=path if settings is not None else None, chosen=chosen,
         inputs=Path(inputs).resolve() if inputs else (root / given.inputs).resolve(),
         outputs=Path(outputs).resolve() if outputs else (root / given.outputs).resolve(),
-        published=_folders(published) if published else tuple((root / p).resolve() for p in _listed(given.published)),
+        published=_folders(published, Path.cwd()) if published else _folders(given.published, root),
         home=home,
     )
 
 
-def _listed(value) -> list[str]:
-    return [] if not value else [value] if isinstance(value, str) else list(value)
-
-
-def _folders(value) -> tuple[Path, ...]:
-    items = [value] if isinstance(value, (str, Path)) else list(value)
-    return tuple(dict.fromkeys(Path(p).resolve() for p in items))
+def _folders(value, base: Path) -> tuple[Path, ...]:
+    """A folder, or a list of them (relative ones from ``base``), resolved."""
+    items = [] if not value else [value] if isinstance(value, (str, Path)) else list(value)
+    return tuple((base / p).resolve() for p in items)
 
 
 __all__ = ["CONFIG_NAME", "Manifest", "PACKAGE_ROOT", "Workspace", "load_workspace", "project_root", "read_manifest", "reference_file"]

@@ -16,9 +16,8 @@ For one measure, LA and period the benchmark is computed from DfE's own per-LA r
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Literal
 
@@ -27,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..errors import UserError
 from ..observations import NO_DATA, Observation, describe_symbol, file_sha256, is_number, is_symbol, parse_number
-from ..periods import ordered, period_end
+from ..periods import ordered, period_end, pick
 from ..sources.base import Context, InputFile
 from ..sources.dfe import DfeTable, format_period, split_codes
 from ..sources.neighbours import Neighbour, NeighbourMean, neighbour_mean, one_value
@@ -174,7 +173,7 @@ class Release:
     @property
     def calendar_years(self) -> bool:
         """Whether the file's years are calendar years (DfE's ``time_identifier``), as the EHC plan files' are."""
-        return self.table.has_column("time_identifier") and "calendar year" in {v.casefold() for v in self.table.values("time_identifier")}
+        return self.table.has_column("time_identifier") and "calendar year" in set(self.table.folded("time_identifier").unique())
 
     @property
     def path(self) -> Path:
@@ -182,8 +181,6 @@ class Release:
 
     @property
     def span(self) -> str:
-        if not self.periods:
-            return "no periods"
         first, last = format_period(self.periods[0]), format_period(self.periods[-1])
         return first if first == last else f"{first} to {last}"
 
@@ -206,58 +203,56 @@ def fitting_layout(measure_id: str, measure: PublishedMeasure, table: DfeTable) 
                          f"in mappings/published.yaml. Columns in this file: {', '.join(table.frame.columns)}.")
 
 
-def releases_of(measure_id: str, measure: PublishedMeasure, paths: list[Path]) -> list[Release]:
+class Releases(tuple):
+    """The releases of one measure's file, newest first, and every period they hold between them."""
+
+    @cached_property
+    def periods(self) -> list[str]:
+        """Every period any release holds, oldest first."""
+        return ordered(list(set().union(*(r.periods for r in self))))
+
+    def serving(self, period: str) -> Release:
+        """The newest release holding ``period``."""
+        return next(r for r in self if period in r.periods)
+
+    def corresponding(self, period: str) -> str | None:
+        """The time_period these releases hold that a reporting period given as DfE writes it stands for:
+        itself (``2025``, or ``2024-25`` for ``202425``); else the academic year ending in its year
+        (``202425`` for ``2025``); else, for calendar-year files, the calendar year before it ends
+        (``2024`` for the reporting year ending 31 March 2025); else None."""
+        periods = self.periods
+        exact = next((p for p in periods if period in (p, format_period(p))), None)
+        if exact is not None or not period[:4].isdigit():
+            return exact
+        end = int(period[:4]) + (1 if len(period) == 6 and period.isdigit() else 0)  # the year its 31 March falls in
+        academic, calendar = f"{end - 1}{end % 100:02d}", str(end - 1)
+        if academic in periods:
+            return academic
+        if calendar in periods and any(r.calendar_years for r in self if calendar in r.periods):
+            return calendar
+        return str(end) if str(end) in periods and len(period) == 6 else None
+
+
+def releases_of(measure_id: str, measure: PublishedMeasure, paths: list[Path]) -> Releases:
     """The releases of the measure's file among ``paths``, newest first: the one holding the latest period
     comes first and serves every period it holds (DfE revises earlier years in each release). Two
-    different files ending in the same period are an error: which to trust is the officer's choice."""
+    different files ending in the same period are an error: which to trust is the officer's choice.
+    (Every release holds a period: :func:`fitting_layout` picks rows, and each period is orderable.)"""
     found = []
     for path in paths:
         table = DfeTable.load(path)
         layout = fitting_layout(measure_id, measure, table)
         found.append(Release(table=table, layout=layout, periods=table.records(layout.filters).periods()))
-    found.sort(key=lambda r: (-(period_end(r.periods[-1]) or dt.date.min).toordinal() if r.periods else 0, str(r.path)))
+    found.sort(key=lambda r: (-period_end(r.periods[-1]).toordinal(), str(r.path)))
     for newer, older in zip(found, found[1:]):
-        if newer.periods and older.periods and newer.periods[-1] == older.periods[-1] and file_sha256(newer.path) != file_sha256(older.path):
+        if newer.periods[-1] == older.periods[-1] and file_sha256(newer.path) != file_sha256(older.path):
             raise UserError(f"two releases of '{measure_id}' both run to {format_period(newer.periods[-1])}: {newer.path} and {older.path}",
                             hint="Pass only one of them (--published may name the folder of each release you want read).")
-    return found
+    return Releases(found)
 
 
-def corresponding(period: str, releases: list[Release]) -> str | None:
-    """The time_period of these releases that a reporting period given as DfE writes it stands for: itself
-    (``2025``, or ``2024-25`` for ``202425``); else the academic year ending in its year (``202425`` for
-    ``2025``); else, for calendar-year files, the calendar year before it ends (``2024`` for the reporting
-    year ending 31 March 2025); else None."""
-    periods = periods_of(releases)
-    exact = next((p for p in periods if period in (p, format_period(p))), None)
-    if exact is not None or not period[:4].isdigit():
-        return exact
-    end = int(period[:4]) + (1 if len(period) == 6 and period.isdigit() else 0)  # the year its 31 March falls in
-    academic, calendar = f"{end - 1}{end % 100:02d}", str(end - 1)
-    if academic in periods:
-        return academic
-    if calendar in periods and any(r.calendar_years for r in releases if calendar in r.periods):
-        return calendar
-    return str(end) if str(end) in periods and len(period) == 6 else None
-
-
-def periods_of(releases: list[Release]) -> list[str]:
-    """Every period any release holds, oldest first."""
-    return ordered(list(set().union(*(r.periods for r in releases)))) if releases else []
-
-
-def serving(releases: list[Release], period: str) -> Release:
-    """The newest release holding ``period``."""
-    return next(r for r in releases if period in r.periods)
-
-
-def published_periods(measure: PublishedMeasure, table: DfeTable) -> list[str]:
-    """The time periods one file has rows for this measure in, oldest first."""
-    return table.records(fitting_layout("measure", measure, table).filters).periods()
-
-
-def published_slice(measure: PublishedMeasure, table: DfeTable, period: str, layout: Layout | None = None) -> PublishedSlice:
-    layout = layout or fitting_layout("measure", measure, table)
+def published_slice(table: DfeTable, layout: Layout, period: str) -> PublishedSlice:
+    """Every area's figure for one layout of a file and one period, made once and kept on the table."""
     key = ("slice", layout.key, period)
     if key in table.cache:
         return table.cache[key]
@@ -297,10 +292,10 @@ def published_slice(measure: PublishedMeasure, table: DfeTable, period: str, lay
     return result
 
 
-def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_codes: set[str], period: str,
-              neighbours: list[Neighbour], layout: Layout | None = None) -> Benchmark:
+def benchmark(measure_id: str, table: DfeTable, layout: Layout, la_codes: set[str], period: str,
+              neighbours: list[Neighbour]) -> Benchmark:
     """LA, SN average, England, region and position among all LAs for one measure and period, from per-LA rows."""
-    data = published_slice(measure, table, period, layout)
+    data = published_slice(table, layout, period)
 
     where, hint = f"{table.path}: {measure_id} {period}", "Add filters in published.yaml so each area has one row."
     la = one_value(set().union(*(data.by_code.get(c, set()) for c in la_codes)), who=f"{where}: the LA", hint=hint)
@@ -322,7 +317,7 @@ def benchmark(measure_id: str, measure: PublishedMeasure, table: DfeTable, la_co
                      joint=next((data.joint[c] for c in sorted(la_codes) if c in data.joint), ""))
 
 
-def benchmark_for(measure_id: str, measure: PublishedMeasure, release: Release, period: str, context: Context) -> Benchmark:
+def benchmark_for(measure_id: str, release: Release, period: str, context: Context) -> Benchmark:
     """:func:`benchmark` for the context's LA and neighbours from one release, computed once per LA, measure
     and period and kept on the release's table (the LA, SN, England and position series of one measure
     share it). The rows of the period's slice are counted into the context's file once per build."""
@@ -330,23 +325,22 @@ def benchmark_for(measure_id: str, measure: PublishedMeasure, release: Release, 
     table = release.table
     key = ("benchmark", measure_id, period, release.layout.key, context.la.codes, tuple(n.code for n in neighbours))
     if key not in table.cache:
-        table.cache[key] = benchmark(measure_id, measure, table, set(context.la.codes), period, neighbours, release.layout)
-    context.file.count_rows(("published", measure_id, period), published_slice(measure, table, period, release.layout).rows)
+        table.cache[key] = benchmark(measure_id, table, release.layout, set(context.la.codes), period, neighbours)
+    context.file.count_rows(("published", measure_id, period), published_slice(table, release.layout, period).rows)
     return table.cache[key]
 
 
 def observe(measure_id: str, measure: PublishedMeasure, area: str, wanted: str, context: Context,
-            releases: list[Release], record_for: Callable[[Path], InputFile]) -> Observation:
+            releases: Releases, record_for: Callable[[Path], InputFile]) -> Observation:
     """The LA's published value, its statistical neighbours' mean, England, its region, or its quartile or
     position among all LAs, for one published measure and period ('latest', 'previous' or a DfE
     ``time_period``), from the newest of ``releases`` that holds the period, with the provenance the
     Audit shows: the release file (its record from ``record_for``), filters, period, neighbours used."""
-    newest = replace(context, file=record_for(releases[0].path))  # names the newest release if no period fits
-    period = newest.pick(periods_of(releases), wanted, capped=False, shown=format_period)
-    release = serving(releases, period)
+    period = pick(releases.periods, wanted, str(releases[0].path), shown=format_period)  # DfE's years: never capped by --period
+    release = releases.serving(period)
     context = replace(context, file=record_for(release.path))
     record = context.file
-    bench = benchmark_for(measure_id, measure, release, period, context)
+    bench = benchmark_for(measure_id, release, period, context)
     record.periods.add(format_period(period))
     layout = release.layout
     filters_text = ", ".join(f"{k}={v}" for k, v in layout.filters.items())

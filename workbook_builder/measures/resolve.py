@@ -26,12 +26,12 @@ from ..errors import UserError
 from ..observations import NO_DATA, Observation, Provenance, file_sha256, unavailable
 from ..periods import MONTH_KEYS, financial_year_months, ordered, up_to
 from ..sources import reader
-from ..sources.base import Context, InputFile, display_path, release_path, require_file
+from ..sources.base import Context, InputFile, display_path, release_record, require_file
 from ..sources.neighbours import Neighbour, read_neighbours
 from ..sources.releases import PublishedFolders
 from ..workspace import reference_file
 from .mapping import Constant, Locator, Mapping, Measure, Published, Section, Unavailable, mapping_ref
-from .published import Release, load_published, releases_of
+from .published import Releases, load_published, releases_of
 from .published import observe as observe_published
 
 
@@ -62,13 +62,12 @@ class Resolver:
     project_root: Path
     la: LocalAuthority
     as_of: str | None = None  # latest local period to use (``--period``)
-    published_dirs: tuple[Path, ...] = ()  # folders of DfE releases for `published:` series (default: inputs/<mapping.published_data>)
+    published_data: PublishedFolders | None = None  # DfE releases for `published:` series (default: inputs/<mapping.published_data>)
     neighbours_path: Path | None = None  # default: the project's mappings/statistical_neighbours.csv
     extracts_for: LocalAuthority | None = None
     files: dict[str, InputFile] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # figures that read but look wrong (a negative percentage)
     _neighbours: list[Neighbour] | None = None
-    _releases: dict = field(default_factory=dict)
 
     @cached_property
     def _mapping_display(self) -> str:
@@ -230,34 +229,28 @@ class Resolver:
                                 hint=f"Published measures: {', '.join(sorted(measures))}.")
             published = measures[spec.published]
             return observe_published(spec.published, published, area, spec.period, self._context(None, ref),
-                                     self.releases(spec.published, published), self._published_record)
+                                     self.releases(spec.published, published),
+                                     lambda path: release_record(self.files, path, self.project_root, self.inputs))
         except UserError as exc:
             raise exc.within(f"measure '{measure.id}' ({series}, {ref})") from None
 
     @cached_property
     def published_folders(self) -> PublishedFolders:
-        """The folders of DfE releases, each listed once per build."""
-        return PublishedFolders.of(self.published_dirs or (self.inputs / self.mapping.published_data,))
+        """The folders of DfE releases: the build's (shared by every LA of a batch), else the mapping's under the inputs."""
+        return self.published_data or PublishedFolders.of((self.inputs / self.mapping.published_data,), check=False)
 
-    def releases(self, measure_id: str, measure) -> list[Release]:
+    def releases(self, measure_id: str, measure) -> Releases:
         """The releases of a published measure's file in the published-data folders, newest first, found
-        once per build; none is an error (a national file left out would make the build silently thinner)."""
-        key = f"releases:{measure_id}"
-        if key not in self._releases:
-            paths = self.published_folders.find(measure.file)
+        once per run; none is an error (a national file left out would make the build silently thinner)."""
+        folders = self.published_folders
+        key = ("releases", measure_id, measure.file, tuple(layout.key for layout in measure.all_layouts))
+        if key not in folders.memo:
+            paths = folders.find(measure.file)
             if not paths:
-                raise UserError(f"no DfE file matching {measure.file} for published measure '{measure_id}' in "
-                                f"{self.published_folders.describe()}",
+                raise UserError(f"no DfE file matching {measure.file} for published measure '{measure_id}' in {folders.describe()}",
                                 hint="Pass --published with the folder of the DfE release that holds it (more than one may be given).")
-            self._releases[key] = releases_of(measure_id, measure, paths)
-        return self._releases[key]
-
-    def _published_record(self, path: Path) -> InputFile:
-        key = f"published:{path}"
-        if key not in self.files:
-            self.files[key] = InputFile(f"published:{path.name}", "dfe_csv", path, release_path(path, self.project_root, self.inputs),
-                                        description="DfE open data, per-LA published figures (mappings/published.yaml)")
-        return self.files[key]
+            folders.memo[key] = releases_of(measure_id, measure, paths)
+        return folders.memo[key]
 
     # --- derived values -------------------------------------------------------------------
     def _divide(self, numerator: Observation, denominator: Observation, locator: Locator) -> Observation:

@@ -49,6 +49,15 @@ def release_path(path: Path, root: Path | None = None, inputs: Path | None = Non
     return f"{Path(path).resolve().parent.name}/{shown}" if "/" not in shown else shown
 
 
+def release_record(files: dict, path: Path, root: Path | None = None, inputs: Path | None = None) -> "InputFile":
+    """The Sources-sheet record of one DfE release file, made once in ``files`` (keyed ``published:<path>``)."""
+    key = f"published:{path}"
+    if key not in files:
+        files[key] = InputFile(f"published:{path.name}", "dfe_csv", path, release_path(path, root, inputs),
+                               description="DfE open data, per-LA published figures (mappings/published.yaml)")
+    return files[key]
+
+
 @dataclass
 class InputFile:
     """One input file of a build, with the facts the Sources sheet shows about it.
@@ -135,4 +144,4 @@ def area_label(area: str, la: LocalAuthority) -> str:
     return {"la": f"{la.name} ({la.code})", "sn": "statistical neighbours", "england": "England"}.get(area, area)
 
 
-__all__ = ["AREAS", "Context", "InputFile", "area_label", "display_path", "release_path", "require_file"]
+__all__ = ["AREAS", "Context", "InputFile", "area_label", "display_path", "release_path", "release_record", "require_file"]

@@ -27,16 +27,27 @@ class PublishedFolders:
 
     folders: tuple[Path, ...]
     _listings: dict = field(default_factory=dict, compare=False, repr=False)  # each folder listed once per run
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # what readers derive from the files found, kept for the run
 
     @classmethod
-    def of(cls, folders) -> "PublishedFolders":
-        """The folders, each once, resolved; one that is not a folder is an error naming it."""
-        paths = tuple(dict.fromkeys(Path(f).resolve() for f in folders))
-        for path in paths:
-            if not path.is_dir():
-                raise UserError(f"published-data folder not found: {path}",
-                                hint="Pass --published with a folder of DfE open-data CSVs (it may be given more than once).")
-        return cls(paths)
+    def of(cls, folders, *, check: bool = True) -> "PublishedFolders":
+        """The folders, each once, resolved; one that is not a folder is an error naming it, now or (with
+        ``check=False``, for a default folder that may never be read) when it is first searched."""
+        found = cls(tuple(dict.fromkeys(Path(f).resolve() for f in folders)))
+        if check:
+            for path in found.folders:
+                _check_folder(path)
+        return found
+
+    @classmethod
+    def for_run(cls, cache: dict, folders, *, check: bool = True) -> "PublishedFolders":
+        """:meth:`of`, made once per run in ``cache`` (the workspace's): every LA of a batch shares one
+        listing of each folder and the releases found in it."""
+        paths = tuple(Path(f) for f in folders)
+        key = ("published folders", paths)
+        if key not in cache:
+            cache[key] = cls.of(paths, check=check)
+        return cache[key]
 
     def __bool__(self) -> bool:
         return bool(self.folders)
@@ -59,8 +70,15 @@ class PublishedFolders:
         return sorted(found)
 
 
+def _check_folder(path: Path) -> None:
+    if not path.is_dir():
+        raise UserError(f"published-data folder not found: {path}",
+                        hint="Pass --published with a folder of DfE open-data CSVs (it may be given more than once).")
+
+
 def _csv_files(folder: Path) -> list[Path]:
     """The CSV files under ``folder`` (hidden folders and files skipped), at most MAX_DEPTH folders down."""
+    _check_folder(folder)
     files: list[Path] = []
     stack = [(folder, 0)]
     seen = 0
