@@ -381,8 +381,11 @@ def test_the_profile_sets_the_number_of_examples():
     """'ci' runs what each test asks; --hypothesis-profile deep ten times as many."""
     from hypothesis import settings as current
 
-    asked = examples(150).max_examples
-    assert asked == 150 * current.default.max_examples // 100
+    ci, deep = current.get_profile("ci"), current.get_profile("deep")
+    assert (ci.max_examples, ci.derandomize, deep.max_examples, deep.derandomize) == (100, True, 1000, False)
+    # one of the two is loaded (Hypothesis's own default is random, so a profile that did not load shows)
+    loaded = {(100, True): "ci", (1000, False): "deep"}[(current.default.max_examples, current.default.derandomize)]
+    assert examples(150).max_examples == {"ci": 150, "deep": 1500}[loaded]
 
 
 @examples(300)

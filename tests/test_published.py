@@ -27,7 +27,7 @@ TWELVE = {"cla_rate_per_10k", "cla_missing_pct", "cla_away_pct", "cla_health_ass
 def test_the_ids_issues_5_and_15_name_are_mapped():
     assert TWELVE | {"cin_rereferral_pct", "cin_rereferral_child_pct", "cp_second_subsequent_pct", "cp_open_2yrs_plus_pct",
                      "ks4_att8_cla", "ehcp_20wk_excl_exceptions_pct", "ehcp_20wk_incl_exceptions_pct", "sw_turnover_pct",
-                     "sw_agency_pct", "sw_vacancy_pct", "sw_caseload", "cla_school_moves_pct", "cla_absence_pct"} <= set(PUBLISHED)
+                     "sw_agency_pct", "sw_vacancy_pct", "sw_caseload", "cla_school_moves_pct", "cla_absence_pct"} == set(PUBLISHED)
 
 
 def _csv_rows(path, measure):

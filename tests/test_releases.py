@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 
@@ -116,7 +117,8 @@ def test_every_issue_15_measure_matches_when_the_local_figures_are_dfes(shared_d
     assert (child["la"].value, child["sn"].value, child["england"].value) == (12.5, 18.1, 21)
     assert (referral["la"].value, referral["sn"].value, referral["england"].value) == (12.9, 18.8, 22.6)
     # each figure names the release file it came from
-    assert "dfe-2025" in str(result["cla_rate_per_10k"].published["la"].provenance.path)
+    assert result["cla_rate_per_10k"].published["la"].provenance.path == \
+        (shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv").resolve()
     assert result["ks4_att8_cla"].published["la"].provenance.period == "2024-25"
 
 
@@ -145,6 +147,12 @@ def test_two_different_files_ending_in_the_same_year_are_refused(shared_data, tm
     local = local_figures(tmp_path, "cla_rate_per_10k,2025,119")
     with pytest.raises(UserError, match=r"two releases of 'cla_rate_per_10k' both run to 2025: .*copy.* and .*dfe-2025"):
         reconcile("E06000051", "2025", local, [shared_data / "dfe-2025", copy], root=ROOT)
+    same = tmp_path / "same"  # a byte-for-byte copy of one release is the same release: read, not refused
+    same.mkdir()
+    shutil.copy(shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv", same)
+    [rate] = [r for r in reconcile("E06000051", "2025", local, [shared_data / "dfe-2025", same], root=ROOT).results
+              if r.measure_id == "cla_rate_per_10k"]
+    assert rate.status == "match" and rate.published["la"].value == 119
 
 
 def test_a_release_no_layout_fits_names_the_file_and_what_each_layout_needs(shared_data, tmp_path):
