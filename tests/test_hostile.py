@@ -272,6 +272,37 @@ def test_a_failed_multi_workbook_build_leaves_the_outputs_folder_as_it_was(tmp_p
     assert snapshot(out) == before  # the first two, written before the third failed, were not moved into place
 
 
+def test_a_move_that_fails_half_way_puts_back_the_outputs_already_moved(tmp_path, monkeypatch):
+    """Outputs.commit: of two files, the second cannot be moved in; the first is put back, nothing is left behind."""
+    from workbook_builder import files
+    from workbook_builder.errors import UserError
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    first.write_bytes(b"old a")
+    second.write_bytes(b"old b")
+    real, moves = files.os.replace, []
+
+    def replace(source, target):
+        moves.append((Path(source).suffix, Path(target).name))
+        if Path(target) == second and Path(source).suffix == ".tmp":
+            raise PermissionError(13, "Permission denied")
+        real(source, target)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    with pytest.raises(UserError, match=r"cannot move the new files into place \(Permission denied\); every output was left as it was"):
+        with files.Outputs() as outputs:
+            outputs.stage(first, b"new a")
+            outputs.stage(second, b"new b")
+    assert (first.read_bytes(), second.read_bytes()) == (b"old a", b"old b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx"]
+    # the old files were kept by a second name, not moved away; only the one already replaced was put back
+    assert moves == [(".tmp", "a.xlsx"), (".tmp", "b.xlsx"), (".old", "a.xlsx")]
+    moves.clear()
+    files.write_atomic(first, b"newer a")  # one output: one atomic replace, nothing set aside
+    assert moves == [(".tmp", "a.xlsx")] and first.read_bytes() == b"newer a"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx"]
+
+
 def test_a_failed_batch_leaves_no_pack_replaced(tmp_path, shared_data):
     out = tmp_path / "packs"
     out.mkdir()

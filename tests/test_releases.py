@@ -248,3 +248,13 @@ def test_a_published_folder_that_is_not_there_is_named(tmp_path):
     local = local_figures(tmp_path)
     with pytest.raises(UserError, match="published-data folder not found: .*nowhere"):
         reconcile("E06000051", "2025", local, [tmp_path / "nowhere"], root=ROOT)
+
+
+def test_both_readers_know_the_joint_returns_of_a_file(shared_data):
+    """The `published:` benchmarks and a mapping's own dfe_csv locators take the joint returns from one place."""
+    from workbook_builder.sources.dfe import DfeTable
+
+    records = DfeTable.read(shared_data / "dfe-workforce" / "csww_indicators_2017_to_2025.csv").records({})
+    joint = records.joint(records.at_level("2025", "local authority"))
+    assert joint == {code: "North Northamptonshire / West Northamptonshire" for code in ("E06000061", "E06000062", "940", "941")} | {
+        code: "Kingston upon Thames / Richmond upon Thames" for code in ("E09000021", "E09000027", "314", "318")}

@@ -58,8 +58,9 @@ class Outputs:
 
     Each :meth:`stage` writes its content to a temporary file beside the target, so a failure while
     writing (a full disk, a workbook open in Excel, Ctrl-C) leaves every target as it was. Leaving the
-    ``with`` block normally moves them all into place, each target first set aside so that a failure
-    half-way puts the ones already moved back; leaving it by an exception removes the temporary files.
+    ``with`` block normally moves them all into place (a single file in one atomic replace; of several,
+    each old one is kept under a second name first, so that a failure half-way puts the ones already
+    moved back); leaving it by an exception removes the temporary files.
     """
 
     def __init__(self) -> None:
@@ -127,12 +128,23 @@ class Outputs:
         moved: list[tuple[Path, Path | None]] = []  # (target, the old file set aside, if there was one)
         try:
             for target, tmp in self._staged:
-                aside = None
-                if target.exists():
+                aside, linked = None, False
+                if len(self._staged) > 1 and target.exists():  # kept, to put back if a later move fails
                     aside = target.with_name(f"{TEMP_PREFIX}{secrets.token_hex(8)}.old")
-                    os.replace(target, aside)
+                    try:
+                        os.link(target, aside)  # a second name: the target itself is never missing
+                        linked = True
+                    except OSError:
+                        os.replace(target, aside)  # a file system without hard links
+                try:
+                    os.replace(tmp, target)  # one atomic step: a single output never goes through a moment without a file
+                except BaseException:
+                    if aside is not None and linked:  # this target is still the old file: drop its second name
+                        _unlink_quietly(aside)
+                    elif aside is not None:  # set aside by name: it goes back
+                        os.replace(aside, target)
+                    raise
                 moved.append((target, aside))
-                os.replace(tmp, target)
         except BaseException as exc:
             for target, aside in reversed(moved):
                 try:

@@ -270,14 +270,10 @@ def published_slice(table: DfeTable, layout: Layout, period: str) -> PublishedSl
     numbers: list[float] = []
     seen: set[str] = set()
     las = records.at_level(period, "local authority")
-    joint: dict[str, str] = {}
     for row in las:
-        codes = (*split_codes(row[new]), *split_codes(row[old]))
-        for code in codes:
+        for code in (*split_codes(row[new]), *split_codes(row[old])):
             la_region.setdefault(code, row[region_code].strip())
             la_name.setdefault(code, row[la_name_at].strip())
-        if "/" in row[new] or "/" in row[old]:  # a joint return: one figure for two LAs
-            joint.update(dict.fromkeys(codes, row[la_name_at].strip()))
         if row[new] not in seen:  # one value per LA (its first row), as DfE lists each LA once
             seen.add(row[new])
             number = parse_number(row[value])
@@ -287,7 +283,7 @@ def published_slice(table: DfeTable, layout: Layout, period: str) -> PublishedSl
     result = PublishedSlice(by_code=records.texts_by_code(las, column), england={row[value].strip() for row in national},
                             england_duplicates=len(national) - len(dict.fromkeys(national)), regions=regions,
                             la_region=la_region, la_name=la_name, quartiles=quartiles, all_las=len(numbers),
-                            rows=records.count(period), joint=joint)
+                            rows=records.count(period), joint=records.joint(las))
     table.cache[key] = result
     return result
 

@@ -87,7 +87,7 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
     selected = rows.las(period, {c for n in neighbours for c in n.codes})
     record.rows_read += len(selected)
     sn = neighbour_mean(rows.texts_by_code(selected, column), neighbours, where=f"{record.path}: {filters_text} {period}",
-                        hint="Add filters in the mapping so the locator picks exactly one row per LA.")
+                        hint="Add filters in the mapping so the locator picks exactly one row per LA.", joint=rows.joint(selected))
     locator_text = f"new_la_code in [{','.join(n.code for n in neighbours)}]; {filters_text}; time_period={period}; column {column}"
     return Observation(value=sn.value, note=sn.note, provenance=context.provenance(locator_text, period=shown_period,
                                                                                    transformation=sn.transformation))
@@ -278,6 +278,12 @@ class DfeRecords:
             for code in (*split_codes(row[new]), *split_codes(row[old])):
                 found.setdefault(code, set()).add(row[at].strip())
         return found
+
+    def joint(self, rows: list[tuple[str, ...]]) -> dict[str, str]:
+        """The LA codes of ``rows`` that DfE publishes one figure for (a joint return), each to that return's name."""
+        new, old, name = self.position["new_la_code"], self.position["old_la_code"], self.position["la_name"]
+        return {code: row[name].strip() for row in rows if "/" in row[new] or "/" in row[old]
+                for code in (*split_codes(row[new]), *split_codes(row[old]))}
 
     def unique_text(self, rows: list[tuple[str, ...]], column: str, *, describe: str) -> tuple[str, int]:
         """The one value of ``column`` across ``rows``, tolerating exact duplicate rows.
