@@ -658,3 +658,20 @@ def test_a_negative_percentage_is_shown_as_given_and_warned_about(inputs, tmp_pa
         assert book["Statutory indicators"][cell].value == -5  # shown as given, never made 0 or blank
         [audit] = [row for row in book["Audit"].iter_rows(values_only=True) if row[0] == f"'Statutory indicators'!{cell}"]
         assert any(isinstance(v, str) and v.endswith(why) for v in audit)
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("a: 1\na: 2\n", "Each key may appear once in a mapping: remove or rename one of them."),
+    ("? [a, b]\n: 1\n", "Write the key as plain text (in quotes if it holds a colon or brackets)."),
+    ("a: &x [*x]\n", "Point the alias (*name) at another value, or write the value out."),
+])
+def test_each_yaml_refusal_keeps_its_own_hint(tmp_path, text, hint):
+    """The hint said "Each key may appear once" whatever the refusal was."""
+    from workbook_builder.errors import UserError
+    from workbook_builder.yamlfile import load
+
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        load(path, what="mapping file")
+    assert error.value.hint == hint and str(error.value).startswith(f"{path}: line ")

@@ -40,10 +40,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            raise UserError(f"line {key_node.start_mark.line + 1}: a key must be plain text, not a list or a mapping")
+            raise UserError(f"line {key_node.start_mark.line + 1}: a key must be plain text, not a list or a mapping",
+                            hint="Write the key as plain text (in quotes if it holds a colon or brackets).")
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise UserError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'")
+            raise UserError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'",
+                            hint="Each key may appear once in a mapping: remove or rename one of them.")
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[str(key)] = key_node.start_mark.line + 1
     return result
@@ -71,7 +73,7 @@ def load(path: Path, *, what: str = "file") -> LineDict:
     try:
         raw = _load_bounded(text)
     except UserError as exc:
-        raise UserError(f"{path}: {exc.message}", hint=f"Each key may appear once in a {what}.") from None
+        raise UserError(f"{path}: {exc.message}", hint=exc.hint) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -92,7 +94,8 @@ def _expanded_size(node, sizes: dict, open_: set) -> int:
     if key in sizes:
         return sizes[key]
     if key in open_:
-        raise UserError(f"line {node.start_mark.line + 1}: an alias refers to the value it is part of (a loop)")
+        raise UserError(f"line {node.start_mark.line + 1}: an alias refers to the value it is part of (a loop)",
+                        hint="Point the alias (*name) at another value, or write the value out.")
     open_.add(key)
     if isinstance(node, yaml.MappingNode):
         size = 1 + sum(_expanded_size(k, sizes, open_) + _expanded_size(v, sizes, open_) for k, v in node.value)
@@ -116,7 +119,8 @@ def _load_bounded(text: str):
         size = _expanded_size(node, {}, set())
         if size > MAX_NODES:
             raise UserError(f"line {node.start_mark.line + 1}: its aliases (*name) expand to {size:,} values, "
-                            f"more than the {MAX_NODES:,} a settings file may hold")
+                            f"more than the {MAX_NODES:,} a settings file may hold",
+                            hint="Write the values out instead of nesting aliases (*name) in one another.")
         return loader.construct_document(node)
     finally:
         loader.dispose()
