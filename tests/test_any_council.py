@@ -242,3 +242,13 @@ def test_a_name_with_a_control_character_is_refused_where_it_is_written(tmp_path
     (tmp_path / "scorecard.yaml").write_text('la: E06000019\nname: "Here\\u000bford"\n', encoding="utf-8")
     with pytest.raises(UserError, match=r"scorecard.yaml:2: name: the LA's name 'Here\\x0bford' is empty or holds a control character"):
         load_workspace(tmp_path)
+
+
+def test_an_la_knows_its_codes_however_they_are_written():
+    """One rule for every place that asks (finding an LA, whose targets a mapping holds, init's summary)."""
+    from workbook_builder.authorities import find_authority
+
+    la = find_authority(ROOT / "mappings" / "local_authorities.csv", " e06000051 ")
+    assert (la.code, la.old_code) == ("E06000051", "893")
+    assert [la.has_code(c) for c in ("E06000051", "e06000051", " 893 ", "893 ", "E06000052", "", "  ")] == [
+        True, True, True, True, False, False, False]

@@ -39,6 +39,11 @@ class LocalAuthority:
         """Both codes, for matching rows that carry either."""
         return frozenset(c for c in (self.code, self.old_code) if c)
 
+    def has_code(self, code: str) -> bool:
+        """Whether ``code`` is one of the LA's, as people write it (spaces round it, a new code in any case)."""
+        wanted = str(code).strip()
+        return bool(wanted) and (wanted in (self.code, self.old_code) or wanted.upper() == self.code)
+
     def fill(self, text: str) -> str:
         """``text`` with every ``{la}`` replaced by the LA's name: "{la} (latest)" -> "<the LA's name> (latest)"."""
         return text.replace(LA_TOKEN, self.name) if LA_TOKEN in text else text
@@ -90,9 +95,8 @@ def _read_version(path: str, mtime_ns: int, size: int) -> tuple[LocalAuthority, 
 
 def find_authority(path: Path, code: str) -> LocalAuthority:
     """The LA whose new or old code is ``code``; an unknown code is an error that says where codes are listed."""
-    wanted = str(code).strip()
     for la in read_local_authorities(path):
-        if wanted in (la.code, la.old_code) or wanted.upper() == la.code:
+        if la.has_code(code):
             return la
     raise UserError(f"unknown LA code '{code}'",
                     hint=f"Use a new code (E06000051) or an old one (893) from {Path(path).name}.")

@@ -125,7 +125,7 @@ def _create(folder: Path, source: Path, authority, shown: str, published: Path |
     written.append(write_atomic(folder / CONFIG_NAME, ("\n".join(settings) + "\n").encode("utf-8")))
     done = Initialised(folder=folder, la=authority.named(shown), written=written,
                        plans_of={f"mappings/{m.path.name}": m.targets_for for m in mappings
-                                 if m.targets_for and m.targets_for not in authority.codes})
+                                 if m.targets_for and not authority.has_code(m.targets_for)})
     try:
         done.reports = validate(root=folder)
     except UserError as exc:  # the workspace is made; what validating it found is part of the report

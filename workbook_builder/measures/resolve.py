@@ -125,7 +125,7 @@ class Resolver:
     def _plan_values_elsewhere(self) -> str:
         """Why the mapping's targets and stated baselines are not this LA's (empty when they are)."""
         owner = (self.mapping.targets_for or "").strip()
-        if not owner or owner in self.la.codes or owner.upper() == self.la.code:
+        if not owner or self.la.has_code(owner):
             return ""
         return (f"{self.la.name}'s own targets and baselines are not in the mapping yet (it holds LA {owner}'s); "
                 f"enter them in {self._mapping_display} and set targets_for")
