@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import UserError
 
@@ -153,25 +154,35 @@ def open_input_workbook(path: Path) -> zipfile.ZipFile:
         size = path.stat().st_size
         if size > INPUT_LIMITS.file_bytes:
             raise UserError(f"{label} is {size // MB} MB; refusing to read a workbook over {_mb(INPUT_LIMITS.file_bytes)}.")
-        with path.open("rb") as handle:
-            magic = handle.read(4)
+        handle = path.open("rb")  # one handle, kept by the zip for as long as the workbook is read
     except OSError as exc:
         raise UserError(f"cannot read {label}: {exc.strerror or exc}", hint="If it is open in Excel, close it and try again.") from None
+    try:
+        return open_zip(handle, label, INPUT_LIMITS)[0]
+    except BaseException:
+        handle.close()
+        raise
+
+
+def open_zip(handle: BinaryIO, label: str, limits: ZipLimits) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """A workbook's zip (reading ``handle``) and its file members, refused (by what it is, and against
+    ``limits``) before anything is decompressed: an encrypted or old-style file, not a zip, a directory
+    too big to parse, a damaged package, a part that would expand too far."""
+    handle.seek(0)
+    magic = handle.read(4)
     if magic == OLE_MAGIC:
         raise UserError(f"{label} is password-protected (encrypted) or an old-style .xls file, not an .xlsx/.xlsm package.",
                         hint="Remove the password (File > Info > Protect Workbook) or save it as an Excel Workbook (.xlsx).")
     if magic[:2] != b"PK":
         raise UserError(f"{label} is not an Excel .xlsx/.xlsm file (it is not a zip package).",
-                        hint="Open it in Excel and save it as an Excel Workbook (.xlsx).")
+                        hint="Open it in Excel and save it as an Excel Workbook (.xlsx) or Macro-Enabled Workbook (.xlsm).")
     try:
-        with path.open("rb") as handle:
-            check_directory(handle, label, INPUT_LIMITS)
-        archive = zipfile.ZipFile(path)
-        check_members(archive, label, INPUT_LIMITS)
+        check_directory(handle, label, limits)
+        archive = zipfile.ZipFile(handle)
+        return archive, check_members(archive, label, limits)
     except DAMAGED as exc:
         raise UserError(f"{label} is damaged: it cannot be read as a zip package ({exc}).",
                         hint="Open it in Excel, let it repair the file, save a copy and use that copy.") from None
-    return archive
 
 
 _SHEET = re.compile(rb'<(?:[\w.-]+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\b(?:[\w.-]+:)?id="([^"]*)"')

@@ -21,7 +21,7 @@ from lxml import etree
 from ... import refs as R
 from ...errors import UserError
 from ...files import refuse_overwriting, write_atomic
-from ...limits import DAMAGED, MAX_PARSED_PART, MB, OLE_MAGIC, TEMPLATE_LIMITS, check_directory, check_members
+from ...limits import DAMAGED, MAX_PARSED_PART, MB, TEMPLATE_LIMITS, open_zip
 from . import xml as X
 from .xml import NS_CT, NS_PKG_REL, NS_R, q
 
@@ -197,25 +197,8 @@ class WorkbookPackage:
                 _TEMPLATE_PARTS.pop(next(iter(_TEMPLATE_PARTS)))
             _TEMPLATE_PARTS[key] = {}
         self._parts = _TEMPLATE_PARTS[key]
-        if data[:4] == OLE_MAGIC:
-            raise UserError(
-                f"{src} is password-protected (encrypted) or an old-style .xls file, not an .xlsx/.xlsm package.",
-                hint="Remove the password (File > Info > Protect Workbook) or save it as an Excel Workbook (.xlsx) and try again.",
-            )
-        if data[:2] != b"PK":
-            raise UserError(
-                f"{src} is not an Excel .xlsx/.xlsm file (it is not a zip package).",
-                hint="Open it in Excel and save it as an Excel Workbook (.xlsx) or Macro-Enabled Workbook (.xlsm).",
-            )
-        check_directory(io.BytesIO(data), src, TEMPLATE_LIMITS)
-        try:
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
-        except DAMAGED as exc:
-            raise UserError(
-                f"{src} is damaged: it cannot be read as a zip package ({exc}).",
-                hint="Open it in Excel, let it repair the file, save a copy and use that copy.",
-            ) from None
-        for info in check_members(self._zip, src, TEMPLATE_LIMITS):
+        self._zip, members = open_zip(io.BytesIO(data), src, TEMPLATE_LIMITS)
+        for info in members:
             name = info.filename
             self._order.append(name)
             self._infos[name] = info
@@ -329,10 +312,10 @@ class WorkbookPackage:
         tree = self._trees.get(name)
         if tree is None:
             info = self._infos.get(name)
-            if name not in self._raw and name not in self._parts and info is not None:
-                self._check_parsable(name, info.file_size)  # before decompressing it
+            stored = name not in self._raw and name not in self._parts and info is not None
+            # a part still in the zip is measured before it is decompressed (zipfile reads no more than its stated size)
+            self._check_parsable(name, info.file_size if stored else len(self._read(name)))
             data = self._read(name)
-            self._check_parsable(name, len(data))
             tree = X.parse_xml(data, part=name, source=self._label)
             self._trees[name] = tree
             self._parsed[name] = len(data)
