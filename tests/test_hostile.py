@@ -354,17 +354,22 @@ def test_a_mappings_output_is_a_plain_workbook_name(tmp_path, output):
     path = tmp_path / "appendix_x.yaml"
     text = (ROOT / "mappings" / "appendix_x.yaml").read_text(encoding="utf-8")
     path.write_text(text.replace('output: "Appendix X - Children\'s Transformation Outcomes Scorecard.xlsx"', f'output: "{output}"'), encoding="utf-8")
-    with pytest.raises(UserError, match=r"appendix_x.yaml:\d+: output: Value error, (give a file name only|the output's name must end in)"):
+    why = ("the output's name must end in .xlsx or .xlsm, as its template does" if output.endswith(".csv")
+           else "give a file name only (no folder): the workbook is written into the outputs folder")
+    with pytest.raises(UserError, match=rf"appendix_x.yaml:\d+: output: Value error, {re.escape(why)}"):
         load_mapping(path)
 
 
 # --- 6. encodings ------------------------------------------------------------------------------------------
 
 def test_a_utf16_dfe_file_with_its_byte_order_mark_is_read(inputs):
+    from workbook_builder.sources.dfe import DfeTable
+
     path = inputs / "dfe" / "cin_referrals_and_plans.csv"
     path.write_bytes(path.read_text(encoding="utf-8-sig").encode("utf-16"))
     result = scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs)
     assert result.returncode == 0, result.stderr
+    assert DfeTable.read(path).frame.equals(DfeTable.read(SAMPLE / "dfe" / "cin_referrals_and_plans.csv").frame)  # the same table
 
 
 def test_a_cp1252_file_is_refused_naming_it_and_the_encoding(inputs, tmp_path):
@@ -424,13 +429,14 @@ def test_reconcile_never_writes_over_its_inputs_and_checks_its_options(tmp_path)
     refused(scorecard(*base, "--json", local), f"Refusing to write {local}: it is an input file")
     refused(scorecard(*base, "--xlsx", local), f"Refusing to write {local}: it is an input file")
     published = SAMPLE / "dfe" / "cla_number_and_rate_per_10k_children.csv"
-    refused(scorecard(*base, "--json", published), "it is an input file")
+    refused(scorecard(*base, "--json", published), f"Refusing to write {published}: it is an input file")
     assert local.read_bytes() == before
-    refused(scorecard(*base, "--json", tmp_path / "no-such-folder" / "r.json"), "folder")
+    refused(scorecard(*base, "--json", tmp_path / "no-such-folder" / "r.json"),
+            f"cannot write {tmp_path / 'no-such-folder' / 'r.json'}: folder {tmp_path / 'no-such-folder'} does not exist")
     refused(scorecard(*base, "--tolerance", "-1"), "--tolerance -1: the tolerance must be a finite number, 0 or more")
-    refused(scorecard(*base, "--tolerance", "nan"), "the tolerance must be a finite number, 0 or more")
+    refused(scorecard(*base, "--tolerance", "nan"), "--tolerance nan: the tolerance must be a finite number, 0 or more")
     refused(scorecard("reconcile", "--period", "2052", "--local", local, "--fail-on-mismatch"),
-            "--period 2052: no published file in")
+            f"--period 2052: no published file in {SAMPLE / 'dfe'} holds that time_period")
 
 
 def test_text_in_a_report_is_text_never_a_formula(tmp_path):
