@@ -3,7 +3,6 @@ no traceback, nothing half-written, bounded in time and memory."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import signal
@@ -18,13 +17,10 @@ import pytest
 import xlsxwriter
 
 from .conftest import FIXED_BUILT_AT, ROOT
+from .helpers import sha256
+from .test_mapping_and_cli import run as scorecard  # a command run as a user runs it, timed out instead of hanging CI
 
 SAMPLE = ROOT / "inputs" / "sample"
-
-
-def scorecard(*args, cwd=ROOT):
-    """A command run as a user runs it; one that runs away fails the test (TimeoutExpired) instead of hanging CI."""
-    return subprocess.run([sys.executable, "-m", "workbook_builder", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def refused(result, message: str) -> None:
@@ -34,7 +30,7 @@ def refused(result, message: str) -> None:
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file of a folder and its digest: what 'left as it was' is checked against."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).iterdir())}
+    return {p.name: sha256(p) for p in sorted(Path(folder).iterdir())}
 
 
 @pytest.fixture()
@@ -334,10 +330,7 @@ def test_sigterm_during_a_batch_leaves_no_temporary_file(tmp_path, shared_data):
 def test_a_build_into_its_inputs_folder_cannot_overwrite_an_input(inputs):
     chat = next((inputs / "chat").glob("*.xlsx"))
     before = chat.read_bytes()
-    mapping_root = inputs.parent / "project"
-    shutil.copytree(ROOT / "mappings", mapping_root / "mappings")
-    shutil.copytree(ROOT / "templates", mapping_root / "templates")
-    shutil.copy(ROOT / "scorecard.yaml", mapping_root / "scorecard.yaml")
+    mapping_root = _project_with(inputs.parent, {})
     path = mapping_root / "mappings" / "appendix_x.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         'output: "Appendix X - Children\'s Transformation Outcomes Scorecard.xlsx"', f'output: "{chat.name}"'), encoding="utf-8")

@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -20,6 +18,7 @@ from workbook_builder.reconcile import reconcile
 from workbook_builder.sources.neighbours import Neighbour, neighbour_mean
 
 from .conftest import ROOT
+from .test_mapping_and_cli import run
 
 PUBLISHED = load_published(ROOT / "mappings" / "published.yaml")
 FOLDERS = ("dfe-2025", "dfe", "dfe-cin", "dfe-outcomes", "dfe-workforce", "dfe-send")
@@ -233,9 +232,8 @@ def test_every_polarity_is_the_one_dfe_s_lait_dictionary_gives(shared_data):
 def test_the_cli_takes_published_more_than_once(shared_data, tmp_path):
     local = local_figures(tmp_path, "cin_rereferral_pct,2025,12.9", "sw_caseload,2025,16.2")
     out = tmp_path / "out.json"
-    result = subprocess.run([sys.executable, "-m", "workbook_builder", "reconcile", "--la", "893", "--period", "2025", "--local", local,
-                             "--published", shared_data / "dfe-cin", "--published", shared_data / "dfe-workforce", "--json", out],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = run("reconcile", "--la", "893", "--period", "2025", "--local", local,
+                 "--published", shared_data / "dfe-cin", "--published", shared_data / "dfe-workforce", "--json", out)
     assert result.returncode == 0, result.stderr
     data = {r["measure_id"]: r for r in json.loads(out.read_text())["results"]}
     assert set(data) == {"cin_rereferral_pct", "cin_rereferral_child_pct", "cp_second_subsequent_pct", "cp_open_2yrs_plus_pct",
