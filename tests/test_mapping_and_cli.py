@@ -13,8 +13,8 @@ from .conftest import FIXED_BUILT_AT, ROOT
 MAPPING = ROOT / "mappings" / "appendix_x.yaml"
 
 
-def run(*args, cwd=ROOT):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def run(*args, cwd=ROOT, columns=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **({"COLUMNS": str(columns)} if columns else {})}
     return subprocess.run([sys.executable, "-m", "workbook_builder", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 

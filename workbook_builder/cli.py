@@ -192,6 +192,65 @@ def init_command(folder, la, name, published) -> None:
         console.print(line, markup=False)
 
 
+@cli.group("release")
+def release_group() -> None:
+    """DfE's releases: what changed from one to the next."""
+
+
+@release_group.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, exists=True))
+@click.option("--la", "la", default=None, metavar="CODE",
+              help="Keep the revised figures of this LA only (new or old code). Default: all, with the workspace LA's listed here.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write every change as JSON here.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a report workbook (Changes, Revisions, Audit, Sources).")
+@click.option("--built-at", default=None, metavar="TEXT", help="Time shown in the report (default: SOURCE_DATE_EPOCH, else now).")
+def release_diff_command(old, new, la, json_path, xlsx_path, built_at) -> None:
+    """What changed between two releases of DfE's files (OLD and NEW: a folder or a CSV each): columns renamed,
+    added and removed, labels reworded, periods and LA codes, and every figure revised for a period both hold."""
+    from .release_diff import SHOWN, release_diff, write_json, write_report
+    from .workspace import load_workspace
+    from .writers.release_diff import change_rows
+
+    diff = release_diff(old, new, la=la)
+    focus = None if la else load_workspace().chosen  # the workspace's own LA: its revisions are the ones listed here
+    console.print(f"DfE release diff: old {old}, new {new}", markup=False)
+    rows = change_rows(diff)
+    for f in diff.files:
+        changes = Table(title=f.name, title_justify="left", title_style="bold")
+        for column in ("What", "Change", "Old", "New", "Found by; used by"):
+            changes.add_column(column, overflow="fold")
+        for _, what, change, was, now, how, users in (r for r in rows if r[0] == f.name):
+            changes.add_row(what, change, was, now, "; ".join(filter(None, [how, users])))
+        console.print(changes)
+        if not f.revisions:
+            continue
+        if diff.la or focus is None:
+            shown = ([r for r in f.revisions if r.measure] + [r for r in f.revisions if not r.measure])[:SHOWN]
+            which = "measures of published.yaml first"
+        else:
+            shown = [r for r in f.revisions if r.level == "national" and r.measure or r.code in focus.codes]
+            which = f"England's for published.yaml measures and every one of {focus.name}'s"
+        table = Table(title=f"{f.name}: {len(f.revisions)} figure(s) revised" + (f" for {diff.la}" if diff.la else "")
+                      + (f"; {len(shown)} shown ({which}; all in --xlsx and --json)" if len(shown) < len(f.revisions) else ""),
+                      title_justify="left")
+        if not shown:
+            console.print(table.title, markup=False)
+            continue
+        for column in ("Period", "Code", "Area", "Measure / column", "Filters", "Old", "New"):
+            table.add_column(column, overflow="fold")
+        for r in shown:
+            table.add_row(r.period, r.code, r.area, r.measure or r.column, r.filters, r.old, r.new)
+        console.print(table)
+    for line in diff.summary():
+        console.print(line, markup=False)
+    if json_path:
+        console.print(f"JSON written to {_shown(write_json(diff, json_path))}", markup=False)
+    if xlsx_path:
+        console.print(f"Report written to {_shown(write_report(diff, xlsx_path, built_at=built_at))}", markup=False)
+
+
 @cli.group("addin")
 def addin_group() -> None:
     """The Scorecard Excel add-in: a ribbon tab whose buttons run these same commands from Excel."""
