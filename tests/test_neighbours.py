@@ -1,4 +1,4 @@
-"""Statistical neighbours by code, resolved from the published table that names them."""
+"""Statistical neighbours by code, from DfE's own SN workbooks (2025 and 2021 models) and the table derived from them."""
 
 from __future__ import annotations
 
@@ -23,45 +23,83 @@ def _script():
 
 
 SCRIPT = _script()
-la_codes_by_name, name_key, resolve_table_by_name = SCRIPT.la_codes_by_name, SCRIPT.name_key, SCRIPT.resolve_table_by_name
+SN = "statistical-neighbours"
+SHROPSHIRE_2025 = ["815", "933", "860", "811", "838", "884", "830", "885", "943", "916"]  # the shared data README's list
 
 
-@pytest.fixture(scope="module")
-def resolved(shared_data):
-    return resolve_table_by_name(shared_data / "statistical_neighbours_by_name.csv", shared_data / "dfe")
+def wide_csv(path):
+    """DfE's 2025 model as its wide CSV gives it, read here with the csv module: LA number -> [(neighbour, closeness)]."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {row["old_la_code"]: [(row[f"SN_{k}"], row[f"SN_{k}P"].strip()) for k in range(1, 11)] for row in csv.DictReader(handle)}
 
 
-def test_every_one_of_the_153_las_resolves_to_ten_coded_neighbours(resolved):
-    by_la = {}
-    for la_code, _name, rank, neighbour_code, _n in resolved:
-        by_la.setdefault(la_code, []).append((int(rank), neighbour_code))
-    assert len(by_la) == 153
-    for la_code, neighbours in by_la.items():
-        assert [r for r, _ in neighbours] == list(range(1, 11)), la_code
-        codes = [c for _, c in neighbours]
-        assert len(set(codes)) == 10 and la_code not in codes and all(c[:3] in ("E06", "E08", "E09", "E10") for c in codes)
+def committed(model):
+    with COMMITTED.open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["model"] == model]
 
 
-def test_names_that_differ_between_publications_meet_on_one_code(shared_data):
-    codes = la_codes_by_name(shared_data / "dfe")
-    assert codes[name_key("Herefordshire")][0] == codes[name_key("Herefordshire, County of")][0] == "E06000019"
-    assert codes[name_key("Bedford Borough")][0] == codes[name_key("Bedford")][0]
-    assert codes[name_key("Durham")][0] == codes[name_key("County Durham")][0]
-    assert codes[name_key("Kingston upon Hull, City of")][0] == codes[name_key("Kingston Upon Hull, City of")][0]
+def test_the_committed_tables_are_what_the_script_derives_from_dfes_workbooks(shared_data):
+    assert COMMITTED.read_bytes() == SCRIPT.render(shared_data / SN, shared_data / "dfe")
+    assert (ROOT / "mappings" / "local_authorities.csv").read_bytes() == SCRIPT.render_local_authorities(shared_data / SN, shared_data / "dfe")
 
 
-def test_committed_table_is_what_the_script_derives(shared_data):
-    module = SCRIPT
-    assert COMMITTED.read_bytes() == module.render(shared_data / "statistical_neighbours_by_name.csv", shared_data / "dfe")
-    las = module.render_local_authorities(shared_data / "statistical_neighbours_by_name.csv", shared_data / "dfe")
-    assert (ROOT / "mappings" / "local_authorities.csv").read_bytes() == las
+def test_the_2025_model_agrees_with_dfes_own_csv_of_it_for_every_la(shared_data):
+    """The table (via the workbook, header on row 3) and DfE's wide CSV of the same model (read with csv) agree."""
+    from workbook_builder.authorities import read_local_authorities
+
+    number = {la.code: la.old_code for la in read_local_authorities(ROOT / "mappings" / "local_authorities.csv")}
+    wide = wide_csv(shared_data / SN / "sn_model_2025_wide.csv")
+    table = {}
+    for row in committed("2025"):
+        la = number.get(row["la_code"], row["la_code"])
+        table.setdefault(la, []).append((int(row["rank"]), number.get(row["neighbour_code"], row["neighbour_code"]), row["closeness"]))
+    current = {la: [(n, c) for _, n, c in sorted(rows)] for la, rows in table.items() if la in wide}
+    assert len(current) == 153 and current == {la: wide[la] for la in current}
+    assert [n for n, _ in current["893"]] == SHROPSHIRE_2025
+    assert all(len(rows) == 10 for rows in table.values())
+
+
+def test_every_las_neighbours_in_both_models_are_coded_and_distinct():
+    for model, las in (("2025", 153), ("2021", 153)):
+        by_la = {}
+        for row in committed(model):
+            by_la.setdefault(row["la_code"], []).append((int(row["rank"]), row["neighbour_code"]))
+        current = {k: v for k, v in by_la.items() if k.startswith("E")}
+        assert len(current) == las - (2 if model == "2021" else 0), model  # the 2021 model gives Cumberland and Westmorland none
+        for la_code, neighbours in by_la.items():
+            assert [r for r, _ in sorted(neighbours)] == list(range(1, 11)), (model, la_code)
+            codes = [c for _, c in neighbours]
+            assert len(set(codes)) == 10 and la_code not in codes, (model, la_code)
+
+
+def test_dfes_workbook_is_read_as_published_old_sns_block_and_all(shared_data):
+    from workbook_builder.sources.neighbours import read_dfe_model
+
+    rows = read_dfe_model(shared_data / SN / "sn_may_2025.xlsx")
+    assert len({r.la for r in rows if not r.old_block}) == 153
+    assert sorted({r.la for r in rows if r.old_block}) == ["835", "836", "837", "909", "928"]
+    assert all(r.closeness == r.closeness.strip() and r.closeness for r in rows)  # DfE's trailing spaces gone
+    las = ROOT / "mappings" / "local_authorities.csv"
+    cumbria = read_neighbours(shared_data / SN / "sn_may_2025.xlsx", {"909"}, las)  # abolished in 2023: its Old SNs row
+    assert [n.old_code or n.code for n in cumbria] == ["925", "926", "830", "891", "860", "885", "935", "940", "893", "878"]
+    assert cumbria.model == "DfE's 2025 model (sn_may_2025.xlsx), Old SNs block (an LA since abolished)"
+    direct = read_neighbours(shared_data / SN / "sn_may_2025.xlsx", {"E06000051", "893"}, las)
+    via_table = read_neighbours(COMMITTED, {"E06000051", "893"}, las)
+    assert [n.old_code for n in direct] == [n.old_code for n in via_table] == SHROPSHIRE_2025
+    assert via_table.model == "DfE's 2025 model (sn_may_2025.xlsx, via statistical_neighbours.csv)"
+    old = read_neighbours(COMMITTED, {"E06000051", "893"}, las, model="2021")
+    assert [n.old_code or n.code for n in old][:3] == ["878", "884", "838"] and old[-1].code == "909" and old[-1].name == "Cumbria"
+    with pytest.raises(UserError, match="no statistical neighbours for LA code 942 / E06000063 in DfE's 2021 model"):
+        read_neighbours(COMMITTED, {"E06000063", "942"}, las, model="2021")  # Cumberland post-dates the 2021 model
+    with pytest.raises(UserError, match="no statistical neighbour model '2019'"):
+        read_neighbours(COMMITTED, {"893"}, las, model="2019")
 
 
 def test_local_authorities_have_codes_and_regions_as_dfe_publishes_them():
     from workbook_builder.authorities import read_local_authorities
 
     las = {la.code: la for la in read_local_authorities(ROOT / "mappings" / "local_authorities.csv")}
-    assert len(las) == 153 and set(las) == {row["la_code"] for row in csv.DictReader(COMMITTED.open(encoding="utf-8"))}
+    assert len(las) == 153 and set(las) == {row["la_code"] for row in csv.DictReader(COMMITTED.open(encoding="utf-8")) if row["la_code"][0] == "E"}
     shropshire = las["E06000051"]
     assert (shropshire.old_code, shropshire.name, shropshire.region_code, shropshire.region_name) == ("893", "Shropshire", "E12000005", "West Midlands")
     assert las["E09000002"].region_name == "Outer London" and las["E06000064"].old_code == "943"  # Westmorland and Furness (2023)
@@ -77,8 +115,3 @@ def test_shropshires_neighbours_are_read_by_code_old_or_new():
                                 "E06000019", "E10000007", "E10000034", "E06000064", "E10000013"]  # the shared data README's order
 
 
-def test_an_unknown_name_is_a_clear_error(shared_data, tmp_path):
-    table = tmp_path / "by_name.csv"
-    table.write_text("Shropshire\nAtlantis\n", encoding="utf-8")
-    with pytest.raises(UserError, match="column 1 \\('Shropshire'\\), neighbour 1: no DfE LA code for 'Atlantis'"):
-        resolve_table_by_name(table, shared_data / "dfe")

@@ -82,14 +82,15 @@ class BatchResult:
 
 def build_published(workbook: str, las: list[str] | None, *, inputs: Path | None = None, out_dir: Path | None = None,
                     root: Path | None = None, published: Path | None = None, built_at: str | None = None,
-                    progress: Callable[[str, int, int], None] | None = None) -> BatchResult:
+                    progress: Callable[[str, int, int], None] | None = None, sn_model: str | None = None,
+                    sn_method: str | None = None) -> BatchResult:
     """One workbook per LA (``las``: codes, ['all'] for every LA, or None for the workspace's own LA)
     filled from DfE's per-LA data. ``progress(stage, done, total)`` is told of each LA resolved and written."""
     from .build import mapping_paths, plan, write
     from .workspace import Manifest, load_workspace, read_manifest
 
     started = time.perf_counter()
-    ws = load_workspace(root, inputs=inputs, outputs=out_dir, published=published)
+    ws = load_workspace(root, inputs=inputs, outputs=out_dir, published=published, sn_model=sn_model, sn_method=sn_method)
     paths = mapping_paths(ws.root)
     if workbook not in paths:
         raise UserError(f"unknown workbook '{workbook}'", hint=f"Workbooks: {', '.join(paths)}.")

@@ -170,7 +170,7 @@ def plan(mapping: Path | Mapping, ws: Workspace, *, period: str | None = None, a
     resolver = Resolver(mapping=mapping, inputs=ws.inputs, project_root=ws.root, la=ws.la, as_of=period,
                         published_data=PublishedFolders.for_run(ws.cache, ws.published or (ws.inputs / mapping.published_data,), check=bool(ws.published)),
                         neighbours_path=neighbours or ws.neighbours,
-                        extracts_for=ws.extracts_owner(manifest))
+                        extracts_for=ws.extracts_owner(manifest), sn_model=ws.sn_model, sn_method=ws.sn_method)
     resolved = resolver.resolve_all(audience)
     files = list(resolver.files.values())
     for f in files:
@@ -229,7 +229,8 @@ def _reference_files(p: Plan) -> list[InputFile]:
 
 def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out_dir: Path | None = None,
           period: str | None = None, built_at: str | None = None, root: Path | None = None,
-          audience: str | None = None, published=None, la: str | None = None) -> list[BuildResult]:
+          audience: str | None = None, published=None, la: str | None = None, sn_model: str | None = None,
+          sn_method: str | None = None) -> list[BuildResult]:
     """Build the named workbooks (default: every workbook with a mapping) for the workspace's LA, or
     for ``la`` (a new or old code), into ``out_dir`` (default: the workspace's outputs folder).
 
@@ -237,9 +238,10 @@ def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out
     to that audience are filled; the rows of the others are hidden, and the file name says which audience.
     ``published`` is the folder of DfE open-data CSVs for measures DfE publishes per LA (default: the
     inputs' ``dfe/``): their LA, SN, England and position come from it through :mod:`.measures.published`.
+    ``sn_model`` picks the statistical-neighbour model (default: the newest), ``sn_method`` mean or median.
     """
     check_audience(audience)
-    ws = load_workspace(root, la=la, inputs=inputs, outputs=out_dir, published=published)
+    ws = load_workspace(root, la=la, inputs=inputs, outputs=out_dir, published=published, sn_model=sn_model, sn_method=sn_method)
     started = time.perf_counter()
     manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
     # Resolve every workbook before writing any, and move the written ones into place together: a bad
@@ -271,12 +273,13 @@ class ValidationReport:
 
 
 def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, period: str | None = None,
-             root: Path | None = None, published=None, la: str | None = None) -> list[ValidationReport]:
+             root: Path | None = None, published=None, la: str | None = None, sn_model: str | None = None,
+             sn_method: str | None = None) -> list[ValidationReport]:
     """Check mapping, inputs and template without writing anything: every row resolvable, every locator one value."""
     from .writers.ooxml import WorkbookPackage
     from .writers.scorecard import ScorecardWriter
 
-    ws = load_workspace(root, la=la, inputs=inputs, published=published)
+    ws = load_workspace(root, la=la, inputs=inputs, published=published, sn_model=sn_model, sn_method=sn_method)
     manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
     reports = []
     for path in select_mappings(ws.root, workbooks):

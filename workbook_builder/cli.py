@@ -36,6 +36,16 @@ published_option = click.option("--published", type=click.Path(path_type=Path, f
                                       "Default: the inputs' dfe/ folder.")
 period_option = click.option("--period", default=None, metavar="LABEL",
                              help="Reporting period, e.g. '2026-27 Q1': shown on the scorecard, and the latest local period used.")
+def sn_options(command):
+    """--sn-model and --sn-method, on every command that shows statistical-neighbour figures."""
+    command = click.option("--sn-method", type=click.Choice(["mean", "median"]), default=None,
+                           help="How the neighbours' figures are summarised: mean of those with a number (as LAIT does) or "
+                                "median (as DfE's Outcomes and Enablers dashboard does). Default: each measure's own (mean).")(command)
+    return click.option("--sn-model", default=None, metavar="YEAR",
+                        help="Statistical-neighbour model: 2025 (DfE's May 2025 model, the default) or 2021 (April 2021); "
+                             "any model the neighbour table holds.")(command)
+
+
 la_option = click.option("--la", "la", default=None, metavar="CODE",
                          help="Build for this LA (new or old code) instead of the one scorecard.yaml names.")
 
@@ -60,15 +70,17 @@ def cli() -> None:
               help="Build for this LA (new or old code) instead of the workspace's. With --published-only: repeatable, or 'all' for every LA.")
 @click.option("--published-only", is_flag=True,
               help="Fill only the measures DfE publishes per LA (LA, SN, England, position from --published): a benchmarking pack per LA.")
-def build_command(workbooks, inputs, out, period, published, built_at, audience, las, published_only) -> None:
+@sn_options
+def build_command(workbooks, inputs, out, period, published, built_at, audience, las, published_only, sn_model, sn_method) -> None:
     """Build workbooks from the inputs into the output folder."""
+    neighbours = {"sn_model": sn_model, "sn_method": sn_method}
     if published_only:
-        return _build_published(list(workbooks), list(las), inputs, out, published, built_at)
+        return _build_published(list(workbooks), list(las), inputs, out, published, built_at, neighbours)
     if len(las) > 1 or [la.lower() for la in las] == ["all"]:
         raise UserError("a full build is for one LA: give one --la",
                         hint="For one DfE-published benchmarking pack per LA, add --published-only.")
     results = library.build(list(workbooks) or None, inputs=inputs, out_dir=out, period=period, built_at=built_at, audience=audience,
-                            published=published, la=las[0] if las else None)
+                            published=published, la=las[0] if las else None, **neighbours)
     for r in results:
         console.print(f"{r.summary()}\n  -> {_shown(r.output)}", markup=False)
     for r in results:
@@ -76,7 +88,7 @@ def build_command(workbooks, inputs, out, period, published, built_at, audience,
             errors.print(f"warning: {r.workbook}: {warning}", markup=False)
 
 
-def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
+def _build_published(workbooks, las, inputs, out, published, built_at, neighbours) -> None:
     """`build --published-only`: one benchmarking workbook per LA, with a progress bar on a terminal."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -93,7 +105,7 @@ def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
                 bar.update(tasks[stage], completed=done)
 
             batch = build_published(workbook, las or None, inputs=inputs, out_dir=out, published=published,
-                                    built_at=built_at, progress=progress)
+                                    built_at=built_at, progress=progress, **neighbours)
         console.print(f"{batch.summary()}\n  -> {_shown(batch.folder)}", markup=False)
         for result in batch.results:
             for warning in result.warnings:
@@ -106,9 +118,11 @@ def _build_published(workbooks, las, inputs, out, published, built_at) -> None:
 @period_option
 @published_option
 @la_option
-def validate_command(workbooks, inputs, period, published, la) -> None:
+@sn_options
+def validate_command(workbooks, inputs, period, published, la, sn_model, sn_method) -> None:
     """Check mappings, inputs and templates without building: every row resolvable, every locator one value."""
-    reports = library.validate(list(workbooks) or None, inputs=inputs, period=period, published=published, la=la)
+    reports = library.validate(list(workbooks) or None, inputs=inputs, period=period, published=published, la=la,
+                               sn_model=sn_model, sn_method=sn_method)
     for report in reports:
         console.print(report.summary(), markup=False)
         for warning in report.warnings:
@@ -157,13 +171,15 @@ def fill_command(template, values_csv, out, audit, built_at) -> None:
 @click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a report workbook (Reconciliation, Audit, Sources).")
 @click.option("--built-at", default=None, metavar="TEXT", help="Time shown in the report (default: SOURCE_DATE_EPOCH, else now).")
 @click.option("--fail-on-mismatch", is_flag=True, help="Exit with status 1 when any measure mismatches.")
-def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path, xlsx_path, built_at, fail_on_mismatch) -> None:
+@sn_options
+def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path, xlsx_path, built_at, fail_on_mismatch,
+                      sn_model, sn_method) -> None:
     """Line local figures up against DfE's published data, measure by measure."""
     from .reconcile import reconcile, write_json, write_report
 
-    report = reconcile(la, period, local_csv, published_dir, tolerance=tolerance)
-    console.print(f"Reconciliation: {report.la.name} ({report.code}), {period}  (local / published / SN mean (n) / England / quartile)",
-                  markup=False)
+    report = reconcile(la, period, local_csv, published_dir, tolerance=tolerance, sn_model=sn_model, sn_method=sn_method)
+    console.print(f"Reconciliation: {report.la.name} ({report.code}), {period}  (local / published / SN mean (n) / England / quartile); "
+                  f"neighbours: {report.sn_model}", markup=False)
     for result in report.results:
         console.print(result.line(), markup=False)
     for line in report.summary():

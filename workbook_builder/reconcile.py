@@ -55,6 +55,7 @@ class ReconciledMeasure:
     sn_count: int
     comparison: Comparison
     explanation: str  # the comparison's, and which neighbours the SN mean left out
+    sn_method: str = "mean"  # how the neighbours' figures were summarised (mean or median)
 
     @property
     def status(self) -> str:
@@ -75,7 +76,8 @@ class ReconciledMeasure:
         local = self.local.value if self.local.is_number else None
         value = {area: self.published[area].value for area in AREAS}
         return {"measure_id": self.measure_id, "local": local, "published": value["la"], "difference": self.comparison.difference,
-                "status": self.status, "sn_average": value["sn"], "sn_count": self.sn_count, "england": value["england"],
+                "status": self.status, "sn_average": value["sn"], "sn_method": self.sn_method, "sn_count": self.sn_count,
+                "england": value["england"],
                 "quartile": value["quartile"] if value["quartile"] != NO_DATA else None,
                 "explanation": self.explanation, "region": value["region"],
                 "position": value["position"] if value["position"] != NO_DATA else ""}
@@ -94,6 +96,7 @@ class Reconciliation:
     results: list[ReconciledMeasure]
     files: list[InputFile] = field(default_factory=list)
     not_given: list[tuple[str, str]] = field(default_factory=list)  # (measure id, file) of publications not in the folders given
+    sn_model: str = ""  # the statistical-neighbour model the SN figures use
 
     @property
     def counts(self) -> dict[str, int]:
@@ -120,7 +123,7 @@ class Reconciliation:
         return f"Reconciliation {self.code} {self.period}.xlsx"
 
     def to_json(self) -> dict:
-        return {"la": self.code, "period": self.period, "results": [r.as_dict() for r in self.results],
+        return {"la": self.code, "period": self.period, "sn_model": self.sn_model, "results": [r.as_dict() for r in self.results],
                 "not_reconciled": [{"measure_id": m, "file": f} for m, f in self.not_given]}
 
 
@@ -163,7 +166,7 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
 
 
 def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None, *, tolerance: float = 0.0,
-              root: Path | None = None) -> Reconciliation:
+              root: Path | None = None, sn_model: str | None = None, sn_method: str | None = None) -> Reconciliation:
     """Every published measure for one LA (new or old code; default: the workspace's) and DfE period:
     local against published, with SN, England, region and position among all LAs. ``published_dirs`` is
     a folder of DfE releases or several (each searched with its subfolders); of two releases of one
@@ -171,12 +174,12 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
     if not math.isfinite(tolerance) or tolerance < 0:
         raise UserError(f"--tolerance {tolerance:g}: the tolerance must be a finite number, 0 or more",
                         hint="It is the absolute difference accepted beyond DfE's rounding, e.g. 0.5.")
-    ws = load_workspace(root, la=la, published=published_dirs or None)
+    ws = load_workspace(root, la=la, published=published_dirs or None, sn_model=sn_model, sn_method=sn_method)
     folders = PublishedFolders.of(ws.published or (ws.inputs / "dfe",))
     code = la or ws.la.code
     measures = load_published(ws.published_measures)
     local_csv = Path(local_csv)
-    neighbours = read_neighbours(ws.neighbours, set(ws.la.codes), ws.authorities)
+    neighbours = read_neighbours(ws.neighbours, set(ws.la.codes), ws.authorities, model=ws.sn_model)
     files: dict[str, InputFile] = {}
 
     def record_for(path: Path) -> InputFile:
@@ -201,7 +204,8 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
     results = []
     for measure_id, found in releases.items():
         measure = measures[measure_id]
-        context = Context(la=ws.la, file=local_file, mapping_ref=f"{published_yaml.display_path}:{measure.line}", neighbours=lambda: neighbours)
+        context = Context(la=ws.la, file=local_file, mapping_ref=f"{published_yaml.display_path}:{measure.line}", neighbours=lambda: neighbours,
+                          sn_method=ws.sn_method)
         figure = local.get(measure_id)
         local_file.rows_read += figure is not None
         local_file.periods.add(period)
@@ -209,7 +213,8 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
         if wanted is not None:
             observed = {area: observe(measure_id, measure, area, wanted, context, found, record_for) for area in AREAS}
             release = found.serving(wanted)  # the benchmark the observations were made from (kept on the release's table)
-            bench = benchmark_for(measure_id, release, wanted, replace(context, file=record_for(release.path)))
+            bench = benchmark_for(measure_id, release, wanted, replace(context, file=record_for(release.path)),
+                                  ws.sn_method or measure.sn_method)
             published_value, sn_count, left_out = bench.la, bench.sn_count, bench.sn_left_out
         else:  # no release given holds the period
             where = f"{', '.join(r.path.name + ' (' + r.span + ')' for r in found)} hold{'s' * (len(found) == 1)} no rows for {period}"
@@ -221,13 +226,14 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
                                             tolerance=tolerance)
         why = comparison.explanation if wanted is not None else f"{comparison.explanation} ({absent.note})"
         if left_out:
-            why += f"; SN mean of {sn_count} of {len(neighbours)} ({'; '.join(left_out)} left out)"
+            why += f"; SN {ws.sn_method or measure.sn_method} of {sn_count} of {len(neighbours)} ({'; '.join(left_out)} left out)"
         results.append(ReconciledMeasure(measure_id=measure_id, measure=measure, local=_local_observation(figure, local_file, measure_id, period),
-                                         published=observed, sn_count=sn_count, comparison=comparison, explanation=why))
+                                         published=observed, sn_count=sn_count, comparison=comparison, explanation=why,
+                                         sn_method=ws.sn_method or measure.sn_method))
     neighbour_file = InputFile("statistical_neighbours", "reference", ws.neighbours, display_path(ws.neighbours, ws.root),
-                               description=f"Statistical neighbours of {ws.la.name}, by LA code", rows_read=len(neighbours))
+                               description=f"Statistical neighbours of {ws.la.name}, by LA code: {neighbours.model}", rows_read=len(neighbours))
     return Reconciliation(la=ws.la, code=code, period=period, tolerance=tolerance, local_csv=local_csv, published=folders.folders,
-                          results=results, not_given=not_given, files=[local_file, *sorted(files.values(), key=lambda f: (f.source_id, str(f.path))),
+                          results=results, not_given=not_given, sn_model=neighbours.model, files=[local_file, *sorted(files.values(), key=lambda f: (f.source_id, str(f.path))),
                                                   published_yaml, neighbour_file])
 
 

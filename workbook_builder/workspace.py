@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Union
+from typing import Literal, Optional, Union
 
 from .authorities import LocalAuthority, check_name, find_authority
 from .errors import UserError
@@ -92,6 +92,8 @@ class Workspace:
     published: tuple[Path, ...] = ()  # folders of DfE releases for `published:` series (none: each mapping's published_data under inputs)
     cache: dict = field(default_factory=dict, compare=False, repr=False)  # what one run derives once (the published folders' listing)
     home: LocalAuthority | None = None  # the LA scorecard.yaml names, whatever --la asks for
+    sn_model: str | None = None  # the statistical-neighbour model (--sn-model, sn_model:); None: the newest in the table
+    sn_method: str | None = None  # mean or median of the neighbours (--sn-method, sn_method:); None: each measure's own
 
     def extracts_owner(self, manifest: Manifest) -> LocalAuthority | None:
         """The LA whose local extracts the inputs folder holds: the one its MANIFEST.yaml names, else the
@@ -144,6 +146,8 @@ def _config_model():
         inputs: str = "inputs"
         outputs: str = "outputs"
         published: Union[str, list[str], None] = None  # a folder of DfE releases, or a list of them
+        sn_model: Optional[str] = Field(default=None, min_length=1)  # e.g. "2021"; default: the newest model
+        sn_method: Optional[Literal["mean", "median"]] = None
 
     return WorkspaceConfig
 
@@ -155,7 +159,7 @@ def read_config(path: Path):
     raw = load(path, what="workspace settings file")
     data = {k: (str(v) if isinstance(v, (int, float)) and k == "la" else v) for k, v in raw.items()}
     return validate(_config_model(), data, raw, Path(path), what="workspace settings",
-                    hint="scorecard.yaml holds la: CODE and, optionally, name:, inputs:, outputs: and published:.")
+                    hint="scorecard.yaml holds la: CODE and, optionally, name:, inputs:, outputs:, published:, sn_model: and sn_method:.")
 
 
 def settings_line(path: Path, key: str = "la") -> int:
@@ -166,10 +170,12 @@ def settings_line(path: Path, key: str = "la") -> int:
 
 
 def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: Path | None = None,
-                   outputs: Path | None = None, published=None) -> Workspace:
+                   outputs: Path | None = None, published=None, sn_model: str | None = None,
+                   sn_method: str | None = None) -> Workspace:
     """The workspace at ``root`` (default: the project folder around the current folder), for the LA
     ``la`` names (a new or old code) or else the one its ``scorecard.yaml`` names. ``inputs``,
-    ``outputs`` and ``published`` (a folder or several) override the settings' folders."""
+    ``outputs`` and ``published`` (a folder or several) override the settings' folders; ``sn_model`` and
+    ``sn_method`` its statistical-neighbour model and method."""
     root = Path(root).resolve() if root else project_root()
     path = root / CONFIG_NAME
     settings = read_config(path) if path.is_file() else None
@@ -188,13 +194,13 @@ def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: P
             chosen = home
     else:
         chosen = home
-    given = settings or _config_model().model_construct(inputs="inputs", outputs="outputs", published=None)
+    given = settings or _config_model().model_construct(inputs="inputs", outputs="outputs", published=None, sn_model=None, sn_method=None)
     return Workspace(
         root=root, config=path if settings is not None else None, chosen=chosen,
         inputs=Path(inputs).resolve() if inputs else (root / given.inputs).resolve(),
         outputs=Path(outputs).resolve() if outputs else (root / given.outputs).resolve(),
         published=_folders(published, Path.cwd()) if published else _folders(given.published, root),
-        home=home,
+        home=home, sn_model=str(sn_model) if sn_model else given.sn_model, sn_method=sn_method or given.sn_method,
     )
 
 

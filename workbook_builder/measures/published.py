@@ -69,6 +69,7 @@ class PublishedMeasure(BaseModel):
     polarity: Literal["higher_is_better", "lower_is_better", "context"]
     description: str = ""  # DfE's description of the measure
     lait: LaitMeasure | None = None  # the measure in DfE's LAIT, where LAIT has it
+    sn_method: Literal["mean", "median"] = "mean"  # how its neighbours' figures are summarised (--sn-method overrides)
     line: int = 0  # where it is defined in published.yaml, for the Audit's Mapping column
 
     @model_validator(mode="after")
@@ -289,7 +290,7 @@ def published_slice(table: DfeTable, layout: Layout, period: str) -> PublishedSl
 
 
 def benchmark(measure_id: str, table: DfeTable, layout: Layout, la_codes: set[str], period: str,
-              neighbours: list[Neighbour]) -> Benchmark:
+              neighbours: list[Neighbour], method: str = "mean") -> Benchmark:
     """LA, SN average, England, region and position among all LAs for one measure and period, from per-LA rows."""
     data = published_slice(table, layout, period)
 
@@ -306,22 +307,23 @@ def benchmark(measure_id: str, table: DfeTable, layout: Layout, la_codes: set[st
         quartile = 1 if la < q1 else 2 if la < q2 else 3 if la <= q3 else 4
         position = "Lower" if la < q1 else "Higher" if la > q3 else "In range"
     return Benchmark(measure_id=measure_id, period=period, la=la,
-                     neighbours=neighbour_mean(data.by_code, neighbours, where=where, hint=hint, joint=data.joint),
+                     neighbours=neighbour_mean(data.by_code, neighbours, where=where, hint=hint, joint=data.joint, method=method),
                      england=england, england_duplicates=data.england_duplicates,
                      region=region, region_name=region_name, la_name=data.la_name.get(own, "") if own else "",
                      quartile=quartile, position=position, all_las=data.all_las,
                      joint=next((data.joint[c] for c in sorted(la_codes) if c in data.joint), ""))
 
 
-def benchmark_for(measure_id: str, release: Release, period: str, context: Context) -> Benchmark:
+def benchmark_for(measure_id: str, release: Release, period: str, context: Context, method: str = "mean") -> Benchmark:
     """:func:`benchmark` for the context's LA and neighbours from one release, computed once per LA, measure
     and period and kept on the release's table (the LA, SN, England and position series of one measure
     share it). The rows of the period's slice are counted into the context's file once per build."""
     neighbours = context.neighbours()
     table = release.table
-    key = ("benchmark", measure_id, period, release.layout.key, context.la.codes, tuple(n.code for n in neighbours))
+    key = ("benchmark", measure_id, period, release.layout.key, context.la.codes, tuple(n.code for n in neighbours),
+           getattr(neighbours, "model", ""), method)
     if key not in table.cache:
-        table.cache[key] = benchmark(measure_id, table, release.layout, set(context.la.codes), period, neighbours)
+        table.cache[key] = benchmark(measure_id, table, release.layout, set(context.la.codes), period, neighbours, method)
     context.file.count_rows(("published", measure_id, period), published_slice(table, release.layout, period).rows)
     return table.cache[key]
 
@@ -336,7 +338,7 @@ def observe(measure_id: str, measure: PublishedMeasure, area: str, wanted: str, 
     release = releases.serving(period)
     context = replace(context, file=record_for(release.path))
     record = context.file
-    bench = benchmark_for(measure_id, release, period, context)
+    bench = benchmark_for(measure_id, release, period, context, context.sn_method or measure.sn_method)
     record.periods.add(format_period(period))
     layout = release.layout
     filters_text = ", ".join(f"{k}={v}" for k, v in layout.filters.items())

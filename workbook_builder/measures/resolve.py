@@ -65,6 +65,8 @@ class Resolver:
     published_data: PublishedFolders | None = None  # DfE releases for `published:` series (default: inputs/<mapping.published_data>)
     neighbours_path: Path | None = None  # default: the project's mappings/statistical_neighbours.csv
     extracts_for: LocalAuthority | None = None
+    sn_model: str | None = None  # the neighbour model (None: the newest the table holds)
+    sn_method: str | None = None  # mean or median for every measure (None: each published measure's own)
     files: dict[str, InputFile] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # figures that read but look wrong (a negative percentage)
     _neighbours: list[Neighbour] | None = None
@@ -105,15 +107,16 @@ class Resolver:
         if self._neighbours is None:
             path = require_file(self.neighbours_path or reference_file(self.project_root, "statistical_neighbours.csv"),
                                 "statistical neighbour table")
-            self._neighbours = read_neighbours(path, set(self.la.codes), reference_file(self.project_root, "local_authorities.csv"))
+            self._neighbours = read_neighbours(path, set(self.la.codes), reference_file(self.project_root, "local_authorities.csv"),
+                                               model=self.sn_model)
             record = InputFile("statistical_neighbours", "reference", path, display_path(path, self.project_root, self.inputs),
-                               description=f"Statistical neighbours of {self.la.name}, by LA code")
+                               description=f"Statistical neighbours of {self.la.name}, by LA code: {self._neighbours.model}")
             record.rows_read = len(self._neighbours)
             self.files["statistical_neighbours"] = record
         return self._neighbours
 
     def _context(self, record: InputFile, ref: str) -> Context:
-        return Context(la=self.la, file=record, mapping_ref=ref, neighbours=self.neighbours, as_of=self.as_of)
+        return Context(la=self.la, file=record, mapping_ref=ref, neighbours=self.neighbours, as_of=self.as_of, sn_method=self.sn_method)
 
     # --- resolution -----------------------------------------------------------------------
     def resolve_all(self, audience: str | None = None) -> list[ResolvedMeasure]:

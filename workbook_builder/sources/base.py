@@ -121,6 +121,7 @@ class Context:
     mapping_ref: str  # file:line of the mapping entry that asked
     neighbours: Callable[[], list]  # the LA's statistical neighbours, closest first (read on first use)
     as_of: str | None = None  # --period: the latest local period to use
+    sn_method: str | None = None  # --sn-method: mean or median of the neighbours, for every measure (None: each measure's own)
 
     def provenance(self, locator: str, *, period: str = "", transformation: str = "as recorded") -> Provenance:
         """Provenance of a value read from ``file`` at ``locator`` (the resolved cell, or the filters and column)."""

@@ -87,7 +87,8 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
     selected = rows.las(period, {c for n in neighbours for c in n.codes})
     record.rows_read += len(selected)
     sn = neighbour_mean(rows.texts_by_code(selected, column), neighbours, where=f"{record.path}: {filters_text} {period}",
-                        hint="Add filters in the mapping so the locator picks exactly one row per LA.", joint=rows.joint(selected))
+                        hint="Add filters in the mapping so the locator picks exactly one row per LA.", joint=rows.joint(selected),
+                        method=context.sn_method or "mean")
     locator_text = f"new_la_code in [{','.join(n.code for n in neighbours)}]; {filters_text}; time_period={period}; column {column}"
     return Observation(value=sn.value, note=sn.note, provenance=context.provenance(locator_text, period=shown_period,
                                                                                    transformation=sn.transformation))
