@@ -103,7 +103,8 @@ def test_another_las_local_rows_say_no_local_extract_never_the_samples_figures(b
     assert isinstance(card.value("cla_rate_per_10k", "England"), (int, float))
     sources = {s["Source"]: s for s in card.sources()}
     assert sources["chat"]["SHA-256"] in (None, "") and "no local extract for Barking and Dagenham" in sources["chat"]["Note"]
-    assert sources["statistical_neighbours"]["Description"] == "Statistical neighbours of Barking and Dagenham, by LA code"
+    assert sources["statistical_neighbours"]["Description"] == (
+        "Statistical neighbours of Barking and Dagenham, by LA code: DfE's 2025 model (sn_may_2025.xlsx, via statistical_neighbours.csv)")
     notes = openpyxl.load_workbook(barking[1].output, data_only=True)["Scorecard"]["A4"].value
     assert notes.endswith("Do not publish these figures as Barking and Dagenham's.")
 

@@ -107,12 +107,14 @@ def test_cli_writes_json_and_exits_1_on_mismatch(shared_data, tmp_path):
     result = reconcile_cli(shared_data, local, "--json", str(out), "--fail-on-mismatch")
     assert result.returncode == 1, result.stderr
     report = json.loads(out.read_text())
-    assert set(report) == {"la", "period", "results", "not_reconciled"}
+    assert set(report) == {"la", "period", "sn_model", "results", "not_reconciled"}
+    assert report["sn_model"] == "DfE's 2025 model (sn_may_2025.xlsx, via statistical_neighbours.csv)"
     assert len(report["not_reconciled"]) == 13 and report["not_reconciled"][0] == {
         "measure_id": "cin_rereferral_pct", "file": "c1_children_in_need_referrals_and_rereferrals_*.csv"}
     row = next(r for r in report["results"] if r["measure_id"] == "cla_rate_per_10k")
     assert set(row) == {"measure_id", "local", "published", "difference", "status", "sn_average", "sn_count", "england",
-                        "quartile", "explanation", "region", "position"}  # the issue's fields, plus region and mid-50% position
+                        "quartile", "explanation", "region", "position", "sn_method"}  # the issue's, + region, position, method
+    assert row["sn_method"] == "mean"
     assert (row["status"], row["difference"]) == ("mismatch", 9.0)
     assert (row["region"], row["position"]) == (90, "Higher")  # West Midlands' published rate, 2024
     assert reconcile_cli(shared_data, local).returncode == 0  # without --fail-on-mismatch

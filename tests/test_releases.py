@@ -259,3 +259,65 @@ def test_both_readers_know_the_joint_returns_of_a_file(shared_data):
     joint = records.joint(records.at_level("2025", "local authority"))
     assert joint == {code: "North Northamptonshire / West Northamptonshire" for code in ("E06000061", "E06000062", "940", "941")} | {
         code: "Kingston upon Thames / Richmond upon Thames" for code in ("E09000021", "E09000027", "314", "318")}
+
+
+def neighbour_figures(shared_data, numbers, period="2025"):
+    """The 2025 release's CLA rate of each LA number, read with csv (no figure: left out)."""
+    rows = rows_of(shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv")
+    found = {r["old_la_code"]: r["rate_per_10000"] for r in rows
+             if r["time_period"] == period and r["population_type"] == "Children looked after on 31 March each year"}
+    return [float(found[n]) for n in numbers if n in found and found[n].replace(".", "").isdigit()]
+
+
+SHROPSHIRE_2025 = ["815", "933", "860", "811", "838", "884", "830", "885", "943", "916"]
+SHROPSHIRE_2021 = ["878", "884", "838", "865", "933", "916", "935", "885", "908", "909"]  # sn_april_2021.xlsx, row of 893
+
+
+@pytest.mark.parametrize("model, method", [(None, None), ("2021", None), (None, "median"), ("2021", "median")])
+def test_sn_model_and_method_give_dfe_s_neighbours_summarised_as_asked(shared_data, tmp_path, model, method):
+    import statistics
+
+    local = local_figures(tmp_path, "cla_rate_per_10k,2025,119")
+    report = reconcile("893", "2025", local, [shared_data / "dfe-2025"], root=ROOT, sn_model=model, sn_method=method)
+    [rate] = [r for r in report.results if r.measure_id == "cla_rate_per_10k"]
+    values = neighbour_figures(shared_data, SHROPSHIRE_2021 if model == "2021" else SHROPSHIRE_2025)
+    expected = statistics.median(values) if method == "median" else sum(values) / len(values)
+    sn = rate.published["sn"]
+    assert sn.value == round(expected, 1) and rate.sn_count == len(values) == (9 if model == "2021" else 10)  # Cumbria (2021): 'z' in 2025
+    year, file = ("2021", "sn_april_2021.xlsx") if model == "2021" else ("2025", "sn_may_2025.xlsx")
+    assert report.sn_model == f"DfE's {year} model ({file}, via statistical_neighbours.csv)"
+    assert sn.provenance.transformation.startswith(f"{method or 'mean'} of {len(values)} of 10 statistical neighbours")
+    assert f"neighbours: DfE's {year} model ({file}" in sn.provenance.transformation
+    assert rate.as_dict()["sn_method"] == (method or "mean")
+    if model is None and method is None:
+        assert sn.value == 67.7  # seed 002's ChAT table: 68
+
+
+def test_a_measure_may_take_the_median_of_its_own_and_the_build_names_model_and_method(shared_data, tmp_path):
+    """`sn_method: median` on one measure of published.yaml; --sn-model 2021 on a build shows in its Audit."""
+    import statistics
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "mappings", root / "mappings")
+    yaml = root / "mappings" / "published.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    at = text.index("    lait: {code: \"124\", measure: LAC}")
+    yaml.write_text(text[:at] + "    sn_method: median\n" + text[at:], encoding="utf-8")
+    local = local_figures(tmp_path, "cla_rate_per_10k,2025,119")
+    report = reconcile("893", "2025", local, [shared_data / "dfe-2025"], root=root)
+    result = {r.measure_id: r for r in report.results}
+    assert result["cla_rate_per_10k"].published["sn"].value == round(statistics.median(neighbour_figures(shared_data, SHROPSHIRE_2025)), 1)
+    assert result["cla_rate_per_10k"].sn_method == "median" and result["care_leavers_19_21_eet_pct"].sn_method == "mean"
+    out = tmp_path / "out"
+    result = run("build", "--workbook", "appendix_x", "--inputs", str(ROOT / "inputs" / "sample"), "--out", str(out),
+                 "--published", str(shared_data / "dfe-2025"), "--sn-model", "2021", "--sn-method", "median", "--built-at", "X")
+    assert result.returncode == 0, result.stderr
+    from .helpers import Scorecard
+
+    [built] = out.glob("*.xlsx")
+    audit = next(a for a in Scorecard(built).audit() if a["Measure id"] == "cla_rate_per_10k" and a["Series"] == "SN")
+    assert audit["Transformation"].startswith("median of 9 of 10 statistical neighbours (Cumbria: z left out)")
+    assert "neighbours: DfE's 2021 model (sn_april_2021.xlsx, via statistical_neighbours.csv)" in audit["Transformation"]
+    assert audit["Value"] == round(statistics.median(neighbour_figures(shared_data, SHROPSHIRE_2021)), 1)
+    refused = run("build", "--workbook", "appendix_x", "--inputs", str(ROOT / "inputs" / "sample"), "--out", str(out), "--sn-model", "2019")
+    assert refused.returncode == 2 and "no statistical neighbour model '2019'" in refused.stderr and "2021, 2025" in refused.stderr

@@ -55,7 +55,8 @@ def test_real_cla_rate_equals_dfe_published_figures(resolver, shared_data):
 def test_real_sn_mean_is_computed_by_code_from_per_la_rows(resolver, shared_data):
     locator = Locator(source="dfe_care_leavers", filters={"age": "Aged 19 to 21", "activity": "Total in education, employment or training"}, column="percentage")
     sn = resolver.locate(locator, "sn", _measure(resolver, "care_leavers_eet_19_21_pct"))
-    codes = [row[3] for row in csv.reader((ROOT / "mappings/statistical_neighbours.csv").open()) if row[0] == "E06000051"]
+    codes = [row["neighbour_code"] for row in csv.DictReader((ROOT / "mappings/statistical_neighbours.csv").open())
+             if row["la_code"] == "E06000051" and row["model"] == "2025"]  # the default: the newest model
     values = []
     for row in _rows(shared_data / "dfe" / "la_care_leavers_activity.csv"):
         if (row["time_period"] == "2024" and row["new_la_code"] in codes and row["age"] == "Aged 19 to 21"

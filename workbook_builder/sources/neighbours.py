@@ -9,8 +9,8 @@ Two layouts are read:
 * DfE's own workbook (``sn_may_2025.xlsx``, ``sn_april_2021.xlsx``) as DfE publishes it: the
   header on row 3 under two rows of column letters and numbers, ``LA num``, ``LA Name``, …,
   ``SN1``, ``SNP``, … ``SN10``, ``SNP`` (closeness labels with trailing spaces), and below the
-  current LAs an "Old SNs:" block giving the neighbours of LAs since abolished (Cumbria 909,
-  Northamptonshire 928, Dorset, Poole and Bournemouth before 2019), used for those LAs only.
+  current LAs an "Old SNs:" block giving the neighbours of LAs since abolished or merged,
+  used for those LAs only.
 
 Codes are new-style (E06000051) or old-style LA numbers (893); names are for people only and
 never matched. The model read is named in every SN figure's provenance.
@@ -216,13 +216,13 @@ class NeighbourMean:
     @property
     def transformation(self) -> str:
         """What the Audit says of the mean: how many neighbours of how many, who was left out, and each value used."""
-        model = f" ({self.model})" if self.model else ""
+        model = f"; neighbours: {self.model}" if self.model else ""
         if not self.used:
             return f"{self.method} of 0 neighbours{model}"
-        text = f"{self.method} of {len(self.used)} of {self.total} statistical neighbours{model}"
+        text = f"{self.method} of {len(self.used)} of {self.total} statistical neighbours"
         if self.left_out:
             text += f" ({'; '.join(self.left_out)} left out)"
-        return text + f"; rounded to {SN_ROUND} dp; values: " + ", ".join(f"{name} {value}" for name, value in self.used)
+        return text + f"; rounded to {SN_ROUND} dp{model}; values: " + ", ".join(f"{name} {value}" for name, value in self.used)
 
     @property
     def note(self) -> str:
