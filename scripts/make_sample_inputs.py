@@ -93,35 +93,6 @@ def dfe_rows(periods: dict[str, dict], identifier: str, filters: list[str], valu
 
 
 def make_dfe(out: Path) -> None:
-    # Children in need census indicators (paper's comparison table, 2024-25).
-    cin = {
-        "2025": {"Re-referrals within 12 months of a previous referral": (13, 18, 21, 1),
-                 "CP plans starting that were a second or subsequent plan": (21, 27, 25, 1),
-                 "CP plans ending that lasted 2 years or more": (3, 4, 4, 1),
-                 "_suppress": ["CP plans starting that were a second or subsequent plan"]},
-        "2024": {"Re-referrals within 12 months of a previous referral": (15, 19, 22, 1),
-                 "CP plans starting that were a second or subsequent plan": (22, 26, 24, 1),
-                 "CP plans ending that lasted 2 years or more": (4, 4, 4, 1),
-                 "_suppress": []},
-    }
-
-    def cin_value(indicator, pct, suppressed):
-        return [indicator, "c", "c"] if suppressed else [indicator, str(round(pct * 6)), _num(pct)]
-
-    indicators = [k for k in cin["2025"] if not k.startswith("_")]
-    rows = []
-    for indicator in indicators:
-        pattern = NARROW if "2 years" in indicator else WIDE
-        rows += dfe_rows({p: {indicator: cin[p][indicator], "_suppress": cin[p]["_suppress"]} for p in cin},
-                         "Reporting year", [indicator], cin_value, suppress={"Herefordshire, County of"}, pattern=pattern)
-    _write_csv(out / "dfe" / "cin_referrals_and_plans.csv", GEO + ["indicator", "number", "percentage"], rows)
-
-    # KS4 Attainment 8 for children looked after (synthetic).
-    ks4 = {"202324": {"Looked after children": (18.7, 19.8, 19.1, 0.3)},
-           "202425": {"Looked after children": (20.4, 20.1, 19.4, 0.3)}}
-    _write_csv(out / "dfe" / "ks4_outcomes_cla.csv", GEO + ["social_care_group", "pupil_count", "attainment8_average"],
-               dfe_rows(ks4, "Academic year", ["Looked after children"], lambda g, v, s: [g, "40", _num(v)]))
-
     # EYFS profile: good level of development (synthetic).
     gld = {"202324": {"All pupils": (66.2, 68.4, 67.7, 0.5)}, "202425": {"All pupils": (67.1, 69.0, 68.3, 0.5)}}
     _write_csv(out / "dfe" / "eyfsp_good_level_of_development.csv", GEO + ["characteristic", "gld_percentage"],
@@ -132,12 +103,6 @@ def make_dfe(out: Path) -> None:
            "202425": {"EHC plan": (84.8, 87.9, 87.6, 0.4), "SEN support": (90.2, 91.3, 91.1, 0.3)}}
     _write_csv(out / "dfe" / "pupil_attendance_send.csv", GEO + ["sen_status", "attendance_percentage"],
                dfe_rows(att, "Academic year", ["EHC plan", "SEN support"], lambda g, v, s: [g, _num(v)]))
-
-    # EHC plans issued within 20 weeks (synthetic).
-    ehcp = {"2024": {"EHC plans issued within 20 weeks excluding exceptions": (24.0, 49.8, 50.3, 3)},
-            "2025": {"EHC plans issued within 20 weeks excluding exceptions": (20.0, 51.3, 46.4, 3)}}
-    _write_csv(out / "dfe" / "ehcp_timeliness.csv", GEO + ["measure", "number", "percentage"],
-               dfe_rows(ehcp, "Calendar year", list(ehcp["2025"]), lambda g, v, s: [g, "z", _num(v)]))
 
 
 # DfE's per-LA published measures (mappings/published.yaml) for every LA, so benchmarks, quartiles and
@@ -157,6 +122,21 @@ PUBLISHED_SAMPLE = {
         "care_leavers_19_21_suitable_accommodation_pct": (92, 93, 89, "In range", NARROW, 2),
         "care_leavers_19_21_in_touch_pct": (93, 92, 93, "In range", NARROW, 2),
         "cla_3plus_placements_pct": (11, 10, 10, "In range", NARROW, 1),
+        # children in need (seed 002 prints the child-based re-referrals and second plans: 13, 18, 21 and 21, 27, 25)
+        "cin_rereferral_pct": (14, 19, 23, "Lower", WIDE, 1),
+        "cin_rereferral_child_pct": (13, 18, 21, "Lower", WIDE, 1),
+        "cp_second_subsequent_pct": (21, 27, 25, "In range", WIDE, 1),
+        "cp_open_2yrs_plus_pct": (2, 3, 2, "In range", NARROW, 0.5),
+        # outcomes (academic year 2024/25), EHC plans (calendar year 2024), workforce (30 September 2025): synthetic
+        "ks4_att8_cla": (20.4, 20.1, 19.4, "In range", NARROW, 0.3),
+        "cla_absence_pct": (11, 12, 12, "In range", NARROW, 0.5),
+        "cla_school_moves_pct": (10, 11, 12, "In range", NARROW, 1),
+        "ehcp_20wk_excl_exceptions_pct": (20, 51, 46, "Lower", WIDE, 3),
+        "ehcp_20wk_incl_exceptions_pct": (18, 48, 45, "Lower", WIDE, 3),
+        "sw_turnover_pct": (15, 16, 15, "In range", WIDE, 1),
+        "sw_agency_pct": (18, 14, 16, "In range", WIDE, 1),
+        "sw_vacancy_pct": (17, 19, 18, "In range", WIDE, 1),
+        "sw_caseload": (16, 17, 16, "In range", NARROW, 1),
     },
     "2024": {
         "cla_rate_per_10k": (121, 66, 70, "Higher", WIDE, 3),
@@ -171,9 +151,22 @@ PUBLISHED_SAMPLE = {
         "care_leavers_19_21_suitable_accommodation_pct": (90, 92, 88, "In range", NARROW, 2),
         "care_leavers_19_21_in_touch_pct": (94, 93, 93, "In range", NARROW, 2),
         "cla_3plus_placements_pct": (10, 10, 10, "In range", NARROW, 1),
+        "cin_rereferral_pct": (16, 20, 23, "Lower", WIDE, 1),
+        "cin_rereferral_child_pct": (15, 19, 22, "Lower", WIDE, 1),
+        "cp_second_subsequent_pct": (22, 26, 24, "In range", WIDE, 1),
+        "cp_open_2yrs_plus_pct": (3, 3, 2, "In range", NARROW, 0.5),
+        "ks4_att8_cla": (18.7, 19.8, 19.1, "In range", NARROW, 0.3),
+        "cla_absence_pct": (12, 12, 12, "In range", NARROW, 0.5),
+        "cla_school_moves_pct": (11, 11, 12, "In range", NARROW, 1),
+        "ehcp_20wk_excl_exceptions_pct": (24, 50, 50, "Lower", WIDE, 3),
+        "ehcp_20wk_incl_exceptions_pct": (22, 47, 48, "Lower", WIDE, 3),
+        "sw_turnover_pct": (17, 16, 16, "In range", WIDE, 1),
+        "sw_agency_pct": (20, 15, 17, "In range", WIDE, 1),
+        "sw_vacancy_pct": (19, 20, 20, "In range", WIDE, 1),
+        "sw_caseload": (17, 17, 16, "In range", NARROW, 1),
     },
 }
-SUPPRESSED = {("cla_away_pct", "E06000019"), ("cla_away_pct", "E06000053"), ("cla_3plus_placements_pct", "E06000053")}  # 'c'
+SUPPRESSED = {("cla_away_pct", "E06000019"), ("cp_second_subsequent_pct", "E06000019"), ("cla_away_pct", "E06000053"), ("cla_3plus_placements_pct", "E06000053")}  # 'c'
 LOCAL_RETURNS = {"cla_dental_check_pct": 66, "care_leavers_19_21_eet_pct": 50.4}  # differ from published, to show the statuses
 
 
@@ -200,8 +193,31 @@ def _other_las(measure_id: str, period: str, spec, n: int, fixed: list[float]) -
     raise SystemExit(f"cannot place {measure_id} {period} at '{position}'")
 
 
+#: the DfE time_period a measure's figures for a reporting year are published under, and its time_identifier
+ACADEMIC = {"ks4_att8_cla", "cla_absence_pct"}  # academic years: 2025 -> 202425
+CALENDAR = {"ehcp_20wk_excl_exceptions_pct", "ehcp_20wk_incl_exceptions_pct"}  # calendar years: 2025 -> 2024
+VERSIONS = {"ks4_la.csv": {"202324": "Final", "202425": "Revised"}}  # files with DfE's version column
+
+
+def sample_period(measure_id: str, year: str) -> tuple[str, str]:
+    """The ``time_period`` and ``time_identifier`` of reporting year ``year`` in the measure's file."""
+    if measure_id in ACADEMIC:
+        return f"{int(year) - 1}{year[2:]}", "Academic year"
+    if measure_id in CALENDAR:
+        return str(int(year) - 1), "Calendar year"
+    return year, "Reporting year"
+
+
+def sample_file_name(pattern: str) -> str:
+    """The sample's name for a file DfE names with the years it covers (``*`` in published.yaml)."""
+    return pattern.replace("*", "2024_to_2025")
+
+
 def make_published(out: Path) -> None:
-    """The DfE files of mappings/published.yaml for every LA, in the real files' shape (BOM and headers as DfE has them)."""
+    """The DfE files of mappings/published.yaml for every LA, in the real files' shape (BOM and headers as DfE has them).
+
+    Measures that share a file and its filters (the referrals file's two re-referral percentages, the
+    workforce file's four indicators) share its rows, one column each, as DfE's files have them."""
     import yaml
 
     measures = yaml.safe_load((ROOT / "mappings" / "published.yaml").read_text(encoding="utf-8"))["measures"]
@@ -210,26 +226,33 @@ def make_published(out: Path) -> None:
     fixed_codes = {LA[2]} | {n[2] for n in NEIGHBOURS}
     others = [a for a in las if a[2] not in fixed_codes]
     regions = sorted({(a[3], a[4]) for a in las})
-    files: dict[str, tuple[list[str], list[list[str]]]] = {}
+    # file -> (filter columns, value columns, {(period, identifier, area key, filter values): {column: cell}})
+    files: dict[str, tuple[list[str], list[str], dict]] = {}
     returns = []
     for measure_id, m in measures.items():
-        filters = list(m["filters"].items())
-        column = m["column"]
+        if measure_id not in PUBLISHED_SAMPLE["2025"]:
+            raise SystemExit(f"no sample figures for {measure_id}: add it to PUBLISHED_SAMPLE")
+        layout = m["layouts"][-1] if "layouts" in m else m  # the oldest release's layout: the sample is the 2024 release's shape
+        filters = list(layout["filters"].items())
+        column = layout["column"]
         if column == "rate_per_10000":
             tail = ["population_estimate", "number", "rate_per_10000"]
         elif column == "percentage":
             tail = ["number", "percentage"]
         else:
             tail = [column]
-        header = GEO + [("CLA_group" if k == "cla_group" and column == "number" else k) for k, _ in filters] + tail
-        _, rows = files.setdefault(m["file"], (header, []))
-        for period in ("2024", "2025"):
-            spec = PUBLISHED_SAMPLE[period][measure_id]
+        name = sample_file_name(m["file"])
+        keys_of, columns, rows = files.setdefault(name, ([("CLA_group" if k == "cla_group" and column == "number" else k)
+                                                          for k, _ in filters], [], {}))
+        columns.extend(c for c in tail if c not in columns)
+        for year in ("2024", "2025"):
+            period, identifier = sample_period(measure_id, year)
+            spec = PUBLISHED_SAMPLE[year][measure_id]
             la, sn, eng, _position, pattern, spread = spec
             neighbours = _neighbour_values(sn, spread, pattern)
             values = {LA[2]: la, **{n[2]: v for n, v in zip(NEIGHBOURS, neighbours)}}
             fixed = [la] + [v for n, v in zip(NEIGHBOURS, neighbours) if (measure_id, n[2]) not in SUPPRESSED]
-            values.update(zip([a[2] for a in others], _other_las(measure_id, period, spec, len(others), fixed)))
+            values.update(zip([a[2] for a in others], _other_las(measure_id, year, spec, len(others), fixed)))
 
             def cells(value, cohort: int, suppressed: bool = False) -> list[str]:
                 if suppressed:
@@ -240,22 +263,30 @@ def make_published(out: Path) -> None:
                     return [str(round(value * cohort / 100)), _num(value)]
                 return [_num(value)]
 
-            keys = [v for _, v in filters]
-            national = _geo(period, "Reporting year", "England") + keys + cells(eng, 60_000 if column != "percentage" else 80_000)
-            rows += [national, list(national)] if m["file"].startswith("cla_number") else [national]  # DfE repeats England rows there
-            for code, name in regions:
+            def put(area: tuple, value, cohort: int, suppressed: bool = False, repeat: int = 1) -> None:
+                for copy in range(repeat):
+                    cell = rows.setdefault((period, identifier, area, tuple(v for _, v in filters), copy), {})
+                    cell.update(zip(tail, cells(value, cohort, suppressed)))
+
+            national = ("National", "E92000001", "England", "", "", "", "", "")
+            put(national, eng, 60_000 if column != "percentage" else 80_000, repeat=2 if name.startswith("cla_number") else 1)
+            for code, region_name in regions:
                 members = [values[a[2]] for a in las if a[3] == code]
-                mean = round(sum(members) / len(members))
-                rows.append([period, "Reporting year", "Regional", "E92000001", "England", code, name, "", "", ""] + keys + cells(mean, 5_000))
+                put(("Regional", "E92000001", "England", code, region_name, "", "", ""), round(sum(members) / len(members)), 5_000)
             cohort = random.Random(f"cohort:{measure_id}")
             for area in las:
                 size = cohort.randint(60, 900)
-                row = [period, "Reporting year", "Local authority", "E92000001", "England", area[3], area[4], area[0], area[1], area[2]]
-                rows.append(row + keys + cells(values[area[2]], size, (measure_id, area[2]) in SUPPRESSED))
-            if period == "2025":
-                returns.append([measure_id, "2025", _num(LOCAL_RETURNS.get(measure_id, la))])
-    for name, (header, rows) in files.items():
-        _write_csv(out / "dfe" / name, header, rows, bom=name.startswith(("cla_number", "la_children_who_were", "la_cla_placement")))
+                put(("Local authority", "E92000001", "England", area[3], area[4], area[0], area[1], area[2]),
+                    values[area[2]], size, (measure_id, area[2]) in SUPPRESSED)
+            if year == "2025":
+                returns.append([measure_id, period, _num(LOCAL_RETURNS.get(measure_id, la))])
+    for name, (keys, columns, rows) in files.items():
+        versions = VERSIONS.get(name)
+        header = GEO + keys + (["version"] if versions else []) + columns
+        body = [[period, identifier, *area, *filter_values, *([versions[period]] if versions else []),
+                 *(cell.get(c, "x") for c in columns)]
+                for (period, identifier, area, filter_values, _copy), cell in rows.items()]
+        _write_csv(out / "dfe" / name, header, body, bom=name.startswith(("cla_number", "la_children_who_were", "la_cla_placement", "ks4_la")))
     _write_csv(out / "local" / "dfe_returns.csv", ["measure_id", "period", "value"], returns)
 
 
@@ -623,25 +654,26 @@ files:
   dfe/la_children_who_were_missing_or_away_from_placement_without_authorisation.csv: *published
   dfe/la_cla_placement_stability.csv: *published
   dfe/la_conviction_health_outcome_cla.csv: *published
+  dfe/c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv: &published_other
+    sample: true
+    note: "DfE open-data format, every LA, the two latest years of each publication (children in need 2024 and 2025; academic years 2023/24 and 2024/25; EHC plans calendar years 2023 and 2024; workforce 30 September 2024 and 2025). Shropshire's child-based re-referrals (13, SN 18, England 21) and second CP plans (21, 27, 25) are the paper's comparison table; everything else synthetic. Herefordshire suppressed (c) for second plans to show suppression handling."
+  dfe/d3_cpps_subsequent_plan_2024_to_2025.csv: *published_other
+  dfe/d5_cpps_at31march_by_duration_2024_to_2025.csv: *published_other
+  dfe/ks4_la.csv: *published_other
+  dfe/absence_la.csv: *published_other
+  dfe/la_cla_school_moves.csv: *published_other
+  dfe/timeliness_20_week.csv: *published_other
+  dfe/csww_indicators_2024_to_2025.csv: *published_other
   lait/LAIT_download_Shropshire_2026-05-12.xlsx:
     sample: true
     note: A LAIT download in the tool's shape (one indicator per sheet, LAs in rows, years in columns, England, region and statistical-neighbour rows); synthetic figures.
   local/dfe_returns.csv:
     sample: true
-    note: Shropshire's own 2025 figures for the published measures, for `scorecard reconcile`; equal to the sample's published figures except dental checks (66, a mismatch) and care leavers 19-21 EET (50.4, within DfE's rounding).
-  dfe/cin_referrals_and_plans.csv:
-    sample: true
-    note: DfE open-data format. LA, SN and England as printed in the paper; per-neighbour values synthetic; Herefordshire suppressed (c) for second plans to show suppression handling.
-  dfe/ks4_outcomes_cla.csv:
-    sample: true
-    note: Synthetic figures in DfE open-data format.
+    note: Shropshire's own 2025 figures for the published measures (academic year 202425 and calendar year 2024 where DfE publishes so), for `scorecard reconcile`; equal to the sample's published figures except dental checks (66, a mismatch) and care leavers 19-21 EET (50.4, within DfE's rounding).
   dfe/eyfsp_good_level_of_development.csv:
     sample: true
     note: Synthetic figures in DfE open-data format.
   dfe/pupil_attendance_send.csv:
-    sample: true
-    note: Synthetic figures in DfE open-data format.
-  dfe/ehcp_timeliness.csv:
     sample: true
     note: Synthetic figures in DfE open-data format.
   local/local_outcome_measures.csv:

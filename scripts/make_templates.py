@@ -33,7 +33,7 @@ from workbook_builder.periods import MONTH_KEYS  # noqa: E402
 FIXED_TIME = dt.datetime(2026, 6, 1, 9, 0, 0)
 NAVY, SECTION, GRID = "#1F3864", "#D9E2F3", "#8EA9DB"
 
-WIDTHS = {"key": 14, "measure": 50, "source": 32, "frequency": 9, "la": 11, "sn": 11, "england": 11,
+WIDTHS = {"key": 14, "measure": 50, "source": 32, "frequency": 9, "la": 11, "sn": 11, "england": 11, "region": 11,
           "target": 20, "lead": 18, "rag": 10, "direction": 11, "previous": 11, "notes": 40}
 ORDER = ["measure", "source", "frequency", "la", "sn", "england", "target", "lead", "rag", "direction", "previous", "notes", "key"]
 HOW_TO_USE = (
@@ -174,12 +174,13 @@ def main() -> None:
 # --- Appendix 2: Children's Services Performance Scorecard Workbook ---------------------------
 
 PROFILES = {  # sheet -> columns (roles), left to right
-    "Statutory indicators": ["measure", "audiences", "previous", "la", "direction", "sn", "england", "position", "date", "rag", "notes", "key"],
+    "Statutory indicators": ["measure", "audiences", "previous", "la", "direction", "sn", "england", "region", "position", "date", "rag", "notes",
+                             "key"],
     "SEND": ["measure", "audiences", "baseline", "la", "target_2026_27", "target_2027_28", "target_2028_29", "rag", "previous", "direction", "notes", "key"],
     "Survey": ["measure", "audiences", "previous", "la", "direction", "mean_score", "responses", "rag", "notes", "key"],
 }
 STANDARD = ["measure", "audiences", "previous", "la", "direction", "sn", "england", "rag", "notes", "key"]  # previous, then latest: a time line
-A2_WIDTHS = {"measure": 52, "audiences": 16, "la": 12, "direction": 10, "previous": 11, "sn": 11, "england": 11,
+A2_WIDTHS = {"measure": 52, "audiences": 16, "la": 12, "direction": 10, "previous": 11, "sn": 11, "england": 11, "region": 11,
              "position": 13, "date": 10, "rag": 10, "notes": 44, "key": 14, "baseline": 14, "target_2026_27": 13,
              "target_2027_28": 16, "target_2028_29": 16, "mean_score": 11, "responses": 11}
 AUDIENCE_SHORT = {"operational": "Ops", "clt": "CLT", "improvement_board": "IB", "scrutiny": "Scrutiny"}

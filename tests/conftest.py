@@ -11,6 +11,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXED_BUILT_AT = "2026-07-01 09:00:00 UTC"
+#: DfE's releases here up to the 2024 children-looked-after one: every file the workbooks' published measures read
+RELEASES_2024 = ("dfe", "dfe-cin", "dfe-outcomes", "dfe-workforce", "dfe-send")
+
+
+def releases_2024(shared_data: Path) -> list[Path]:
+    return [shared_data / folder for folder in RELEASES_2024]
+
+
+def published_options(shared_data: Path) -> list[str]:
+    """``--published FOLDER`` for each of :data:`RELEASES_2024`."""
+    return [option for folder in releases_2024(shared_data) for option in ("--published", str(folder))]
 
 
 def pytest_configure(config):

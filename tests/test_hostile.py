@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from .conftest import FIXED_BUILT_AT, ROOT
+from .conftest import FIXED_BUILT_AT, ROOT, published_options
 from .helpers import sha256
 from .test_mapping_and_cli import run as scorecard  # a command run as a user runs it, timed out instead of hanging CI
 
@@ -304,7 +304,7 @@ def test_a_failed_batch_leaves_no_pack_replaced(tmp_path, shared_data):
     out.mkdir()
     name = "Appendix 2 - Children's Services Performance Scorecard Workbook - DfE published - Herefordshire, County of.xlsx"
     (out / f"~${name}").write_bytes(b"")
-    result = scorecard("build", "--workbook", "appendix_2", "--published-only", "--published", shared_data / "dfe",
+    result = scorecard("build", "--workbook", "appendix_2", "--published-only", *published_options(shared_data),
                        "--la", "E09000002", "--la", "893", "--la", "E06000019", "--out", out)
     refused(result, "is open in Excel (lock file ~$")
     assert sorted(p.name for p in out.iterdir()) == [f"~${name}"]  # not two packs of three, and no temporary file
@@ -314,7 +314,7 @@ def test_sigterm_during_a_batch_leaves_no_temporary_file(tmp_path, shared_data):
     out = tmp_path / "packs"
     out.mkdir()
     process = subprocess.Popen([sys.executable, "-m", "workbook_builder", "build", "--workbook", "appendix_2", "--published-only",
-                                "--published", str(shared_data / "dfe"), "--la", "all", "--out", str(out)],
+                                *published_options(shared_data), "--la", "all", "--out", str(out)],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(p.name.startswith(".~scorecard-") for p in out.iterdir()):
@@ -358,11 +358,11 @@ def test_a_mappings_output_is_a_plain_workbook_name(tmp_path, output):
 def test_a_utf16_dfe_file_with_its_byte_order_mark_is_read(inputs):
     from workbook_builder.sources.dfe import DfeTable
 
-    path = inputs / "dfe" / "cin_referrals_and_plans.csv"
+    path = inputs / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv"
     path.write_bytes(path.read_text(encoding="utf-8-sig").encode("utf-16"))
     result = scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs)
     assert result.returncode == 0, result.stderr
-    assert DfeTable.read(path).frame.equals(DfeTable.read(SAMPLE / "dfe" / "cin_referrals_and_plans.csv").frame)  # the same table
+    assert DfeTable.read(path).frame.equals(DfeTable.read(SAMPLE / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv").frame)  # the same table
 
 
 def test_a_cp1252_file_is_refused_naming_it_and_the_encoding(inputs, tmp_path):
@@ -370,7 +370,7 @@ def test_a_cp1252_file_is_refused_naming_it_and_the_encoding(inputs, tmp_path):
     local.write_bytes("measure_id,period,value\ncla_rate_per_10k,2025,119 \u2013 or so\n".encode("cp1252"))
     result = scorecard("reconcile", "--period", "2025", "--local", local)
     refused(result, f"{local}: not UTF-8 text (byte 50: 0x96); scorecard reads CSV files saved as UTF-8")
-    dfe = inputs / "dfe" / "cin_referrals_and_plans.csv"
+    dfe = inputs / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv"
     dfe.write_bytes(dfe.read_text(encoding="utf-8-sig").replace("Shropshire", "Shr\u00f6pshire").encode("cp1252"))
     refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs), f"{dfe}: not UTF-8 text")
 
@@ -379,14 +379,14 @@ def test_a_cp1252_file_is_refused_naming_it_and_the_encoding(inputs, tmp_path):
 
 @pytest.mark.parametrize("bad", ["NaN", "inf", "1e400", "-Infinity"])
 def test_a_non_finite_value_in_a_dfe_file_is_refused_naming_file_line_and_column(inputs, bad):
-    path = inputs / "dfe" / "cin_referrals_and_plans.csv"
+    path = inputs / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     number = next(i for i, line in enumerate(lines) if ",E06000051," in line) + 1
     lines[number - 1] = lines[number - 1].rsplit(",", 1)[0] + f",{bad}"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for command in (["validate"], ["build", "--out", inputs.parent / "out"]):
         refused(scorecard(*command, "--workbook", "appendix_x", "--inputs", inputs),
-                f"{path}:{number}: column percentage: '{bad}' is not a finite number")
+                f"{path}:{number}: column rereferral_child_percent: '{bad}' is not a finite number")
     assert not (inputs.parent / "out").exists()
 
 
@@ -530,7 +530,7 @@ def test_a_dfe_time_period_that_cannot_be_ordered_names_its_line(inputs, line, p
     from workbook_builder.errors import UserError
     from workbook_builder.sources.dfe import DfeTable
 
-    path = inputs / "dfe" / "cin_referrals_and_plans.csv"
+    path = inputs / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     lines[line - 1] = period + lines[line - 1][4:]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -39,28 +39,29 @@ def test_broken_mapping_exits_2_naming_file_line_and_key(tmp_path):
 
 
 def test_unknown_source_in_mapping_is_named(tmp_path):
-    text = MAPPING.read_text(encoding="utf-8").replace("{source: dfe_cin, filters: {indicator: Re-referrals", "{source: dfe_cinn, filters: {indicator: Re-referrals", 1)
-    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "dfe_cinn" in text_line)
+    text = MAPPING.read_text(encoding="utf-8").replace("{source: dfe_eyfsp, ", "{source: dfe_eyfspp, ", 1)
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "dfe_eyfspp" in text_line)
     result = run("validate", "--inputs", str(ROOT / "inputs" / "sample"), cwd=project_with_mapping(tmp_path, text))
     assert result.returncode == 2
-    assert f"appendix_x.yaml:{line}:" in result.stderr and "unknown source 'dfe_cinn'" in result.stderr
+    assert f"appendix_x.yaml:{line}:" in result.stderr and "unknown source 'dfe_eyfspp'" in result.stderr
 
 
 def test_missing_input_file_exits_2_and_writes_nothing(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(ROOT / "inputs" / "sample", inputs)
-    (inputs / "dfe" / "cin_referrals_and_plans.csv").unlink()
+    (inputs / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv").unlink()
     out = tmp_path / "out"
     result = run("build", "--inputs", str(inputs), "--out", str(out))
     assert result.returncode == 2
-    assert "cin_referrals_and_plans.csv" in result.stderr and "Traceback" not in result.stderr
+    assert "no DfE file matching c1_children_in_need_referrals_and_rereferrals_*.csv" in result.stderr  # published.yaml's name
+    assert "Traceback" not in result.stderr
     assert not out.exists() or not any(out.iterdir())
 
 
 def test_validate_reports_every_value_located():
     result = run("validate")
     assert result.returncode == 0, result.stderr
-    assert "appendix_x: 22 measures; 63 values located; 24 marked not available" in result.stdout
+    assert "appendix_x: 22 measures; 61 values located; 26 marked not available" in result.stdout
 
 
 def test_build_and_trace_from_the_command_line(tmp_path):
@@ -73,8 +74,8 @@ def test_build_and_trace_from_the_command_line(tmp_path):
     cell = f"'Scorecard'!{card.ref('repeat_referrals_pct', 'England')}"
     traced = run("trace", str(built), cell)
     assert traced.returncode == 0, traced.stderr
-    assert "dfe/cin_referrals_and_plans.csv" in traced.stdout
-    assert "geographic_level=National" in traced.stdout and "21" in traced.stdout
+    assert "published:c1_children_in_need_referrals_and_rereferrals_202" in traced.stdout  # DfE's file, via published.yaml
+    assert "geographic_level=National" in traced.stdout and "rereferral_child_percent" in traced.stdout and "│ 21 " in traced.stdout
 
 
 def test_suppressed_la_value_stays_c_with_a_note(tmp_path):

@@ -120,11 +120,11 @@ def test_the_dfe_reader_reads_or_refuses(rows, encoding, drop):
 
 
 @examples(150)
-@given(data=mutated((SAMPLE / "dfe" / "cin_referrals_and_plans.csv").read_bytes()))
+@given(data=mutated((SAMPLE / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv").read_bytes()))
 def test_a_damaged_dfe_download_reads_or_refuses(data):
     from workbook_builder.sources.dfe import DfeTable
 
-    reads_or_refuses(written(data, "cin.csv"), lambda p: DfeTable.read(p).value_column("percentage"))
+    reads_or_refuses(written(data, "cin.csv"), lambda p: DfeTable.read(p).value_column("rereferral_percent"))
 
 
 @examples(200)

@@ -14,7 +14,7 @@ from workbook_builder.measures.published import benchmark, load_published
 from workbook_builder.sources.dfe import DfeTable
 from workbook_builder.sources.neighbours import read_neighbours
 
-from .conftest import FIXED_BUILT_AT, ROOT
+from .conftest import FIXED_BUILT_AT, ROOT, releases_2024
 from .helpers import Scorecard, fitted
 
 SAMPLE = ROOT / "inputs" / "sample"
@@ -86,7 +86,7 @@ def test_published_cells_say_where_they_came_from(a2):
 
 def test_build_against_the_real_dfe_files(shared_data, tmp_path):
     """--published points the builders at DfE's real per-LA files: SN and England are the real 2024 figures."""
-    [result] = build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path, built_at=FIXED_BUILT_AT, root=ROOT, published=shared_data / "dfe")
+    [result] = build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path, built_at=FIXED_BUILT_AT, root=ROOT, published=releases_2024(shared_data))
     card = Scorecard(result.output)
     real = _benchmark("cla_rate_per_10k", shared_data / "dfe", "2024")
     assert (real.la, real.england) == (121, 70)
@@ -127,7 +127,7 @@ def test_published_only_batch_builds_one_workbook_per_la_with_its_own_neighbours
     from workbook_builder.batch import build_published
 
     results = build_published("appendix_2", ["E09000002", "893"], inputs=SAMPLE, out_dir=tmp_path, root=ROOT,
-                              published=shared_data / "dfe", built_at=FIXED_BUILT_AT).results
+                              published=releases_2024(shared_data), built_at=FIXED_BUILT_AT).results
     assert [r.output.name for r in results] == [
         "Appendix 2 - Children's Services Performance Scorecard Workbook - DfE published - Barking and Dagenham.xlsx",
         "Appendix 2 - Children's Services Performance Scorecard Workbook - DfE published - Shropshire.xlsx"]

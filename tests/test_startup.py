@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from .conftest import ROOT
+from .conftest import ROOT, published_options
 
 PROBE = """
 import sys
@@ -35,7 +35,7 @@ def test_trace_imports_no_heavy_library(sample_build):
 
 def test_batch_progress_bar_is_quiet_when_output_is_not_a_terminal(tmp_path, shared_data):
     out = subprocess.run([sys.executable, "-m", "workbook_builder", "build", "--workbook", "appendix_2", "--la", "893", "--la", "E06000019",
-                          "--published-only", "--published", str(shared_data / "dfe"), "--out", str(tmp_path), "--built-at", "2026-07-01 09:00"],
+                          "--published-only", *published_options(shared_data), "--out", str(tmp_path), "--built-at", "2026-07-01 09:00"],
                          cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stderr == "" and "2 LA workbook(s), 90 values" in out.stdout

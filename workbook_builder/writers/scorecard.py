@@ -81,7 +81,7 @@ def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure], la:
                             f"but sheet '{sheet.name}' has no column for that series",
                             hint="Restore the column header in the template, or change the measure's `rag` rule in the mapping.")
     for measure in measures:  # a benchmark column is never silently blank: each measure says what goes there
-        silent = [headers[s] for s in ("sn", "england") if s in columns and s not in measure.series]
+        silent = [headers[s] for s in ("sn", "england", "region") if s in columns and s not in measure.series]
         if silent:
             raise UserError(f"mapping {mapping.path}:{measure.line}: measure '{measure.id}' is on sheet '{sheet.name}', which has "
                             f"column(s) {', '.join(repr(h) for h in silent)}, but gives no series for them",
