@@ -270,7 +270,7 @@ def test_validate_button_summarises_each_workbook(tmp_path):
     officer_config(tmp_path)
     outcome = ribbon.validate_inputs(workbook=tmp_path / "Officer.xlsx")
     assert outcome.ok, outcome.message
-    assert "appendix_x: 22 measures; 63 values located; 24 marked not available" in outcome.message.splitlines()[1]
+    assert "appendix_x: 22 measures; 61 values located; 26 marked not available" in outcome.message.splitlines()[1]
     assert outcome.message.endswith("OK: every mapped value resolves to exactly one source value.")
 
 
@@ -301,7 +301,7 @@ def test_reconcile_button_on_the_bundled_sample_defaults(tmp_path):
     outcome = ribbon.reconcile_with_dfe(workbook=tmp_path / "Officer.xlsx", built_at=FIXED_BUILT_AT)
     assert outcome.ok, outcome.message
     assert outcome.opened == [tmp_path / "built" / "Reconciliation E06000051 2025.xlsx"]
-    assert "10 match" in outcome.message and "1 mismatch" in outcome.message and "cla_dental_check_pct" in outcome.message
+    assert "23 match" in outcome.message and "1 mismatch" in outcome.message and "cla_dental_check_pct" in outcome.message
 
 
 def test_open_outputs_button_opens_the_configured_folder(tmp_path):

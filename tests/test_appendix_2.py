@@ -63,11 +63,16 @@ def test_send_reform_plan_baselines_targets_and_trajectory_rag(built):
     assert baseline["SHA-256"] == sha256(ROOT / "mappings" / "appendix_2.yaml")
 
 
-def test_workforce_rows_are_marked_in_development(built):
+def test_workforce_rows_take_dfe_s_workforce_census_and_supervision_is_in_development(built):
     card = sheet(built, "Workforce")
-    for measure in ("sw_caseload", "agency_sw_pct", "sw_vacancy_pct", "sw_turnover_pct", "supervision_in_time_pct"):
-        assert card.value(measure, "Shropshire (latest)") == "In development"
-    assert "Workforce data definitions" in card.value("sw_caseload", "Notes")
+    # the sample's DfE workforce file (csww_indicators_*.csv): Shropshire 30 September 2025, and 2024 as previous
+    expected = {"sw_caseload": (16, 17), "agency_sw_pct": (18, 20), "sw_vacancy_pct": (17, 19), "sw_turnover_pct": (15, 17)}
+    for measure, (latest, previous) in expected.items():
+        assert (card.value(measure, "Shropshire (latest)"), card.value(measure, "Previous")) == (latest, previous), measure
+    audit = next(a for a in card.audit() if a["Measure id"] == "sw_caseload" and a["Series"] == "Shropshire")
+    assert audit["Source file"] == "inputs/sample/dfe/csww_indicators_2024_to_2025.csv" and audit["Period"] == "2025"
+    assert card.value("supervision_in_time_pct", "Shropshire (latest)") == "In development"
+    assert "Workforce data definitions" in card.value("supervision_in_time_pct", "Notes")
 
 
 def test_summary_carries_the_headline_figures_for_each_theme(built):
@@ -75,7 +80,8 @@ def test_summary_carries_the_headline_figures_for_each_theme(built):
     rows = {ws.cell(r, 1).value: ws.cell(r, 5).value for r in range(5, 14)}
     assert rows["Demand (Front Door)"].startswith("Contacts in the last 6 months: 6,491; Referrals in the last 6 months: 633")
     assert "Children looked after who had their annual health assessment: 65%" in rows["Health & Compliance (CLA)"]
-    assert rows["Workforce & Capacity"].endswith("In development")
+    assert rows["Workforce & Capacity"].startswith(
+        "Average caseload of children and family social workers: 16; Agency children and family social workers: 18%")
 
 
 def test_cover_lists_data_currency_and_sample_warning(built):

@@ -48,8 +48,7 @@ def test_period_before_all_data_is_an_error_naming_the_file():
 
 def test_extra_dfe_series_reads_the_la_row_not_the_neighbours():
     resolver = _resolver()
-    measure = next(m for m in resolver.mapping.measures() if m.id == "repeat_referrals_pct")
-    locator = Locator(source="dfe_cin", filters={"indicator": "Re-referrals within 12 months of a previous referral"},
-                      column="percentage", period="2024")
+    measure = next(m for m in resolver.mapping.measures() if m.id == "eyfs_gld_pct")
+    locator = Locator(source="dfe_eyfsp", filters={"characteristic": "All pupils"}, column="gld_percentage", period="202324")
     baseline = resolver.locate(locator, "baseline", measure)
-    assert baseline.value == 15 and baseline.provenance.locator.startswith("new_la_code=E06000051")
+    assert baseline.value == 66.2 and baseline.provenance.locator.startswith("new_la_code=E06000051")

@@ -22,13 +22,15 @@ PUBLISHED = load_published(ROOT / "mappings" / "published.yaml")
 SHROPSHIRE = {"E06000051", "893"}
 NEIGHBOURS = read_neighbours(ROOT / "mappings" / "statistical_neighbours.csv", SHROPSHIRE)
 A2 = load_mapping(ROOT / "mappings" / "appendix_2.yaml")
-# Appendix 2 rows whose benchmarks DfE publishes per LA -> published.yaml id
-A2_PUBLISHED = {m.id: m.series["sn"].published for s in A2.sections for m in s.measures if isinstance(m.series.get("sn"), Published)}
+# Appendix 2's ChAT-comparison rows whose benchmarks DfE publishes per LA -> published.yaml id
+A2_PUBLISHED = {m.id: m.series["sn"].published for s in A2.sections if s.id.startswith("statutory") for m in s.measures
+                if isinstance(m.series.get("sn"), Published)}
 
 
 def _benchmark(measure_id, folder, period):
     measure = PUBLISHED[measure_id]
-    return benchmark(measure_id, *fitted(measure_id, measure, DfeTable.read(folder / measure.file)), SHROPSHIRE, period, NEIGHBOURS)
+    [path] = folder.glob(measure.file)  # the one release of the file in the folder
+    return benchmark(measure_id, *fitted(measure_id, measure, DfeTable.read(path)), SHROPSHIRE, period, NEIGHBOURS)
 
 
 def _chat_comparison():
@@ -44,8 +46,9 @@ def a2(tmp_path_factory):
     return Scorecard(result.output, sheet="Statutory indicators")
 
 
-def test_nine_appendix_2_rows_take_their_benchmarks_from_published_data():
+def test_eleven_chat_comparison_rows_take_their_benchmarks_from_published_data():
     assert A2_PUBLISHED == {
+        "rereferrals_pct": "cin_rereferral_child_pct", "cp_second_plan_pct": "cp_second_subsequent_pct",  # ChAT's are child-based
         "cla_missing_pct": "cla_missing_pct", "cla_away_pct": "cla_away_pct", "cla_dental_pct": "cla_dental_check_pct",
         "cla_health_assessment_pct": "cla_health_assessment_pct", "cla_ceased_adopted_pct": "cla_ceased_adopted_pct",
         "cla_ceased_sgo_pct": "cla_ceased_sgo_pct", "cl_19_21_accommodation_pct": "care_leavers_19_21_suitable_accommodation_pct",
@@ -141,12 +144,13 @@ def test_published_only_batch_builds_one_workbook_per_la_with_its_own_neighbours
     shown = [card.value("cla_rate", c) for c in ("Barking and Dagenham (DfE published)", "Previous", "Stat Neighbours", "England",
                                                  "LA vs mid-50% of all LAs")]
     assert shown == [latest.la, before.la, latest.sn_average, latest.england, latest.position]
-    assert "rereferrals_pct" not in {a["Measure id"] for a in card.audit()}  # ChAT rows are Shropshire's own: left out, hidden
+    assert "assessments_45_days_pct" not in {a["Measure id"] for a in card.audit()}  # ChAT rows are Shropshire's own: left out, hidden
     import openpyxl
 
     sheet = openpyxl.load_workbook(results[0].output)["Statutory indicators"]
-    assert sheet.row_dimensions[card.rows["rereferrals_pct"]].hidden and not sheet.row_dimensions[card.rows["cla_rate"]].hidden
-    assert results[0].values_filled == 9 * 5 and not any(r.sample for r in results)
+    assert sheet.row_dimensions[card.rows["assessments_45_days_pct"]].hidden and not sheet.row_dimensions[card.rows["cla_rate"]].hidden
+    # 11 ChAT-comparison and 8 DfE rows (LA, previous, SN, England, region, position), 4 workforce rows (no region or position)
+    assert results[0].values_filled == 11 * 6 + 8 * 6 + 4 * 4 and not any(r.sample for r in results)
 
 
 def test_a_full_build_is_for_one_la(tmp_path):
