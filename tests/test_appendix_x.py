@@ -189,3 +189,9 @@ def test_source_date_epoch_makes_rebuilds_byte_identical(tmp_path, monkeypatch):
     second = build(["appendix_x"], inputs=SAMPLE, out_dir=tmp_path / "b", root=ROOT)[0].output
     assert first.read_bytes() == second.read_bytes()
     assert "Built 2026-07-01 09:00:00 UTC" in Scorecard(first).vs["A3"].value
+
+
+def test_a_benchmark_dfe_publishes_in_a_file_not_in_hand_says_which_file_it_needs(card):
+    assert card.value("cpp_over_2_years_pct", "England") == "Not yet available"
+    assert "SN and England: needs DfE's Children in need table of CP plans ceasing in the year by length of plan" in \
+        card.value("cpp_over_2_years_pct", "Notes")
