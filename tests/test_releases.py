@@ -374,8 +374,10 @@ def test_shropshires_pack_on_the_real_2025_files_shows_the_seeds_chat_published_
                 assert (printed, half_up(shown[column])) == expected, (label, column, shown[column])
                 compared += 1
             assert card.value(row, "LA vs mid-50% of all LAs") == position, label
+            assert card.value(row, "Published") == "2024-25", label  # the seed's Date column: the year ending 31 March 2025
         elif label in HELD_2024_ONLY:
             assert periods[row] == "2024", label  # the newest release here that holds it; ChAT's is 2024-25
+            assert card.value(row, "Published") == "2023-24", label  # and the row says so
         else:  # no file here holds it: the row is ChAT's own, left out of the pack
             assert row not in periods and card.value(row, "Stat Neighbours") is None, label
     assert compared == 15 and len(seed) == 23

@@ -64,13 +64,14 @@ class Published(Strict):
 
     ``area`` (default: the series being filled) is ``la`` (the LA's published value),
     ``sn`` (mean of its statistical neighbours with a number), ``england``, ``region``,
-    ``quartile`` (1–4 among all LAs) or ``position`` (Lower / In range / Higher than the
-    middle 50% of LAs). ``period`` is 'latest', 'previous' or a DfE ``time_period``.
+    ``quartile`` (1–4 among all LAs), ``position`` (Lower / In range / Higher than the
+    middle 50% of LAs) or ``period`` (the period the figures are for, as text: a row's "Published"
+    date). ``period`` is 'latest', 'previous' or a DfE ``time_period``.
     The files are read from the mapping's ``published_data`` folder (relative to the inputs).
     """
 
     published: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    area: Optional[Literal["la", "sn", "england", "region", "quartile", "position"]] = None
+    area: Optional[Literal["la", "sn", "england", "region", "quartile", "position", "period"]] = None
     period: str = "latest"
     line: int = 0
 

@@ -16,6 +16,7 @@ For one measure, LA and period the benchmark is computed from DfE's own per-LA r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -70,6 +71,9 @@ class PublishedMeasure(BaseModel):
     description: str = ""  # DfE's description of the measure
     lait: LaitMeasure | None = None  # the measure in DfE's LAIT, where LAIT has it
     sn_method: Literal["mean", "median"] = "mean"  # how its neighbours' figures are summarised (--sn-method overrides)
+    # when DfE's year ends, for a file whose years are written as one number: "31 March" makes 2025 read
+    # "2024-25" where a row shows the period (the children looked after and children in need years)
+    year_ends: Literal["31 March", "30 September", "31 December"] | None = None
     line: int = 0  # where it is defined in published.yaml, for the Audit's Mapping column
 
     @model_validator(mode="after")
@@ -365,6 +369,12 @@ def observe(measure_id: str, measure: PublishedMeasure, area: str, wanted: str, 
     elif area == "sn":
         value, where = bench.sn_average, f"new_la_code in [{','.join(n.code for n in context.neighbours())}]"
         how, note = f"{bench.neighbours.transformation}; {via}", bench.neighbours.note
+    elif area == "period":  # the period the figures are for: a row's "Published" date
+        value = format_period(period)
+        if measure.year_ends == "31 March" and re.fullmatch(r"\d{4}", value):
+            value = f"{int(value) - 1}-{value[2:]}"  # the year ending 31 March 2025: 2024-25, as ChAT writes it
+        where = "time_period of the release's rows"
+        how = f"the period DfE's figures are for: time_period {period}" + (f", the year ending {measure.year_ends}" if measure.year_ends else "") + f" ({via})"
     else:  # quartile or position among all LAs
         value = bench.quartile if area == "quartile" else bench.position
         where = f"every LA row ({bench.all_las} with a number)"
