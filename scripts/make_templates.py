@@ -178,6 +178,7 @@ PROFILES = {  # sheet -> columns (roles), left to right
                              "key"],
     "SEND": ["measure", "audiences", "baseline", "la", "target_2026_27", "target_2027_28", "target_2028_29", "rag", "previous", "direction", "notes", "key"],
     "Survey": ["measure", "audiences", "previous", "la", "direction", "mean_score", "responses", "rag", "notes", "key"],
+    "Workforce": ["measure", "audiences", "previous", "la", "direction", "sn", "england", "region", "position", "rag", "notes", "key"],
 }
 STANDARD = ["measure", "audiences", "previous", "la", "direction", "sn", "england", "rag", "notes", "key"]  # previous, then latest: a time line
 A2_WIDTHS = {"measure": 52, "audiences": 16, "la": 12, "direction": 10, "previous": 11, "sn": 11, "england": 11, "region": 11,
