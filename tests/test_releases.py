@@ -378,8 +378,9 @@ def test_shropshires_pack_on_the_real_2025_files_shows_the_seeds_chat_published_
         elif label in HELD_2024_ONLY:
             assert periods[row] == "2024", label  # the newest release here that holds it; ChAT's is 2024-25
             assert card.value(row, "Published") == "2023-24", label  # and the row says so
-        else:  # no file here holds it: the row is ChAT's own, left out of the pack
-            assert row not in periods and card.value(row, "Stat Neighbours") is None, label
+        else:  # no file here holds it: the pack says so, and which DfE file it needs
+            assert periods[row] is None and card.value(row, "Stat Neighbours") == "Not yet available", label
+            assert ": needs DfE's " in card.value(row, "Notes"), label
     assert compared == 15 and len(seed) == 23
     # the figures behind the rounding, as the issue gives them
     assert [card.value("cla_rate", c) for c in ("Shropshire (DfE published)", "Stat Neighbours", "England")] == [119, 67.7, 67]

@@ -38,7 +38,7 @@ def test_batch_progress_bar_is_quiet_when_output_is_not_a_terminal(tmp_path, sha
                           "--published-only", *published_options(shared_data), "--out", str(tmp_path), "--built-at", "2026-07-01 09:00"],
                          cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stderr == "" and "2 LA workbook(s), 314 values" in out.stdout
+    assert out.stderr == "" and "2 LA workbook(s), 458 values" in out.stdout
 
 
 def test_importing_the_library_and_the_ribbon_loads_no_heavy_library():

@@ -22,7 +22,7 @@ from typing import Callable
 from .authorities import LocalAuthority, find_authority, read_local_authorities
 from .errors import UserError
 from .files import Outputs
-from .measures.mapping import Mapping, Published, Rag, load_mapping
+from .measures.mapping import Mapping, Published, Rag, Unavailable, load_mapping
 
 
 def local_authorities(authorities: Path, wanted: list[str] | None) -> list[LocalAuthority]:
@@ -36,7 +36,9 @@ def published_only(mapping: Mapping, la: LocalAuthority) -> Mapping:
     """The measures of ``mapping`` that DfE publishes per LA, for ``la``, from published data alone.
 
     Each kept measure's LA value becomes the LA's latest published figure and its previous value
-    the year before; its SN, England and position series are kept as the mapping states them.
+    the year before; its SN, England and position series are kept as the mapping states them. A
+    measure DfE publishes in a file not yet read (``dfe_needs:``) is kept too, every figure "Not yet
+    available" with the publication and file it needs.
     Targets are the workspace LA's own, so they are dropped (a target RAG becomes "not rated").
     """
     sections = []
@@ -44,6 +46,13 @@ def published_only(mapping: Mapping, la: LocalAuthority) -> Mapping:
         measures = []
         for measure in section.measures:
             published = [s for s in measure.series.values() if isinstance(s, Published)]
+            if not published and measure.dfe_needs:  # DfE publishes it, in a file not yet read: the pack says which
+                reason = f"needs {measure.dfe_needs}"
+                series = {name: Unavailable(not_available=reason)
+                          for name in dict.fromkeys(["la", "previous", *measure.series]) if name not in ("date",)}
+                measures.append(measure.model_copy(update={"series": series, "target": None, "target_text": "",
+                                                           "rag": Rag(rule="none")}))
+                continue
             if not published:
                 continue
             first = published[0]

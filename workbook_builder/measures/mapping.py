@@ -118,6 +118,9 @@ class Measure(Strict):
     audiences: list[Literal["operational", "clt", "improvement_board", "scrutiny"]] = list(AUDIENCES)
     series: dict[str, Series]
     monthly: Optional[Locator] = None  # one value per month of the financial year, into columns apr … mar
+    # DfE publishes this measure per LA, but in a file no published.yaml measure reads yet: which publication and
+    # file it needs. A benchmarking pack (--published-only) shows the row as "Not yet available" with this reason.
+    dfe_needs: Optional[str] = Field(default=None, min_length=10)
     line: int = 0  # set by the loader
 
     @field_validator("series")
