@@ -146,8 +146,8 @@ def test_two_different_files_ending_in_the_same_year_are_refused(shared_data, tm
     local = local_figures(tmp_path, "cla_rate_per_10k,2025,119")
     with pytest.raises(UserError) as refused:
         reconcile("E06000051", "2025", local, [shared_data / "dfe-2025", copy], root=ROOT)
-    both = sorted([str(shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv"),
-                   str(copy / "cla_number_and_rate_per_10k_children.csv")])  # named in path order, wherever the folders are
+    both = sorted([str((shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv").resolve()),
+                   str((copy / "cla_number_and_rate_per_10k_children.csv").resolve())])  # real paths, in path order
     assert str(refused.value).splitlines()[0] == f"two releases of 'cla_rate_per_10k' both run to 2025: {both[0]} and {both[1]}"
     same = tmp_path / "same"  # a byte-for-byte copy of one release is the same release: read, not refused
     same.mkdir()
