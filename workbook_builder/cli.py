@@ -193,6 +193,23 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
         sys.exit(1)
 
 
+@cli.command("annex-a")
+@click.argument("annex", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--as-at", "as_at", required=True, metavar="DATE", help="The as-at date, YYYY-MM-DD: the window ends on it.")
+@click.option("--months", default=6, show_default=True, type=int, help="Length of the window in calendar months, ending on --as-at.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write {as_at, window, measures: {id: {value, numerator, denominator}}} here (counts only, no child data).")
+def annex_a_command(annex, as_at, months, json_path) -> None:
+    """ChAT's headline figures computed from Ofsted's Annex A lists: each with its numerator and denominator."""
+    from .annex_a import annex_a_report, write_json
+
+    report = annex_a_report(annex, as_at, months)
+    for line in report.summary():
+        console.print(line, markup=False)
+    if json_path:
+        console.print(f"JSON written to {_shown(write_json(report, json_path))}", markup=False)
+
+
 @cli.command("init")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--la", "la", required=True, metavar="CODE", help="The council this workspace builds for: new (E06…) or old (three-digit) code.")

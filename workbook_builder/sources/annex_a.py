@@ -1,0 +1,265 @@
+"""Ofsted's Annex A child-level data lists, read as councils produce them.
+
+Annex A is the workbook of child-level lists every council keeps ready for an ILACS inspection
+(List 1 contacts … List 11 adopters); ChAT computes its headline figures from it. The lists come in
+several layouts: Ofsted's August 2019 template (sheets ``List_1`` …, a title row "List 3: Referral"
+above the header), and councils' own exports in the 2021 and 2024 layouts (sheets ``List 1`` …,
+the header on row 1, List 9 with UASC, personal adviser and pathway-plan columns from 2024).
+
+So the reader finds
+
+* each **list** by its number, whatever its sheet is called (``List_3``, ``List 3``, ``list3``), or
+  by a title cell "List 3: …" above the header;
+* its **header row** by content (the first of its top rows that names the list's first field);
+* each **column** by its meaning: :data:`FIELDS` holds the header texts accepted for each field,
+  matched after :func:`header_key` (case, spaces, punctuation and curly quotes ignored), so
+  "LA In Touch " and "LA in Touch", "Date of referral" and "Date of Referral" meet;
+
+and reads dates typed, written as text or held as formula results, keeping the workbook row of
+every record. A list or field it cannot find is a :class:`~workbook_builder.errors.UserError` naming
+the file, the list and the field, with the headers it saw.
+
+Child-level data is personal data: records stay inside this module and the measures computed from
+them (:mod:`workbook_builder.sources.annex_a_measures`); a scorecard receives only counts and
+percentages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import UserError
+from .tables import norm, read_grid, sheet_names
+
+#: list number -> what the list holds (Ofsted's titles)
+LISTS: dict[int, str] = {
+    1: "Contacts", 2: "Early help", 3: "Referrals", 4: "Assessments", 5: "Section 47 enquiries and ICPCs",
+    6: "Children in need", 7: "Child protection", 8: "Children looked after", 9: "Care leavers", 10: "Adoption",
+    11: "Adopters",
+}
+
+_ID = ("child unique id", "child id", "unique id")
+#: list -> field -> the header texts accepted for it (compared after header_key), first the template's
+FIELDS: dict[int, dict[str, tuple[str, ...]]] = {
+    1: {"child_id": _ID, "date_of_birth": ("date of birth",), "contact_date": ("date of contact", "contact date"),
+        "contact_source": ("contact source",)},
+    2: {"child_id": _ID, "start": ("assessment start date",), "end": ("assessment completion date",)},
+    3: {"child_id": _ID, "date_of_birth": ("date of birth",), "referral_date": ("date of referral", "referral date"),
+        "nfa": ("referral nfa",), "referrals_12m": ("number of referrals in last 12 months",)},
+    4: {"child_id": _ID, "start": ("continuous assessment start date", "assessment start date"),
+        "child_seen": ("child seen during continuous assessment", "child seen during assessment"),
+        "authorised": ("continuous assessment date of authorisation", "assessment date of authorisation",
+                       "assessment authorisation date", "assessment completion date")},
+    5: {"child_id": _ID, "strategy_date": ("strategy discussion initiating section 47 enquiry start date",
+                                           "strategy discussion date", "section 47 enquiry start date"),
+        "icpc_unnecessary": ("was an initial child protection conference deemed unnecessary",),
+        "icpc_date": ("date of initial child protection conference", "icpc date"),
+        "icpc_plan": ("did the initial child protection conference result in a child protection plan",)},
+    6: {"child_id": _ID, "start": ("cin start date",), "end": ("cin closure date",)},
+    7: {"child_id": _ID, "start": ("child protection plan start date",), "seen_alone": ("was the child seen alone",),
+        "end": ("child protection plan end date",),
+        "previous_plans": ("number of previous child protection plans",)},
+    8: {"child_id": _ID, "start": ("date started to be looked after",), "health": ("date of last health assessment",),
+        "dental": ("date of last dental check",), "end": ("date ceased to be looked after",)},
+    9: {"child_id": _ID, "date_of_birth": ("date of birth",), "eligibility": ("eligibility category",),
+        "in_touch": ("la in touch",), "accommodation": ("suitability of accommodation",),
+        "activity": ("activity status",)},
+}
+
+_PUNCT_RE = re.compile(r"[^0-9a-z]+")
+_LIST_NAME_RE = re.compile(r"^list[\s_\-]*(\d{1,2})\b")
+_TITLE_RE = re.compile(r"^list\s*(\d{1,2})\s*[:\-]")
+_ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_UK_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+HEADER_SEARCH = 10  # rows at the top of a list searched for its header
+
+
+def header_key(text: object) -> str:
+    """A header as matched: case-folded, curly quotes plain, every run of other characters one space."""
+    return _PUNCT_RE.sub(" ", norm(text).replace("\u00a0", " ")).strip()
+
+
+def parse_date(value: object) -> dt.date | None | str:
+    """A date cell as a date: typed (read as ISO text), text (``2025-10-01``, ``01/10/2025``) or an Excel
+    serial number (a formula's result without a date format). Empty is None; anything else (``#N/A``,
+    ``unknown``) comes back as the text, for the data-quality check to name."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        if 1 <= value < 2958466:  # Excel's serial numbers for 1900-01-01 .. 9999-12-31
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return str(value)
+    text = str(value).replace("\u00a0", " ").strip()
+    if not text:
+        return None
+    match = _ISO_RE.match(text)
+    try:
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        match = _UK_RE.match(text)
+        if match:  # Annex A is English: day first
+            return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        return text
+    return text
+
+
+def parse_id(value: object) -> str | None:
+    """A child's ID as text: ``9212044.0`` (a number cell) and ``9212044`` are the same child."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\u00a0", " ").strip()
+    return text or None
+
+
+def code_of(value: object) -> str:
+    """A coded answer without its list letter, for comparing: ``a) Yes`` -> ``yes``; ``b) No`` -> ``no``."""
+    text = header_key(value)
+    return re.sub(r"^[a-z] ", "", text) if re.match(r"^[a-z] ", text) and ")" in str(value)[:3] else text
+
+
+@dataclass
+class Records:
+    """One list's records: each field's values in row order, and each record's workbook row number."""
+
+    number: int
+    sheet: str
+    header_row: int
+    headers: list[str]
+    columns: dict[str, int]  # field -> 0-based column index
+    rows: list[int]  # the workbook row (1-based) of each record
+    values: dict[str, list[object]]  # field -> raw cell values, one per record
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @cached_property
+    def child_ids(self) -> list[str | None]:
+        return [parse_id(v) for v in self.values["child_id"]]
+
+    def dates(self, name: str) -> list[dt.date | None | str]:
+        return self._parsed(name, parse_date)
+
+    def codes(self, name: str) -> list[str]:
+        return self._parsed(name, code_of)
+
+    def numbers(self, name: str) -> list[float | None]:
+        def number(value):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return float(value)
+            try:
+                return float(str(value).replace("\u00a0", " ").strip()) if value is not None else None
+            except ValueError:
+                return None
+        return self._parsed(name, number)
+
+    def _parsed(self, name: str, parse) -> list:
+        key = (name, parse)
+        if key not in self._cache:
+            self._cache[key] = [parse(v) for v in self.values[name]]
+        return self._cache[key]
+
+    @cached_property
+    def _cache(self) -> dict:
+        return {}
+
+    def where(self, path: Path) -> str:
+        return f"{path} List {self.number} ({LISTS[self.number]}, sheet '{self.sheet}')"
+
+
+@dataclass
+class AnnexA:
+    """An Annex A workbook: its lists found by number, each read (and its fields found) when first asked for."""
+
+    path: Path
+    _lists: dict[int, Records] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def read(cls, path: Path) -> "AnnexA":
+        path = Path(path)
+        if not path.is_file():
+            raise UserError(f"{path}: no such file", hint="Give the Annex A workbook (.xlsx) the council prepares for Ofsted.")
+        annex = cls(path=path)
+        annex.sheets  # noqa: B018 - finds the lists now, so a workbook without any is refused at once
+        return annex
+
+    @cached_property
+    def sheets(self) -> dict[int, str]:
+        """List number -> sheet, from sheet names (``List_3``, ``List 3``) or, failing that, a title cell
+        ("List 3: Referral") in the sheet's first rows."""
+        names = sheet_names(self.path)
+        found: dict[int, str] = {}
+        for name in names:
+            match = _LIST_NAME_RE.match(norm(name))
+            if match and int(match[1]) in LISTS:
+                found.setdefault(int(match[1]), name)
+        for name in names:
+            if name in found.values():
+                continue
+            for row in read_grid(self.path, name).rows[:HEADER_SEARCH]:
+                cells = [c for c in row if c is not None]
+                match = _TITLE_RE.match(norm(cells[0])) if cells else None
+                if match and int(match[1]) in LISTS:
+                    found.setdefault(int(match[1]), name)
+                    break
+        if not found:
+            raise UserError(f"{self.path}: no Annex A lists found (sheets: {', '.join(names)})",
+                            hint="Annex A lists are sheets named 'List 1' … 'List 11' (or 'List_1'), as in Ofsted's template.")
+        return dict(sorted(found.items()))
+
+    def records(self, number: int, fields: tuple[str, ...] | None = None) -> Records:
+        """List ``number``'s records with ``fields`` (default: every field :data:`FIELDS` knows for it; a
+        field not asked for may be missing from the sheet)."""
+        wanted = fields or tuple(FIELDS[number])
+        if number not in self._lists:
+            self._lists[number] = self._read(number)
+        records = self._lists[number]
+        missing = [f for f in wanted if f not in records.columns]
+        if missing:
+            accepted = "; ".join(f"{f}: " + " / ".join(repr(h) for h in FIELDS[number][f]) for f in missing)
+            raise UserError(f"{records.where(self.path)}: no column for {', '.join(missing)} (accepted headers: {accepted})",
+                            hint=f"Headers seen on row {records.header_row}: {', '.join(repr(h) for h in records.headers if h)}.")
+        return records
+
+    def _read(self, number: int) -> Records:
+        if number not in self.sheets:
+            raise UserError(f"{self.path}: no List {number} ({LISTS[number]})",
+                            hint=f"Lists found: {', '.join(f'List {n} (sheet {s!r})' for n, s in self.sheets.items())}.")
+        sheet = self.sheets[number]
+        grid = read_grid(self.path, sheet)
+        accepted = {header_key(h): name for name, texts in FIELDS.get(number, {}).items() for h in texts}
+        first = {header_key(h) for h in FIELDS[number]["child_id"]}
+        header_at = next((i for i, row in enumerate(grid.rows[:HEADER_SEARCH]) if any(header_key(c) in first for c in row)), None)
+        if header_at is None:
+            seen = [str(c) for row in grid.rows[:HEADER_SEARCH] for c in row if c is not None][:20]
+            raise UserError(f"{self.path} List {number} ({LISTS[number]}, sheet '{sheet}'): no header row with "
+                            f"'Child Unique ID' in its first {HEADER_SEARCH} rows",
+                            hint=f"Cells seen: {', '.join(repr(s) for s in seen) or 'none'}.")
+        headers = [("" if c is None else str(c)) for c in grid.rows[header_at]]
+        columns: dict[str, int] = {}
+        for index, text in enumerate(headers):
+            name = accepted.get(header_key(text))
+            if name and name not in columns:
+                columns[name] = index
+        body = grid.rows[header_at + 1:]
+        rows, kept = [], []
+        for offset, row in enumerate(body):
+            if not any(c is not None for c in row):
+                continue  # a blank row between records, or the sheet's empty tail
+            rows.append(header_at + 2 + offset)
+            kept.append(row)
+        values = {name: [row[index] if index < len(row) else None for row in kept] for name, index in columns.items()}
+        return Records(number=number, sheet=sheet, header_row=header_at + 1, headers=headers, columns=columns,
+                       rows=rows, values=values)
+
+
+__all__ = ["AnnexA", "FIELDS", "LISTS", "Records", "code_of", "header_key", "parse_date", "parse_id"]
