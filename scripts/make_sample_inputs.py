@@ -688,7 +688,21 @@ files:
   local/send_monthly.csv:
     sample: true
     note: Synthetic monthly SEND figures for April to June 2026.
+  annex_a/AnnexA_Shropshire_2026-06-18.xlsx:
+    sample: true
+    note: "Synthetic child-level Annex A lists (Ofsted's 2024 layout, made-up children) written by scripts/make_annex_a.py: for the six months to 18 June 2026 they give the ChAT headline figures the paper prints (6,491 contacts, 633 referrals, 1,193 assessments, 436 section 47 enquiries, 154 ICPCs, 1,360 children in need, 224 on a plan, 666 looked after)."
 """
+
+
+def make_annex_a(out: Path) -> None:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("make_annex_a", Path(__file__).with_name("make_annex_a.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_annex_a"] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    module.generate(out / "annex_a" / module.SAMPLE.name)
 
 
 def main(out: Path = OUT) -> Path:
@@ -700,6 +714,7 @@ def main(out: Path = OUT) -> Path:
     make_local(out)
     make_survey(out)
     make_send_monthly(out)
+    make_annex_a(out)
     (out / "MANIFEST.yaml").write_text(MANIFEST, encoding="utf-8")
     return out
 

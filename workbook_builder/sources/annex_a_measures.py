@@ -9,6 +9,8 @@ scorecard. Definitions (the README's "Annex A" section gives their sources):
 * counts of records with their date in the window: ``contacts`` (List 1, date of contact),
   ``referrals`` (List 3, date of referral), ``assessments_completed`` (List 4, date of
   authorisation), ``s47_enquiries`` (List 5, strategy discussion date), ``icpcs`` (List 5, ICPC date);
+  ``assessments`` — ChAT's "total assessments": those completed in the window and those open at the
+  as-at date (started by then, no authorisation date);
 * ``rereferral_12m_pct`` — of referrals in the window, those whose child had another referral in the
   12 months before it (an earlier date in List 3, or "Number of Referrals in Last 12 Months" above 1);
 * ``assessments_45wd_pct`` / ``icpc_15wd_pct`` — of assessments completed (ICPCs held) in the window,
@@ -163,6 +165,15 @@ def assessments_completed(annex, window):
     return _count(annex, window, "assessments_completed", "Assessments completed", 4, "authorised", "date of authorisation")
 
 
+def assessments(annex, window):
+    records = annex.records(4, ("child_id", "start", "authorised"))
+    keep = [window.holds(e) or (e is None and isinstance(s, dt.date) and s <= window.as_at)
+            for s, e in zip(records.dates("start"), records.dates("authorised"))]
+    return Figure("assessments", "Assessments (completed in the window, or open at the as-at date)", 4,
+                  "records of List 4 authorised in the window, or started by the as-at date and not yet authorised", "count",
+                  _members(records, keep))
+
+
 def s47_enquiries(annex, window):
     return _count(annex, window, "s47_enquiries", "Section 47 enquiries", 5, "strategy_date",
                   "strategy discussion initiating the section 47 enquiry")
@@ -314,7 +325,7 @@ def _leavers(band):
 #: measure id -> how it is computed from (AnnexA, Window)
 MEASURES: dict[str, Callable[[AnnexA, Window], Figure]] = {
     "contacts": contacts, "referrals": referrals, "rereferral_12m_pct": rereferral_12m_pct,
-    "assessments_completed": assessments_completed, "assessments_45wd_pct": assessments_45wd_pct,
+    "assessments": assessments, "assessments_completed": assessments_completed, "assessments_45wd_pct": assessments_45wd_pct,
     "children_seen_in_assessment_pct": children_seen_in_assessment_pct, "s47_enquiries": s47_enquiries, "icpcs": icpcs,
     "icpc_15wd_pct": icpc_15wd_pct, "cin_open": cin_open, "cp_open": cp_open, "cp_seen_alone_pct": cp_seen_alone_pct,
     "cp_second_subsequent_pct": cp_second_subsequent_pct, "cla_open": cla_open,
