@@ -22,4 +22,15 @@ def write_json(report: AnnexAReport, path: Path) -> Path:
     return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2) + "\n").encode("utf-8"))
 
 
-__all__ = ["AnnexAReport", "annex_a_report", "write_json"]
+def write_drilldown(report: AnnexAReport, path: Path, *, built_at: str | None = None) -> Path:
+    """The officer-only workbook of the children behind each figure (personal data: it says so first)."""
+    from . import __version__
+    from .build import build_time
+    from .files import refuse_overwriting, write_atomic
+    from .writers.annex_a_drilldown import drilldown_bytes
+
+    refuse_overwriting(Path(path), [report.path])
+    return write_atomic(Path(path), drilldown_bytes(report, build_time(built_at), __version__))
+
+
+__all__ = ["AnnexAReport", "annex_a_report", "write_drilldown", "write_json"]

@@ -199,15 +199,21 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
 @click.option("--months", default=6, show_default=True, type=int, help="Length of the window in calendar months, ending on --as-at.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write {as_at, window, measures: {id: {value, numerator, denominator}}} here (counts only, no child data).")
-def annex_a_command(annex, as_at, months, json_path) -> None:
+@click.option("--drilldown", "drilldown_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the officer-only workbook of the children in each numerator and denominator (personal data).")
+@click.option("--built-at", default=None, metavar="TEXT", help="Time shown in the drill-down (default: SOURCE_DATE_EPOCH, else now).")
+def annex_a_command(annex, as_at, months, json_path, drilldown_path, built_at) -> None:
     """ChAT's headline figures computed from Ofsted's Annex A lists: each with its numerator and denominator."""
-    from .annex_a import annex_a_report, write_json
+    from .annex_a import annex_a_report, write_drilldown, write_json
 
     report = annex_a_report(annex, as_at, months)
     for line in report.summary():
         console.print(line, markup=False)
     if json_path:
         console.print(f"JSON written to {_shown(write_json(report, json_path))}", markup=False)
+    if drilldown_path:
+        console.print(f"Drill-down (officer only: personal data) written to {_shown(write_drilldown(report, drilldown_path, built_at=built_at))}",
+                      markup=False)
 
 
 @cli.command("init")

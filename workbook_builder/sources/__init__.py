@@ -13,6 +13,7 @@ from types import ModuleType
 
 #: kind -> the module (in this package) that reads it
 KINDS: dict[str, str] = {
+    "annex_a": "annex_a_source",  # Ofsted's Annex A child-level lists: ChAT's measures computed from them
     "chat": "chat",  # Children's Services Analysis Tool export: titled tables by sheet
     "dfe_csv": "dfe",  # DfE open-data CSV ("explore education statistics"), every LA
     "lait": "lait",  # DfE LAIT download: one indicator per sheet, LAs in rows, years in columns

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import UserError
@@ -262,4 +262,14 @@ class AnnexA:
                        rows=rows, values=values)
 
 
-__all__ = ["AnnexA", "FIELDS", "LISTS", "Records", "code_of", "header_key", "parse_date", "parse_id"]
+@lru_cache(maxsize=8)
+def _loaded(path: str, mtime_ns: int) -> AnnexA:
+    return AnnexA.read(Path(path))
+
+
+def load(path: Path) -> AnnexA:
+    """The workbook's lists, read once per version of the file however many measures ask."""
+    return _loaded(str(path), Path(path).stat().st_mtime_ns)
+
+
+__all__ = ["AnnexA", "FIELDS", "LISTS", "Records", "code_of", "header_key", "load", "parse_date", "parse_id"]

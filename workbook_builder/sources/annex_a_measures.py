@@ -111,6 +111,11 @@ class Figure:
             return None  # no records to take a percentage of: shown as "No data", never 0
         return round(100 * len(self.numerator) / len(self.denominator), 1)
 
+    @property
+    def sheet(self) -> str:
+        """The measure's sheet in the drill-down (Excel allows 31 characters): long words shortened."""
+        return self.id.replace("care_leavers_", "cl_").replace("accommodation", "accom")[:31]
+
     def to_json(self) -> dict:
         return {"value": self.value, "numerator": len(self.numerator),
                 "denominator": None if self.denominator is None else len(self.denominator)}
