@@ -121,7 +121,7 @@ def test_the_sample_annex_a_gives_the_papers_chat_headline_figures(shared_data):
     assert value["cp_open"] == _seed_figure("Current children subject of a child protection plan (snapshot)") == 224
     assert value["cla_open"] == _seed_figure("Current children looked after (snapshot)") == 666
     # the comparison table's "Latest data (ChAT)" percentages, and paragraph 7.6's (rounded as ChAT prints them)
-    rounded = {k: round(v) for k, v in value.items() if isinstance(v, float)}
+    rounded = {k: round(v) for k, v in value.items() if k.endswith("_pct")}
     assert {k: rounded[k] for k in ("rereferral_12m_pct", "assessments_45wd_pct", "icpc_15wd_pct", "cp_second_subsequent_pct",
                                     "cp_seen_alone_pct", "cla_health_assessment_pct", "cla_dental_check_pct",
                                     "care_leavers_17_18_eet_pct", "care_leavers_19_21_eet_pct",
@@ -161,7 +161,7 @@ def recompute(lists: dict[int, list[dict]], as_at: dt.date, months: int) -> dict
     start = _shift(as_at, -months) + dt.timedelta(days=1)
     inside = lambda d: _is_date(d) and start <= d <= as_at  # noqa: E731
     open_at = lambda r: _is_date(r["start"]) and r["start"] <= as_at and (r["end"] is None or (_is_date(r["end"]) and r["end"] >= as_at))  # noqa: E731
-    pct = lambda num, den: None if not den else round(100 * num / den, 1)  # noqa: E731
+    pct = lambda num, den: None if not den else round(100 * num / den, 1)  # noqa: E731  (87.0 == 87: compared as numbers)
     out = {"contacts": sum(inside(r["contact_date"]) for r in lists[1])}
     referrals = [r for r in lists[3] if inside(r["referral_date"])]
     out["referrals"] = len(referrals)
@@ -262,7 +262,7 @@ def test_the_command_prints_numerators_and_writes_counts_only_as_json(tmp_path):
     out = tmp_path / "annex.json"
     result = run("annex-a", str(SAMPLE), "--as-at", "2026-06-18", "--json", str(out))
     assert result.returncode == 0, result.stderr
-    assert "  assessments_45wd_pct: 87.0%  (800 of 920, List 4)" in result.stdout
+    assert "  assessments_45wd_pct: 87%  (800 of 920, List 4)" in result.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["as_at"] == "2026-06-18" and report["window"] == ["2025-12-19", "2026-06-18"]
     assert report["measures"]["icpc_15wd_pct"] == {"value": 77.3, "numerator": 119, "denominator": 154}
@@ -273,3 +273,70 @@ def test_the_command_prints_numerators_and_writes_counts_only_as_json(tmp_path):
     refused = run("annex-a", str(SAMPLE), "--as-at", "2026-06-18", "--json", str(SAMPLE))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert run("annex-a", str(SAMPLE), "--as-at", "18/06/2026").returncode == 2
+
+
+# --- in the scorecards: figures with their rule, never a child -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_builds(tmp_path_factory):
+    from workbook_builder.build import build
+
+    from .conftest import FIXED_BUILT_AT
+
+    return build(None, inputs=ROOT / "inputs" / "sample", out_dir=tmp_path_factory.mktemp("built"), built_at=FIXED_BUILT_AT, root=ROOT)
+
+
+def test_appendix_2_takes_its_latest_figures_from_annex_a_with_list_rule_and_window(sample_builds):
+    from .helpers import Scorecard
+
+    [a2] = [r for r in sample_builds if r.workbook == "appendix_2"]
+    card = Scorecard(a2.output, sheet="Statutory indicators")
+    assert card.value("assessments_45_days_pct", "Shropshire (latest)") == 87
+    audit = next(a for a in card.audit() if a["Measure id"] == "assessments_45_days_pct" and a["Series"] == "Shropshire")
+    assert audit["Source"] == "annex_a" and audit["Source file"] == "inputs/sample/annex_a/AnnexA_Shropshire_2026-06-18.xlsx"
+    assert audit["Period"] == "6 months to 18/06/2026"
+    assert audit["Locator"].startswith("List 4 (Assessments, sheet 'List 4'): of assessments authorised in the window, those within "
+                                       "45 working days") and audit["Locator"].endswith("window 2025-12-19 to 2026-06-18")
+    assert audit["Transformation"].startswith("800 of 920 = 87% (numerator / denominator × 100, rounded to 1 dp); records: "
+                                              "`scorecard annex-a inputs/sample/annex_a/AnnexA_Shropshire_2026-06-18.xlsx "
+                                              "--as-at 2026-06-18 --months 6 --drilldown OUT.xlsx`, sheet 'assessments_45wd_pct'")
+    demand = Scorecard(a2.output, sheet="Demand")
+    assert [demand.value(m, "Shropshire (latest)") for m in ("contacts_6m", "referrals_6m", "assessments_total_6m", "assessments_6m",
+                                                            "s47_6m", "icpcs_6m")] == [6491, 633, 1193, 920, 436, 154]
+    traced = run("trace", str(a2.output), f"'Statutory indicators'!{card.ref('assessments_45_days_pct', 'Shropshire (latest)')}")
+    assert traced.returncode == 0 and "--drilldown" in traced.stdout and "List 4 (Assessments" in traced.stdout
+
+
+def test_no_child_id_is_in_any_built_workbook(sample_builds):
+    book = CalamineWorkbook.from_path(str(SAMPLE))
+    ids = {str(int(row[0])) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()[1:]}
+    assert len(ids) > 10_000 and all(len(i) == 8 for i in ids)
+    cells = 0
+    for result in sample_builds:
+        built = CalamineWorkbook.from_path(str(result.output))
+        for name in built.sheet_names:
+            for row in built.get_sheet_by_name(name).to_python():
+                for cell in row:
+                    text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
+                    assert not set(re.findall(r"(?<!\d)\d{8}(?!\d)", text)) & ids, (result.output.name, name, text)
+                    cells += 1
+    assert cells > 10_000
+
+
+def test_the_drilldown_lists_the_children_and_says_it_holds_personal_data(tmp_path):
+    out = tmp_path / "drilldown.xlsx"
+    result = run("annex-a", str(SAMPLE), "--as-at", "2026-06-18", "--drilldown", str(out), "--built-at", "2026-06-18 09:00")
+    assert result.returncode == 0, result.stderr
+    book = CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names[0] == "Personal data"
+    assert book.get_sheet_by_name("Personal data").to_python()[0][0].startswith("OFFICER ONLY — PERSONAL DATA.")
+    rows = book.get_sheet_by_name("icpc_15wd_pct").to_python()[3:]
+    generated = make_annex_a.generate(tmp_path / "again.xlsx")  # the sample's own records, as the generator wrote them
+    window = Window(dt.date(2026, 6, 18), 6)
+    expected = {(r["child_id"], r["row"]) for r in generated.lists[5] if window.holds(r["icpc_date"])}
+    assert {(str(r[0]), int(r[2])) for r in rows} == expected and len(rows) == 154
+    assert sum(r[3] == "Yes" for r in rows) == 119
+    assert "cl_19_21_suitable_accom_pct" in book.sheet_names  # 31 characters at most
+    again = tmp_path / "again_drilldown.xlsx"
+    run("annex-a", str(SAMPLE), "--as-at", "2026-06-18", "--drilldown", str(again), "--built-at", "2026-06-18 09:00")
+    assert again.read_bytes() == out.read_bytes()  # deterministic

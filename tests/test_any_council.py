@@ -112,7 +112,9 @@ def test_another_las_local_rows_say_no_local_extract_never_the_samples_figures(b
 def test_warnings_name_each_missing_extract(barking):
     warnings = [w for r in barking for w in r.warnings]
     assert ("chat (inputs/sample/chat/ChAT_*.xlsx): no local extract for Barking and Dagenham "
-            "(the inputs folder holds LA E06000051's); 180 value(s) show No data") in barking[0].warnings, warnings
+            "(the inputs folder holds LA E06000051's); 163 value(s) show No data") in barking[0].warnings, warnings
+    assert ("annex_a (inputs/sample/annex_a/AnnexA_*.xlsx): no local extract for Barking and Dagenham "
+            "(the inputs folder holds LA E06000051's); 17 value(s) show No data") in barking[0].warnings, warnings
 
 
 NEIGHBOUR_CONTEXT = re.compile(r"neighbour|\bSN\b|mean of", re.IGNORECASE)
@@ -146,7 +148,8 @@ def test_init_writes_a_workspace_that_stands_alone(herefordshire):
     lines = init.stdout.splitlines()
     assert lines[0].startswith(f"Workspace for Herefordshire (E06000019) created in {folder}")
     assert "appendix_x: 22 measures; 22 values located; 26 marked not available; 39 waiting for a local extract" in lines[2]
-    assert lines[4].startswith("Still missing (their rows say No data until they are added): chat (inputs/chat/ChAT_*.xlsx), ")
+    assert lines[4].startswith("Still missing (their rows say No data until they are added): annex_a (inputs/annex_a/AnnexA_*.xlsx), "
+                               "chat (inputs/chat/ChAT_*.xlsx), ")
 
 
 def test_init_refuses_a_folder_in_use(herefordshire):

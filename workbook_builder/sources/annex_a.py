@@ -144,15 +144,19 @@ class Records:
 
     @cached_property
     def child_ids(self) -> list[str | None]:
+        """Each record's child ID as text (a number cell's ``.0`` dropped)."""
         return [parse_id(v) for v in self.values["child_id"]]
 
     def dates(self, name: str) -> list[dt.date | None | str]:
+        """The field's values as dates (None when empty; the text itself when it is not a date)."""
         return self._parsed(name, parse_date)
 
     def codes(self, name: str) -> list[str]:
+        """The field's coded answers without their list letter, for comparing (``a) Yes`` -> ``yes``)."""
         return self._parsed(name, code_of)
 
     def numbers(self, name: str) -> list[float | None]:
+        """The field's values as numbers (None when empty or not a number)."""
         def number(value):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return float(value)
@@ -173,6 +177,7 @@ class Records:
         return {}
 
     def where(self, path: Path) -> str:
+        """The list as an error message names it: file, list number and title, sheet."""
         return f"{path} List {self.number} ({LISTS[self.number]}, sheet '{self.sheet}')"
 
 
@@ -185,6 +190,7 @@ class AnnexA:
 
     @classmethod
     def read(cls, path: Path) -> "AnnexA":
+        """Open an Annex A workbook and find its lists (each list's records are read when first asked for)."""
         path = Path(path)
         if not path.is_file():
             raise UserError(f"{path}: no such file", hint="Give the Annex A workbook (.xlsx) the council prepares for Ofsted.")

@@ -50,13 +50,16 @@ class Window:
 
     @property
     def start(self) -> dt.date:
+        """The window's first day: the day after the as-at date ``months`` calendar months earlier."""
         return add_months(self.as_at, -self.months) + dt.timedelta(days=1)
 
     @property
     def label(self) -> str:
+        """The window as the Audit shows it: ``2025-12-19 to 2026-06-18``."""
         return f"{self.start.isoformat()} to {self.as_at.isoformat()}"
 
     def holds(self, day: object) -> bool:
+        """Whether ``day`` is a date in the window (its first and last days included)."""
         return isinstance(day, dt.date) and self.start <= day <= self.as_at
 
 
@@ -105,11 +108,13 @@ class Figure:
 
     @property
     def value(self) -> int | float | None:
+        """The count, or the percentage rounded to 1 dp (None when the denominator is empty: never 0)."""
         if self.kind == "count":
             return len(self.numerator)
         if not self.denominator:
             return None  # no records to take a percentage of: shown as "No data", never 0
-        return round(100 * len(self.numerator) / len(self.denominator), 1)
+        value = round(100 * len(self.numerator) / len(self.denominator), 1)
+        return int(value) if value.is_integer() else value  # 87, as DfE and ChAT write a whole percentage
 
     @property
     def sheet(self) -> str:
@@ -117,6 +122,7 @@ class Figure:
         return self.id.replace("care_leavers_", "cl_").replace("accommodation", "accom")[:31]
 
     def to_json(self) -> dict:
+        """The figure as JSON: value, numerator and denominator counts (no child-level data)."""
         return {"value": self.value, "numerator": len(self.numerator),
                 "denominator": None if self.denominator is None else len(self.denominator)}
 
@@ -159,18 +165,22 @@ def _count(annex: AnnexA, window: Window, measure: str, label: str, number: int,
 
 
 def contacts(annex, window):
+    """Contacts: List 1 records whose date of contact is in the window."""
     return _count(annex, window, "contacts", "Contacts", 1, "contact_date", "date of contact")
 
 
 def referrals(annex, window):
+    """Referrals: List 3 records whose date of referral is in the window."""
     return _count(annex, window, "referrals", "Referrals", 3, "referral_date", "date of referral")
 
 
 def assessments_completed(annex, window):
+    """Assessments completed: List 4 records authorised in the window."""
     return _count(annex, window, "assessments_completed", "Assessments completed", 4, "authorised", "date of authorisation")
 
 
 def assessments(annex, window):
+    """ChAT's total assessments: List 4 records authorised in the window, or open at the as-at date."""
     records = annex.records(4, ("child_id", "start", "authorised"))
     keep = [window.holds(e) or (e is None and isinstance(s, dt.date) and s <= window.as_at)
             for s, e in zip(records.dates("start"), records.dates("authorised"))]
@@ -180,15 +190,18 @@ def assessments(annex, window):
 
 
 def s47_enquiries(annex, window):
+    """Section 47 enquiries: List 5 records whose strategy discussion is in the window."""
     return _count(annex, window, "s47_enquiries", "Section 47 enquiries", 5, "strategy_date",
                   "strategy discussion initiating the section 47 enquiry")
 
 
 def icpcs(annex, window):
+    """Initial child protection conferences: List 5 records whose ICPC date is in the window."""
     return _count(annex, window, "icpcs", "Initial child protection conferences", 5, "icpc_date", "ICPC date")
 
 
 def rereferral_12m_pct(annex, window):
+    """Of referrals in the window, the % whose child had another referral in the 12 months before it."""
     records = annex.records(3, ("child_id", "referral_date"))
     dates = records.dates("referral_date")
     counts = records.numbers("referrals_12m") if "referrals_12m" in records.columns else [None] * len(records)
@@ -218,16 +231,19 @@ def _timely(annex, window, measure, label, number, start, end, limit, words) -> 
 
 
 def assessments_45wd_pct(annex, window):
+    """Of assessments authorised in the window, the % within 45 working days of their start."""
     return _timely(annex, window, "assessments_45wd_pct", "Assessments completed within 45 working days (%)", 4,
                    "start", "authorised", 45, "assessments authorised")
 
 
 def icpc_15wd_pct(annex, window):
+    """Of ICPCs in the window, the % within 15 working days of the strategy discussion."""
     return _timely(annex, window, "icpc_15wd_pct", "ICPCs within 15 working days of the strategy discussion (%)", 5,
                    "strategy_date", "icpc_date", 15, "ICPCs held")
 
 
 def children_seen_in_assessment_pct(annex, window):
+    """Of assessments authorised in the window, the % where the child was seen."""
     records = annex.records(4, ("child_id", "authorised", "child_seen"))
     done = [window.holds(d) for d in records.dates("authorised")]
     seen = [d and y for d, y in zip(done, _yes(records.codes("child_seen")))]
@@ -237,6 +253,7 @@ def children_seen_in_assessment_pct(annex, window):
 
 
 def cp_seen_alone_pct(annex, window):
+    """Of plans open at the as-at date, the % where the child was seen alone."""
     records = annex.records(7, ("child_id", "start", "end", "seen_alone"))
     open_ = _open(records, window.as_at)
     alone = [o and y for o, y in zip(open_, _yes(records.codes("seen_alone")))]
@@ -246,6 +263,7 @@ def cp_seen_alone_pct(annex, window):
 
 
 def cp_second_subsequent_pct(annex, window):
+    """Of plans starting in the window, the % with one or more previous plans."""
     records = annex.records(7, ("child_id", "start", "previous_plans"))
     started = [window.holds(d) for d in records.dates("start")]
     again = [s and n is not None and n >= 1 for s, n in zip(started, records.numbers("previous_plans"))]
@@ -261,14 +279,17 @@ def _open_children(annex, window, measure, label, number, what) -> Figure:
 
 
 def cin_open(annex, window):
+    """Distinct children in need whose episode was open at the as-at date."""
     return _open_children(annex, window, "cin_open", "Children in need (open episodes)", 6, "CIN episode")
 
 
 def cp_open(annex, window):
+    """Distinct children whose child protection plan was open at the as-at date."""
     return _open_children(annex, window, "cp_open", "Children on a child protection plan", 7, "plan")
 
 
 def cla_open(annex, window):
+    """Distinct children looked after at the as-at date."""
     return _open_children(annex, window, "cla_open", "Children looked after", 8, "period of care")
 
 
@@ -285,11 +306,13 @@ def _cla_check(annex, window, measure, label, column, what) -> Figure:
 
 
 def cla_health_assessment_pct(annex, window):
+    """Of children looked after 12 months or more, the % with a health assessment in the last 12 months."""
     return _cla_check(annex, window, "cla_health_assessment_pct", "Children looked after with an annual health assessment (%)",
                       "health", "last health assessment")
 
 
 def cla_dental_check_pct(annex, window):
+    """Of children looked after 12 months or more, the % with a dental check in the last 12 months."""
     return _cla_check(annex, window, "cla_dental_check_pct", "Children looked after with a dental check (%)", "dental",
                       "last dental check")
 
@@ -348,6 +371,7 @@ class AnnexAReport:
     figures: dict[str, Figure]
 
     def summary(self) -> list[str]:
+        """One line per measure with its value, numerator and denominator, as the terminal shows them."""
         lines = [f"{self.path.name}: Annex A as at {self.window.as_at.isoformat()}, window {self.window.label} "
                  f"({self.window.months} months)"]
         for figure in self.figures.values():
@@ -360,11 +384,13 @@ class AnnexAReport:
         return lines
 
     def to_json(self) -> dict:
+        """The report as JSON: as-at date, window and each measure's value, numerator and denominator."""
         return {"as_at": self.window.as_at.isoformat(), "window": [self.window.start.isoformat(), self.window.as_at.isoformat()],
                 "measures": {k: f.to_json() for k, f in self.figures.items()}}
 
 
 def parse_as_at(text: str) -> dt.date:
+    """An as-at date given as YYYY-MM-DD; anything else is refused with the format to use."""
     try:
         return dt.date.fromisoformat(str(text).strip())
     except ValueError:

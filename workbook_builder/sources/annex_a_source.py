@@ -51,6 +51,7 @@ def as_at_of(path: Path, period: str) -> dt.date:
 
 
 def observe(locator: Locator, area: str, context: Context) -> Observation:
+    """The value of the Annex A measure the locator names, for its window, with the list, rule, window, numerator and denominator as provenance."""
     record = context.file
     path = record.path
     months = int(locator.filters.get("months", 6))
@@ -80,6 +81,7 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
 
 
 def describe(locators: list[Locator]) -> list[str]:
+    """What the inputs README says of the Annex A file: its layout, name and the measures read from it."""
     measures = sorted({loc.column for loc in locators if loc.column})
     return ["Ofsted's Annex A workbook as the council prepares it for inspection (List 1 … List 11; Ofsted's template "
             "or the 2021/2024 layouts), named with its as-at date, e.g. `AnnexA_<LA>_2026-06-18.xlsx`.",
