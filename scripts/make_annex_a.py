@@ -45,6 +45,8 @@ PAPER = {
 
 HEADERS = {  # the 2024 layout's headers (the fake 2024 file's), the fields generate() fills
     1: ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Date of Contact", "Contact Source"],
+    2: ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Assessment start date", "Assessment completion date",
+        "Organisation completing assessment"],
     3: ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Date of Referral", "Referral Source", "Referral NFA?",
         "Number of Referrals in Last 12 Months", "Allocated Team", "Allocated Worker"],
     4: ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age", "Does the Child have a Disability",
@@ -79,7 +81,7 @@ HEADERS_2021 = {**HEADERS, 9: ["Child Unique ID", "Gender", "Ethnicity", "Date o
                                "Allocated Team", "Allocated Worker", "Eligibility Category", "LA In Touch ", "Type of Accommodation",
                                "Suitability of Accommodation", "Activity Status"]}
 FIELD_HEADERS = {  # field -> header, per list (what generate() writes into each record)
-    1: {"contact_date": "Date of Contact"}, 3: {"referral_date": "Date of Referral", "referrals_12m": "Number of Referrals in Last 12 Months"},
+    1: {"contact_date": "Date of Contact"}, 2: {"start": "Assessment start date", "end": "Assessment completion date"}, 3: {"referral_date": "Date of Referral", "referrals_12m": "Number of Referrals in Last 12 Months"},
     4: {"start": "Continuous Assessment Start Date", "child_seen": "Child Seen During Continuous Assessment",
         "authorised": "Continuous Assessment Date of Authorisation"},
     5: {"strategy_date": "Strategy discussion initiating Section 47 Enquiry Start Date", "icpc_date": "Date of Initial Child Protection Conference",
@@ -158,7 +160,8 @@ class _Maker:
         raise SystemExit("cannot place a record in the window")
 
     def record(self, number: int, **fields) -> dict:
-        record = {"child_id": fields.pop("child_id", None) or self.child(), **fields}
+        child = fields.pop("child_id", None)
+        record = {"child_id": self.child() if child is None else child or None, **fields}
         if "date_of_birth" not in record:
             record["date_of_birth"] = self.day_in(self.as_at - dt.timedelta(days=17 * 365), self.as_at - dt.timedelta(days=30))
         self.lists[number].append(record)
@@ -266,9 +269,26 @@ class _Maker:
                             activity=self.rng.choice(["F1: Full time in higher education", "F2: Full time in education other than higher",
                                                       "P4: Part time training or employment"]) if eet
                             else self.rng.choice(["G5: Not in education, employment or training - other", "G4: NEET - illness or disability"]))
+        self.problems()
         for records in self.lists.values():
             self.rng.shuffle(records)
         return self.lists
+
+    def problems(self) -> None:
+        """Records the data-quality check must name, placed where no measure counts them."""
+        w0, a = self.start, self.as_at
+        early = self.day_in(w0, a - dt.timedelta(days=20))
+        for _ in range(3):  # List 2, early help, which no measure reads: one completed before it started
+            begin = self.in_window()
+            self.record(2, start=begin, end=begin + dt.timedelta(days=self.rng.randint(5, 40)) if begin < a - dt.timedelta(days=40) else None)
+        self.record(2, start=early, end=early - dt.timedelta(days=3))
+        before = self.record(1, contact_date=w0 - dt.timedelta(days=3))  # a contact before the window, entered twice
+        self.record(1, child_id=before["child_id"], contact_date=before["contact_date"], date_of_birth=before["date_of_birth"])
+        self.record(1, contact_date=a + dt.timedelta(days=5))  # a contact dated after the as-at date
+        self.record(9, child_id="", date_of_birth=add_months(a, -12 * 23), in_touch="a) Yes", accommodation="a) Suitable",
+                    activity="F4: Full time training or employment")  # a care leaver aged 23 with no child ID
+        self.record(9, date_of_birth=add_months(a, -12 * 22 - 2), in_touch="Maybe", accommodation="a) Suitable",
+                    activity="F4: Full time training or employment")  # an answer the list does not use
 
 
 def generate(path: Path, spec: dict | None = None, seed: int = 1, layout: str = "2024", text_dates: bool = True) -> Generated:

@@ -309,7 +309,7 @@ def test_appendix_2_takes_its_latest_figures_from_annex_a_with_list_rule_and_win
 
 def test_no_child_id_is_in_any_built_workbook(sample_builds):
     book = CalamineWorkbook.from_path(str(SAMPLE))
-    ids = {str(int(row[0])) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()[1:]}
+    ids = {str(int(row[0])) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()[1:] if row[0] != ""}
     assert len(ids) > 10_000 and all(len(i) == 8 for i in ids)
     cells = 0
     for result in sample_builds:
@@ -340,3 +340,42 @@ def test_the_drilldown_lists_the_children_and_says_it_holds_personal_data(tmp_pa
     again = tmp_path / "again_drilldown.xlsx"
     run("annex-a", str(SAMPLE), "--as-at", "2026-06-18", "--drilldown", str(again), "--built-at", "2026-06-18 09:00")
     assert again.read_bytes() == out.read_bytes()  # deterministic
+
+
+# --- data quality ---------------------------------------------------------------------------------------------------
+
+def test_data_quality_names_the_list_sheet_row_and_field_of_each_problem(tmp_path, sample_builds):
+    from workbook_builder.sources.annex_a_quality import check_quality
+
+    generated = make_annex_a.generate(tmp_path / "again.xlsx")
+    problems = check_quality(AnnexA.read(SAMPLE), dt.date(2026, 6, 18))
+    unknown_dental = [r["row"] for r in generated.lists[8] if r["dental"] == "#N/A"]
+    assert sorted(p.row for p in problems if p.field == "dental") == sorted(unknown_dental) and unknown_dental
+    planted = [p.line() for p in problems if p.field != "dental"]
+    late = next(r["row"] for r in generated.lists[1] if r["contact_date"] > dt.date(2026, 6, 18))
+    backwards = next(r["row"] for r in generated.lists[2] if r["end"] and r["end"] < r["start"])
+    no_id = next(r["row"] for r in generated.lists[9] if r["child_id"] is None)
+    maybe = next(r["row"] for r in generated.lists[9] if r["in_touch"] == "Maybe")
+    assert planted == [f"List 1 (Contacts), sheet 'List 1' row {late}, contact_date: a date after the as-at date (2026-06-18)",
+                       planted[1],
+                       f"List 2 (Early help), sheet 'List 2' row {backwards}, end: completed before it started (end before start)",
+                       f"List 9 (Care leavers), sheet 'List 9' row {maybe}, in_touch: not a code of this field (yes or no)",
+                       f"List 9 (Care leavers), sheet 'List 9' row {no_id}, child_id: no child ID"]
+    assert re.fullmatch(r"List 1 \(Contacts\), sheet 'List 1' row \d+, record: the same as row \d+", planted[1])
+    # in the workbook that read the lists, on its Data quality sheet; and from validate
+    [a2] = [r for r in sample_builds if r.workbook == "appendix_2"]
+    rows = CalamineWorkbook.from_path(str(a2.output)).get_sheet_by_name("Data quality").to_python()
+    assert rows[0] == ["List", "What it holds", "Sheet", "Row", "Field", "Problem"] and len(rows) == len(problems) + 1
+    assert [2.0, "Early help", "List 2", float(backwards), "end", "completed before it started (end before start)"] in rows
+    validated = run("validate", "--workbook", "appendix_2")
+    assert validated.returncode == 0 and f"appendix_2: Data quality: {len(problems)} problem(s) in the lists" in validated.stdout
+    assert "Data quality" not in CalamineWorkbook.from_path(str(next(r for r in sample_builds if r.workbook == "appendix_x").output)).sheet_names
+
+
+def test_the_fake_files_have_no_problem_the_check_knows(annex_dir):
+    from workbook_builder.sources.annex_a_quality import check_quality
+
+    for name in ("annex_a_fake_2021.xlsx", "annex_a_fake_2024.xlsx"):
+        assert check_quality(AnnexA.read(annex_dir / name), dt.date(2021, 3, 31)) == []
+    problems = check_quality(AnnexA.read(annex_dir / "annex_a_fake_2024.xlsx"), dt.date(2020, 12, 31))
+    assert {p.problem for p in problems} == {"a date after the as-at date (2020-12-31)"}  # the lists run into 2021

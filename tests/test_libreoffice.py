@@ -67,7 +67,7 @@ def test_cached_rag_and_direction_equal_what_libreoffice_recalculates(tmp_path):
         import openpyxl
 
         for audit_sheet in openpyxl.load_workbook(result.output, read_only=True).sheetnames:
-            if audit_sheet in ("Cover", "Summary", "Charts", "Trends", "Audit", "Sources"):
+            if audit_sheet in ("Cover", "Summary", "Charts", "Trends", "Audit", "Sources", "Data quality"):
                 continue
             card = Scorecard(result.output, sheet=audit_sheet)
             if "RAG" not in card.cols:

@@ -19,6 +19,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -137,6 +138,13 @@ class Plan:
     column_titles: dict[str, str] = field(default_factory=dict)  # role -> header text to show (a pack names its LA)
     hide_unmapped: bool = False  # hide template rows the mapping leaves out (a published-only pack)
 
+    @cached_property
+    def quality(self) -> list:
+        """The data-quality problems of the Annex A lists this build read (none when it read none)."""
+        from .sources.annex_a_source import quality
+
+        return [problem for f in self.files if f.kind == "annex_a" and not f.missing for problem in quality(f.path)]
+
     @property
     def warnings(self) -> list[str]:
         """A line for each local extract the LA has not got (with how many values it would have filled), and for
@@ -190,7 +198,7 @@ def write(p: Plan, out_dir: Path, *, period: str | None = None, built_at: str | 
     An output that would be one of the run's inputs (an extract, the mapping, the template) is refused."""
     from .authorities import LA_TOKEN
     from .files import make_folder
-    from .writers.audit import write_audit, write_sources
+    from .writers.audit import write_audit, write_data_quality, write_sources
     from .writers.audit_rows import BuildStamp
     from .writers.cover import write_info
     from .writers.ooxml import WorkbookPackage
@@ -207,6 +215,8 @@ def write(p: Plan, out_dir: Path, *, period: str | None = None, built_at: str | 
     write_info(package, p.la, p.resolved, p.files, stamp, period)
     audit_rows = write_audit(package, writer.audit, stamp)
     write_sources(package, p.files + _reference_files(p))
+    if any(f.kind == "annex_a" and not f.missing for f in p.files):
+        write_data_quality(package, p.quality)
 
     make_folder(out_dir, hint="Pass --out with a folder you can write to.")
     output = out_dir / p.mapping.output
@@ -265,6 +275,7 @@ class ValidationReport:
     no_extract: int
     files: list[InputFile]
     warnings: list[str]
+    quality: list = field(default_factory=list)  # data-quality problems of the Annex A lists read
 
     def summary(self) -> str:
         waiting = f"; {self.no_extract} waiting for a local extract" if self.no_extract else ""
@@ -291,5 +302,6 @@ def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, 
         located = sum(1 for o in values if o.provenance is not None) - waiting
         reports.append(ValidationReport(workbook=p.mapping.workbook, la=p.la, measures=len(p.resolved), located=located,
                                         not_available=len(values) - located - waiting, no_extract=waiting, files=p.files,
-                                        warnings=[f"template row with unknown measure id: {k}" for k in writer.unknown_keys] + p.warnings))
+                                        warnings=[f"template row with unknown measure id: {k}" for k in writer.unknown_keys] + p.warnings,
+                                        quality=p.quality))
     return reports

@@ -127,6 +127,11 @@ def validate_command(workbooks, inputs, period, published, la, sn_model, sn_meth
         console.print(report.summary(), markup=False)
         for warning in report.warnings:
             errors.print(f"warning: {report.workbook}: {warning}", markup=False)
+        if any(f.kind == "annex_a" and not f.missing for f in report.files):
+            from .sources.annex_a_measures import quality_lines
+
+            for line in quality_lines(report.quality):
+                console.print(f"{report.workbook}: {line}" if not line.startswith("  ") else line, markup=False)
     console.print("OK: every mapped value resolves to exactly one source value.")
 
 

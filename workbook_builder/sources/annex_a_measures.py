@@ -369,6 +369,7 @@ class AnnexAReport:
     path: Path
     window: Window
     figures: dict[str, Figure]
+    problems: list = field(default_factory=list)  # the lists' data-quality problems (annex_a_quality.Problem)
 
     def summary(self) -> list[str]:
         """One line per measure with its value, numerator and denominator, as the terminal shows them."""
@@ -381,12 +382,25 @@ class AnnexAReport:
                 shown = "No data" if figure.value is None else f"{figure.value}%"
                 lines.append(f"  {figure.id}: {shown}  ({len(figure.numerator)} of {len(figure.denominator or [])}, "
                              f"List {figure.list_number})")
-        return lines
+        return lines + quality_lines(self.problems)
 
     def to_json(self) -> dict:
         """The report as JSON: as-at date, window and each measure's value, numerator and denominator."""
         return {"as_at": self.window.as_at.isoformat(), "window": [self.window.start.isoformat(), self.window.as_at.isoformat()],
-                "measures": {k: f.to_json() for k, f in self.figures.items()}}
+                "measures": {k: f.to_json() for k, f in self.figures.items()},
+                "data_quality": [{"list": p.list_number, "sheet": p.sheet, "row": p.row, "field": p.field, "problem": p.problem}
+                                 for p in self.problems]}
+
+
+def quality_lines(problems: list, shown: int = 20) -> list[str]:
+    """The data-quality problems as the terminal lists them: a count, then the first ``shown``."""
+    if not problems:
+        return ["Data quality: no problems found in the lists"]
+    lines = [f"Data quality: {len(problems)} problem(s) in the lists (fix them in the case management system):"]
+    lines += [f"  {p.line()}" for p in problems[:shown]]
+    if len(problems) > shown:
+        lines.append(f"  … and {len(problems) - shown} more (all in --json, the drill-down and the Data quality sheet)")
+    return lines
 
 
 def parse_as_at(text: str) -> dt.date:
@@ -406,13 +420,16 @@ def annex_a_report(path: Path, as_at: dt.date | str, months: int = 6, measures: 
     unknown = [m for m in measures or [] if m not in MEASURES]
     if unknown:
         raise UserError(f"unknown Annex A measure(s): {', '.join(unknown)}", hint=f"Measures: {', '.join(MEASURES)}.")
+    from .annex_a_quality import check_quality
+
     annex = AnnexA.read(Path(path))
     window = Window(as_at, months)
     figures = {}
     for measure in measures or list(MEASURES):
         figure = MEASURES[measure](annex, window)
         figures[measure] = figure
-    return AnnexAReport(path=Path(path), window=window, figures=figures)
+    return AnnexAReport(path=Path(path), window=window, figures=figures,
+                        problems=[] if measures else check_quality(annex, as_at))
 
 
 __all__ = ["AnnexAReport", "Figure", "LISTS", "MEASURES", "Window", "add_months", "annex_a_report", "parse_as_at", "working_days"]

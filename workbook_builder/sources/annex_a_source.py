@@ -80,6 +80,13 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
     return Observation(value=figure.value, provenance=context.provenance(where, period=label, transformation=how))
 
 
+def quality(path: Path) -> list:
+    """The data-quality problems of the Annex A file a build read, as at the date in its name."""
+    from .annex_a_quality import check_quality
+
+    return check_quality(load(path), as_at_of(path, "latest"))
+
+
 def describe(locators: list[Locator]) -> list[str]:
     """What the inputs README says of the Annex A file: its layout, name and the measures read from it."""
     measures = sorted({loc.column for loc in locators if loc.column})

@@ -44,6 +44,17 @@ def drilldown_bytes(report, built_at: str, version: str) -> bytes:
         shown = "No data" if figure.value is None else str(figure.value)
         counts = f"{len(figure.numerator)}" + (f" of {len(figure.denominator)}" if figure.denominator is not None else "")
         about.write_string(r, 1, f"{shown} ({counts}); sheet '{figure.sheet}'; List {figure.list_number}: {figure.rule}", wrap)
+    quality = book.add_worksheet("Data quality")
+    quality.set_column(0, 5, 18)
+    quality.set_column(5, 5, 70)
+    for c, title in enumerate(("List", "Sheet", "Row", "Field", "Problem")):
+        quality.write_string(0, c, title, head)
+    for r, problem in enumerate(report.problems, 1):
+        quality.write_string(r, 0, f"List {problem.list_number}")
+        quality.write_string(r, 1, problem.sheet)
+        quality.write_number(r, 2, problem.row)
+        quality.write_string(r, 3, problem.field)
+        quality.write_string(r, 4, problem.problem)
     for figure in report.figures.values():
         sheet = book.add_worksheet(figure.sheet)
         sheet.write_string(0, 0, f"{figure.label}: List {figure.list_number}, {figure.rule}; window {window.label}", wrap)

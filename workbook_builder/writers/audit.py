@@ -37,6 +37,20 @@ def write_audit(package: WorkbookPackage, rows: list[AuditRow], stamp: BuildStam
     return len(rows)
 
 
+def write_data_quality(package: WorkbookPackage, problems: list) -> int:
+    """Add the Data quality sheet: each problem of the Annex A lists by list, sheet, row and field (never a
+    record's values), or one row saying none was found."""
+    sheet = package.add_worksheet("Data quality")
+    _header(package, sheet, [("List", 8), ("What it holds", 26), ("Sheet", 12), ("Row", 8), ("Field", 18), ("Problem", 70)])
+    from ..sources.annex_a import LISTS
+
+    rows = [[p.list_number, LISTS[p.list_number], p.sheet, p.row, p.field, p.problem] for p in problems] or \
+        [["", "", "", "", "", "No problems found in the Annex A lists read."]]
+    sheet.append_rows(2, rows)
+    sheet.set_autofilter(f"A1:F{len(rows) + 1}")
+    return len(problems)
+
+
 def write_sources(package: WorkbookPackage, files: list[InputFile]) -> int:
     """Add the Sources sheet: one row per input file (sample data and missing extracts flagged in red)."""
     sheet = package.add_worksheet("Sources")
