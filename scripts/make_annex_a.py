@@ -233,7 +233,8 @@ class _Maker:
         started_closed = s["cp_started"] - started_open
         for i in range(s["cp_ceased"]):
             inside = i < started_closed
-            begin = self.day_in(w0, a - dt.timedelta(days=10)) if inside else self.day_in(w0 - dt.timedelta(days=700), w0 - dt.timedelta(days=1))
+            begin = self.day_in(w0, a - dt.timedelta(days=10)) if inside else \
+                self.day_in(w0 - dt.timedelta(days=s.get("cp_ceased_longest", 500)), w0 - dt.timedelta(days=1))  # the paper: none after 2 years
             previous = 0
             if inside and second < s["cp_second"]:
                 previous, second = 1 + (i % 4 == 0), second + 1

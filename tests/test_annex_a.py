@@ -130,6 +130,8 @@ def test_the_sample_annex_a_gives_the_papers_chat_headline_figures(shared_data):
         "cp_seen_alone_pct": 68, "cla_health_assessment_pct": 65, "cla_dental_check_pct": 45, "care_leavers_17_18_eet_pct": 58,
         "care_leavers_19_21_eet_pct": 54, "care_leavers_19_21_suitable_accommodation_pct": 93}
     assert (len(report.figures["assessments_45wd_pct"].numerator), len(report.figures["assessments_45wd_pct"].denominator)) == (800, 920)
+    ceased = report.figures["cp_ceased_2yrs_plus_pct"]  # "0 of 138 children ended a CP plan after 2 years or more"
+    assert (len(ceased.numerator), len(ceased.denominator)) == (0, 138)
 
 
 def test_the_sample_is_what_the_generator_writes(tmp_path):
@@ -184,6 +186,8 @@ def recompute(lists: dict[int, list[dict]], as_at: dt.date, months: int) -> dict
     out["cp_seen_alone_pct"] = pct(sum(_yes(r["seen_alone"]) for r in plans), len(plans))
     started = [r for r in lists[7] if inside(r["start"])]
     out["cp_second_subsequent_pct"] = pct(sum((r["previous_plans"] or 0) >= 1 for r in started), len(started))
+    ended = [r for r in lists[7] if inside(r["end"])]
+    out["cp_ceased_2yrs_plus_pct"] = pct(sum(r["end"] >= _shift(r["start"], 24) for r in ended), len(ended))
     out["cla_open"] = len({r["child_id"] for r in lists[8] if open_at(r)})
     year_ago = _shift(as_at, -12)
     long_term = [r for r in lists[8] if open_at(r) and r["start"] <= year_ago]
@@ -203,7 +207,8 @@ SMALL = {"contacts": 300, "referrals": 120, "rereferrals": 14, "assessments_comp
          "s47": 60, "icpcs": 30, "icpc_15wd": 21, "cin_open": 150, "cin_ceased": 60, "cp_open": 40, "cp_seen_alone": 25, "cp_started": 30,
          "cp_second": 6, "cp_ceased": 25, "cla_open": 90, "cla_12m": 70, "cla_health": 50, "cla_dental": 30, "cla_ceased": 12,
          "leavers_17_18": 20, "leavers_17_18_eet": 11, "leavers_17_18_suitable": 18, "leavers_17_18_in_touch": 19, "leavers_19_21": 40,
-         "leavers_19_21_eet": 21, "leavers_19_21_suitable": 35, "leavers_19_21_in_touch": 37, "leavers_older": 10}
+         "leavers_19_21_eet": 21, "leavers_19_21_suitable": 35, "leavers_19_21_in_touch": 37, "leavers_older": 10,
+         "cp_ceased_longest": 1200}  # some plans ending in the window after more than 2 years
 
 
 @pytest.mark.parametrize("seed, layout, as_at", [(3, "2024", dt.date(2026, 3, 31)), (5, "2021", dt.date(2025, 12, 31))])
@@ -369,7 +374,8 @@ def test_data_quality_names_the_list_sheet_row_and_field_of_each_problem(tmp_pat
     assert [2.0, "Early help", "List 2", float(backwards), "end", "completed before it started (end before start)"] in rows
     validated = run("validate", "--workbook", "appendix_2")
     assert validated.returncode == 0 and f"appendix_2: Data quality: {len(problems)} problem(s) in the lists" in validated.stdout
-    assert "Data quality" not in CalamineWorkbook.from_path(str(next(r for r in sample_builds if r.workbook == "appendix_x").output)).sheet_names
+    dashboard = next(r for r in sample_builds if r.workbook == "send_dashboard")  # reads no Annex A: no Data quality sheet
+    assert "Data quality" not in CalamineWorkbook.from_path(str(dashboard.output)).sheet_names
 
 
 def test_the_fake_files_have_no_problem_the_check_knows(annex_dir):
@@ -379,3 +385,28 @@ def test_the_fake_files_have_no_problem_the_check_knows(annex_dir):
         assert check_quality(AnnexA.read(annex_dir / name), dt.date(2021, 3, 31)) == []
     problems = check_quality(AnnexA.read(annex_dir / "annex_a_fake_2024.xlsx"), dt.date(2020, 12, 31))
     assert {p.problem for p in problems} == {"a date after the as-at date (2020-12-31)"}  # the lists run into 2021
+
+
+# --- rates per 10,000 children aged 0-17 ------------------------------------------------------------------------------
+
+def test_rates_per_10000_are_chats_from_a_configured_or_published_population(shared_data):
+    from workbook_builder.sources.annex_a_measures import population_from
+
+    from .test_appendix_2 import _seed_comparison_table
+
+    seed = _seed_comparison_table()  # label -> (ChAT latest, LA published, SN, England, position)
+    report = annex_a_report(SAMPLE, "2026-06-18", population=population_from("60,200", {"E06000051"}))
+    chat = {"referrals_rate_per_10k": "Referrals received (annual rate per 10,000 of children)",
+            "assessments_rate_per_10k": "Assessments completed (annual rate per 10,000 of children)",
+            "s47_rate_per_10k": "Children subject to section 47 enquiries (annual rate per 10,000 of children)",
+            "icpc_rate_per_10k": "Children subject of an initial child protection conference (annual rate per 10,000 of children)",
+            "cin_rate_per_10k": "Children in need (snapshot rate per 10,000 children)",
+            "cp_rate_per_10k": "Children who are the subject of a child protection plan (snapshot rate per 10,000 children)",
+            "cla_rate_per_10k": "Children who are looked after (snapshot rate per 10,000 children)"}
+    assert {k: report.rates[k].value for k in chat} == {k: seed[label][0] for k, label in chat.items()}
+    assert report.rates["referrals_rate_per_10k"].rule == ("referrals 633 × 12 / 6 (annualised) ÷ 60,200 children aged 0-17 × "
+                                                           "10,000 (population 60,200 as configured)")
+    published = population_from(str(shared_data / "dfe-2025" / "cla_number_and_rate_per_10k_children.csv"), {"E06000051", "893"})
+    assert (published.children, published.source) == (60153, "DfE's population_estimate, cla_number_and_rate_per_10k_children.csv, 2025")
+    with pytest.raises(UserError, match="neither a number of children nor a file"):
+        population_from("lots", {"E06000051"})

@@ -32,8 +32,8 @@ def test_every_outcome_and_measure_has_a_row(card):
 
 @pytest.mark.parametrize("measure, la, sn, england, previous", [
     # ChAT latest (paper's comparison table) against DfE published LA / SN mean / England
-    ("repeat_referrals_pct", 7, 18, 21, 13),
-    ("cpp_second_plan_pct", 19, 27, 25, 21),
+    ("repeat_referrals_pct", 7.3, 18, 21, 13),  # Annex A: 46 of 633 (ChAT prints 7)
+    ("cpp_second_plan_pct", 18.8, 27, 25, 21),  # Annex A: 32 of 170 (ChAT prints 19)
     ("cpp_over_2_years_pct", 0, "Not yet available", "Not yet available", 3),  # DfE's plans-ceased table is not in hand
     ("cla_rate_per_10k", 111, 68, 67, 119),
     ("care_leavers_eet_19_21_pct", 54, 59, 54, 50),
@@ -167,7 +167,7 @@ def test_sources_sheet_lists_every_input_with_fingerprint_and_sample_flag(card):
 
 def test_cover_says_it_contains_sample_data(card):
     note = card.vs["A4"].value
-    assert note.startswith("CONTAINS SAMPLE DATA: 13 of 14 input files")
+    assert note.startswith("CONTAINS SAMPLE DATA: 14 of 15 input files")
     assert "Built 2026-07-01 09:00:00 UTC" in card.vs["A3"].value
 
 

@@ -32,16 +32,16 @@ def test_every_workbook_opens_in_libreoffice_and_converts_to_pdf(tmp_path, workb
 def test_an_edited_value_changes_its_rag_and_direction_live(sample_build, tmp_path):
     card = Scorecard(sample_build.output)
     row = card.rows["repeat_referrals_pct"]
-    assert card.value("repeat_referrals_pct", "RAG") == "G"  # 7% against England 21%
+    assert card.value("repeat_referrals_pct", "RAG") == "G"  # 7.3% against England 21%
     edited = tmp_path / "edited.xlsx"
     package = WorkbookPackage.open(sample_build.output)
-    package.worksheet("Scorecard").set_value(f"D{row}", 30)  # an officer types 30% over 7%
+    package.worksheet("Scorecard").set_value(f"D{row}", 30)  # an officer types 30% over 7.3%
     package.save(edited)
 
     recalculated = convert(edited, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path, recalc=True)  # UTF-8
     with recalculated.open(encoding="utf-8") as handle:
         cells = list(csv.reader(handle))
-    assert cells[row - 1][3] == "30%"  # the officer's number, in the style the build gave the cell
+    assert cells[row - 1][3] == "30.0%"  # the officer's number, in the style the build gave the cell (7.3%: one decimal)
     assert cells[row - 1][8] == "R"  # 30% against England 21%, lower is better, tolerance 2: red
     assert cells[row - 1][9].startswith("▲")  # up from 13%
     # the colour follows the text: the red rule covers this cell and keys on the RAG text

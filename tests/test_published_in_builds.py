@@ -84,7 +84,7 @@ def test_published_cells_say_where_they_came_from(a2):
     assert position["Value"] == "Higher" and "153 LAs" in position["Transformation"]
     england = audit["cla_rate", "England"]
     assert england["Value"] == 67 and "1 exact duplicate(s) ignored" in england["Locator"]
-    assert audit["cla_rate", "Shropshire"]["Source"] == "chat"  # the LA's latest figure stays the local (ChAT) one
+    assert audit["cla_rate", "Shropshire"]["Source"] == "annex_a"  # the LA's latest figure stays the local one (from Annex A)
 
 
 def test_build_against_the_real_dfe_files(shared_data, tmp_path):

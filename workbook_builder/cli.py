@@ -207,11 +207,21 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
 @click.option("--drilldown", "drilldown_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the officer-only workbook of the children in each numerator and denominator (personal data).")
 @click.option("--built-at", default=None, metavar="TEXT", help="Time shown in the drill-down (default: SOURCE_DATE_EPOCH, else now).")
-def annex_a_command(annex, as_at, months, json_path, drilldown_path, built_at) -> None:
+@click.option("--population", default=None, metavar="N|CSV",
+              help="The LA's 0-17 population for rates per 10,000: a number, or DfE's cla_number_and_rate_per_10k_children.csv "
+                   "(its population_estimate for the LA).")
+@la_option
+def annex_a_command(annex, as_at, months, json_path, drilldown_path, built_at, population, la) -> None:
     """ChAT's headline figures computed from Ofsted's Annex A lists: each with its numerator and denominator."""
     from .annex_a import annex_a_report, write_drilldown, write_json
+    from .sources.annex_a_measures import population_from
 
-    report = annex_a_report(annex, as_at, months)
+    people = None
+    if population:
+        from .workspace import load_workspace
+
+        people = population_from(population, set(load_workspace(la=la).la.codes))
+    report = annex_a_report(annex, as_at, months, population=people)
     for line in report.summary():
         console.print(line, markup=False)
     if json_path:

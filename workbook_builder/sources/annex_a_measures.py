@@ -19,6 +19,7 @@ scorecard. Definitions (the README's "Annex A" section gives their sources):
 * ``children_seen_in_assessment_pct`` — of assessments completed in the window, child seen;
 * ``cp_seen_alone_pct`` — of plans open at the as-at date, "Was the Child Seen Alone?" yes;
 * ``cp_second_subsequent_pct`` — of plans starting in the window, one or more previous plans;
+* ``cp_ceased_2yrs_plus_pct`` — of plans ending in the window, those that had lasted 2 years or more;
 * ``cin_open``, ``cp_open``, ``cla_open`` — distinct children whose episode had started by the as-at
   date and had not ended before it (an end date on or after the as-at date: still open);
 * ``cla_health_assessment_pct`` / ``cla_dental_check_pct`` — of children looked after at the as-at
@@ -33,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -272,6 +274,16 @@ def cp_second_subsequent_pct(annex, window):
                   "percent", _members(records, again), _members(records, started))
 
 
+def cp_ceased_2yrs_plus_pct(annex, window):
+    """Of plans ending in the window, the % that had lasted 2 years or more."""
+    records = annex.records(7, ("child_id", "start", "end"))
+    ended = [window.holds(e) for e in records.dates("end")]
+    long = [d and isinstance(s, dt.date) and e >= add_months(s, 24) for d, s, e in zip(ended, records.dates("start"), records.dates("end"))]
+    return Figure("cp_ceased_2yrs_plus_pct", "CP plans ending in the window that had lasted 2 years or more (%)", 7,
+                  "of plans ending in the window, those whose end date is 2 years or more after their start", "percent",
+                  _members(records, long), _members(records, ended))
+
+
 def _open_children(annex, window, measure, label, number, what) -> Figure:
     records = annex.records(number, ("child_id", "start", "end"))
     return Figure(measure, label, number, f"distinct children whose {what} had started by the as-at date and had not "
@@ -356,10 +368,83 @@ MEASURES: dict[str, Callable[[AnnexA, Window], Figure]] = {
     "assessments": assessments, "assessments_completed": assessments_completed, "assessments_45wd_pct": assessments_45wd_pct,
     "children_seen_in_assessment_pct": children_seen_in_assessment_pct, "s47_enquiries": s47_enquiries, "icpcs": icpcs,
     "icpc_15wd_pct": icpc_15wd_pct, "cin_open": cin_open, "cp_open": cp_open, "cp_seen_alone_pct": cp_seen_alone_pct,
-    "cp_second_subsequent_pct": cp_second_subsequent_pct, "cla_open": cla_open,
+    "cp_second_subsequent_pct": cp_second_subsequent_pct, "cp_ceased_2yrs_plus_pct": cp_ceased_2yrs_plus_pct,
+    "cla_open": cla_open,
     "cla_health_assessment_pct": cla_health_assessment_pct, "cla_dental_check_pct": cla_dental_check_pct,
     **_leavers((17, 18)), **_leavers((19, 21)),
 }
+
+
+#: the counts ChAT shows as rates per 10,000 children aged 0-17: annualised (flows in the window) or not (snapshots)
+RATES: dict[str, tuple[str, bool]] = {
+    "contacts": ("contacts_rate_per_10k", True), "referrals": ("referrals_rate_per_10k", True),
+    "assessments_completed": ("assessments_rate_per_10k", True), "s47_enquiries": ("s47_rate_per_10k", True),
+    "icpcs": ("icpc_rate_per_10k", True), "cin_open": ("cin_rate_per_10k", False), "cp_open": ("cp_rate_per_10k", False),
+    "cla_open": ("cla_rate_per_10k", False),
+}
+
+
+@dataclass(frozen=True)
+class Population:
+    """The LA's 0-17 population for rates, and where it came from (the Audit's words)."""
+
+    children: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A count of :data:`RATES` per 10,000 children aged 0-17 (annualised for a flow), rounded to a whole number."""
+
+    id: str
+    count_id: str
+    count: int
+    population: Population
+    annualised: bool
+    months: int
+
+    @property
+    def value(self) -> int:
+        """The rate, rounded half up to a whole number as ChAT shows it."""
+        scale = 12 / self.months if self.annualised else 1
+        return int(Decimal(str(self.count * scale * 10_000 / self.population.children)).quantize(Decimal("1"), ROUND_HALF_UP))
+
+    @property
+    def rule(self) -> str:
+        """How the rate is computed, in words."""
+        per_year = f" × 12 / {self.months} (annualised)" if self.annualised else ""
+        return f"{self.count_id} {self.count}{per_year} ÷ {self.population.children:,} children aged 0-17 × 10,000 ({self.population.source})"
+
+    def to_json(self) -> dict:
+        """The rate as JSON: value, the count and the population it is of."""
+        return {"value": self.value, "count": self.count, "population": self.population.children,
+                "population_source": self.population.source, "annualised": self.annualised}
+
+
+def population_from(text: str, la_codes: set[str]) -> Population:
+    """``--population``: a number of children aged 0-17 (from configuration), or a DfE children-looked-after rate file
+    whose ``population_estimate`` for the LA (by code, in its latest year) is used."""
+    cleaned = str(text).replace(",", "").strip()
+    if cleaned.isdigit() and int(cleaned) > 0:
+        return Population(int(cleaned), f"population {int(cleaned):,} as configured")
+    path = Path(text)
+    if not path.is_file():
+        raise UserError(f"--population '{text}' is neither a number of children nor a file",
+                        hint="Give the LA's 0-17 population (e.g. 60200) or DfE's cla_number_and_rate_per_10k_children.csv.")
+    from .dfe import DfeTable
+
+    frame = DfeTable.read(path).frame
+    if "population_estimate" not in frame.columns:
+        raise UserError(f"{path}: no population_estimate column", hint="Give DfE's cla_number_and_rate_per_10k_children.csv.")
+    rows = frame[(frame["geographic_level"] == "local authority")
+                 & (frame["new_la_code"].isin(la_codes) | frame["old_la_code"].isin(la_codes))]
+    rows = rows[rows["population_estimate"].str.strip().str.isdigit()]
+    if rows.empty:
+        raise UserError(f"{path}: no population_estimate for LA {', '.join(sorted(la_codes))}",
+                        hint="Check the LA code, or give the population as a number.")
+    latest = max(rows["time_period"], key=lambda p: (len(p), p))
+    value = int(rows[rows["time_period"] == latest]["population_estimate"].iloc[0])
+    return Population(value, f"DfE's population_estimate, {path.name}, {latest}")
 
 
 @dataclass
@@ -370,6 +455,7 @@ class AnnexAReport:
     window: Window
     figures: dict[str, Figure]
     problems: list = field(default_factory=list)  # the lists' data-quality problems (annex_a_quality.Problem)
+    rates: dict[str, Rate] = field(default_factory=dict)  # per 10,000 children aged 0-17, when a population was given
 
     def summary(self) -> list[str]:
         """One line per measure with its value, numerator and denominator, as the terminal shows them."""
@@ -382,12 +468,15 @@ class AnnexAReport:
                 shown = "No data" if figure.value is None else f"{figure.value}%"
                 lines.append(f"  {figure.id}: {shown}  ({len(figure.numerator)} of {len(figure.denominator or [])}, "
                              f"List {figure.list_number})")
+        for rate in self.rates.values():
+            lines.append(f"  {rate.id}: {rate.value}  ({rate.rule})")
         return lines + quality_lines(self.problems)
 
     def to_json(self) -> dict:
         """The report as JSON: as-at date, window and each measure's value, numerator and denominator."""
         return {"as_at": self.window.as_at.isoformat(), "window": [self.window.start.isoformat(), self.window.as_at.isoformat()],
                 "measures": {k: f.to_json() for k, f in self.figures.items()},
+                "rates": {k: r.to_json() for k, r in self.rates.items()},
                 "data_quality": [{"list": p.list_number, "sheet": p.sheet, "row": p.row, "field": p.field, "problem": p.problem}
                                  for p in self.problems]}
 
@@ -411,8 +500,10 @@ def parse_as_at(text: str) -> dt.date:
         raise UserError(f"--as-at '{text}' is not a date", hint="Give the as-at date as YYYY-MM-DD, e.g. 2026-03-31.") from None
 
 
-def annex_a_report(path: Path, as_at: dt.date | str, months: int = 6, measures: list[str] | None = None) -> AnnexAReport:
-    """The measures of an Annex A workbook for the ``months`` months ending on ``as_at``."""
+def annex_a_report(path: Path, as_at: dt.date | str, months: int = 6, measures: list[str] | None = None,
+                   population: Population | None = None) -> AnnexAReport:
+    """The measures of an Annex A workbook for the ``months`` months ending on ``as_at`` (and, given the LA's 0-17
+    ``population``, the counts ChAT shows as rates per 10,000 children)."""
     if isinstance(as_at, str):
         as_at = parse_as_at(as_at)
     if not 1 <= months <= 24:
@@ -428,8 +519,13 @@ def annex_a_report(path: Path, as_at: dt.date | str, months: int = 6, measures: 
     for measure in measures or list(MEASURES):
         figure = MEASURES[measure](annex, window)
         figures[measure] = figure
+    rates = {}
+    if population is not None:
+        for count_id, (rate_id, annualised) in RATES.items():
+            if count_id in figures:
+                rates[rate_id] = Rate(rate_id, count_id, figures[count_id].value, population, annualised, months)
     return AnnexAReport(path=Path(path), window=window, figures=figures,
-                        problems=[] if measures else check_quality(annex, as_at))
+                        problems=[] if measures else check_quality(annex, as_at), rates=rates)
 
 
-__all__ = ["AnnexAReport", "Figure", "LISTS", "MEASURES", "Window", "add_months", "annex_a_report", "parse_as_at", "working_days"]
+__all__ = ["AnnexAReport", "Figure", "LISTS", "MEASURES", "Population", "RATES", "Rate", "Window", "population_from", "add_months", "annex_a_report", "parse_as_at", "working_days"]
