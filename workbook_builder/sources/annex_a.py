@@ -33,7 +33,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import UserError
-from .tables import norm, read_grid, sheet_names
+from .tables import clean, norm, raw_rows, read_grid, sheet_names
 
 #: list number -> what the list holds (Ofsted's titles)
 LISTS: dict[int, str] = {
@@ -84,12 +84,28 @@ def header_key(text: object) -> str:
     return _PUNCT_RE.sub(" ", norm(text).replace("\u00a0", " ")).strip()
 
 
+def _cell(value: object) -> object:
+    """A calamine cell as a record keeps it: text stripped (empty is None), whole numbers as int, dates kept as dates."""
+    kind = type(value)
+    if kind is str:
+        return value.strip() or None
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is dt.date or kind is dt.datetime:
+        return value
+    return clean(value)
+
+
 def parse_date(value: object) -> dt.date | None | str:
     """A date cell as a date: typed (read as ISO text), text (``2025-10-01``, ``01/10/2025``) or an Excel
     serial number (a formula's result without a date format). Empty is None; anything else (``#N/A``,
     ``unknown``) comes back as the text, for the data-quality check to name."""
     if value is None:
         return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (int, float)):
@@ -241,29 +257,33 @@ class AnnexA:
             raise UserError(f"{self.path}: no List {number} ({LISTS[number]})",
                             hint=f"Lists found: {', '.join(f'List {n} (sheet {s!r})' for n, s in self.sheets.items())}.")
         sheet = self.sheets[number]
-        grid = read_grid(self.path, sheet)
+        raw = raw_rows(self.path, sheet)  # only the columns of known fields are cleaned: a council's List 1 is 100,000 rows
+        top = [[clean(c) for c in row] for row in raw[:HEADER_SEARCH]]
         accepted = {header_key(h): name for name, texts in FIELDS.get(number, {}).items() for h in texts}
         first = {header_key(h) for h in FIELDS[number]["child_id"]}
-        header_at = next((i for i, row in enumerate(grid.rows[:HEADER_SEARCH]) if any(header_key(c) in first for c in row)), None)
+        header_at = next((i for i, row in enumerate(top) if any(header_key(c) in first for c in row)), None)
         if header_at is None:
-            seen = [str(c) for row in grid.rows[:HEADER_SEARCH] for c in row if c is not None][:20]
+            seen = [str(c) for row in top for c in row if c is not None][:20]
             raise UserError(f"{self.path} List {number} ({LISTS[number]}, sheet '{sheet}'): no header row with "
                             f"'Child Unique ID' in its first {HEADER_SEARCH} rows",
                             hint=f"Cells seen: {', '.join(repr(s) for s in seen) or 'none'}.")
-        headers = [("" if c is None else str(c)) for c in grid.rows[header_at]]
+        headers = [("" if c is None else str(c)) for c in top[header_at]]
         columns: dict[str, int] = {}
         for index, text in enumerate(headers):
             name = accepted.get(header_key(text))
             if name and name not in columns:
                 columns[name] = index
-        body = grid.rows[header_at + 1:]
+        body = raw[header_at + 1:]
+        wanted = sorted(columns.values())
         rows, kept = [], []
         for offset, row in enumerate(body):
-            if not any(c is not None for c in row):
+            cells = [_cell(row[i]) if i < len(row) else None for i in wanted]
+            if not any(c is not None for c in cells):
                 continue  # a blank row between records, or the sheet's empty tail
             rows.append(header_at + 2 + offset)
-            kept.append(row)
-        values = {name: [row[index] if index < len(row) else None for row in kept] for name, index in columns.items()}
+            kept.append(cells)
+        at = {index: k for k, index in enumerate(wanted)}
+        values = {name: [row[at[index]] for row in kept] for name, index in columns.items()}
         return Records(number=number, sheet=sheet, header_row=header_at + 1, headers=headers, columns=columns,
                        rows=rows, values=values)
 

@@ -74,9 +74,7 @@ def check_quality(annex: AnnexA, as_at: dt.date) -> list[Problem]:
             if child is None:
                 say(i, "child_id", "no child ID")
         seen: dict[tuple, int] = {}
-        fields = sorted(records.columns)
-        for i in range(len(records)):
-            key = tuple(str(records.values[f][i]) for f in fields)
+        for i, key in enumerate(zip(*(records.values[f] for f in sorted(records.columns)))):
             if ids[i] is not None and key in seen:
                 say(i, "record", f"the same as row {records.rows[seen[key]]}")
             seen.setdefault(key, i)

@@ -116,6 +116,22 @@ def _sheet_rows(path: str, mtime_ns: int, name: str) -> list[list[object]]:
                         hint="Open the workbook in Excel, let it repair the file and save a copy.") from None
 
 
+def raw_rows(path: Path, sheet: str) -> list[list[object]]:
+    """One sheet's cells as calamine gives them (dates as dates, numbers as floats, text unstripped), after the
+    same bounds as :func:`read_grid`: for a reader that takes a few columns of a large sheet and cleans only those."""
+    workbook, _names, parts, archive, strings, budget = _workbook(str(path), path.stat().st_mtime_ns)
+    part = parts.get(sheet)
+    if not part:
+        raise UserError(f"{path}: cannot tell where sheet '{sheet}' is stored, so it is not read",
+                        hint="Open the workbook in Excel and save it again as an Excel Workbook (.xlsx).")
+    check_sheet_extent(archive, part, path, sheet, strings, budget)
+    try:
+        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several error types for bad sheets
+        raise UserError(f"{path}: sheet '{sheet}' cannot be read ({type(exc).__name__}: {exc})",
+                        hint="Open the workbook in Excel, let it repair the file and save a copy.") from None
+
+
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
     """Cells of ``sheet`` in a workbook, or of a CSV file (``sheet`` ignored).
 
