@@ -278,6 +278,11 @@ def test_the_command_prints_numerators_and_writes_counts_only_as_json(tmp_path):
     refused = run("annex-a", str(SAMPLE), "--as-at", "2026-06-18", "--json", str(SAMPLE))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert run("annex-a", str(SAMPLE), "--as-at", "18/06/2026").returncode == 2
+    csv_file = tmp_path / "annex.csv"
+    csv_file.write_text("Child Unique ID,Date of Contact\n1,2026-01-05\n", encoding="utf-8")
+    not_a_workbook = run("annex-a", str(csv_file), "--as-at", "2026-03-31")
+    assert not_a_workbook.returncode == 2 and f"{csv_file}: Annex A is read from the workbook of its lists (.xlsx), not a .csv" in \
+        not_a_workbook.stderr
 
 
 # --- in the scorecards: figures with their rule, never a child -----------------------------------------------------

@@ -210,6 +210,9 @@ class AnnexA:
         path = Path(path)
         if not path.is_file():
             raise UserError(f"{path}: no such file", hint="Give the Annex A workbook (.xlsx) the council prepares for Ofsted.")
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise UserError(f"{path}: Annex A is read from the workbook of its lists (.xlsx), not a {path.suffix or 'file without an extension'}",
+                            hint="Give the Annex A workbook itself, with its sheets List 1 … List 11.")
         annex = cls(path=path)
         annex.sheets  # noqa: B018 - finds the lists now, so a workbook without any is refused at once
         return annex
