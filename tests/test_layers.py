@@ -24,7 +24,7 @@ LAYERS = [
     ("measures", {"measures"}),
     ("judgements", {"judgements"}),
     ("writers", {"writers"}),
-    ("calls", {"build", "batch", "reconcile", "release_diff", "annex_a", "fill", "trace", "init", "addin", "vba", "config"}),
+    ("calls", {"build", "batch", "reconcile", "release_diff", "annex_a", "publish", "fill", "trace", "init", "addin", "vba", "config"}),
     ("shells", {"cli", "ribbon", "__main__"}),
 ]
 RANK = {name: rank for rank, (_layer, names) in enumerate(LAYERS) for name in names}

@@ -198,6 +198,27 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
         sys.exit(1)
 
 
+@cli.command("publish")
+@workbook_option
+@inputs_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, help="Output folder. Default: outputs/.")
+@period_option
+@published_option
+@click.option("--built-at", default=None, metavar="TEXT", help="Build time to show on the page (default: SOURCE_DATE_EPOCH, else now).")
+@click.option("--audience", default=None, type=click.Choice(AUDIENCES), help="Show only the measures reported to this audience.")
+@la_option
+@click.option("--published-only", is_flag=True, help="The DfE-published benchmarking pack of the LA, as a page.")
+@sn_options
+def publish_command(workbooks, inputs, out, period, published, built_at, audience, la, published_only, sn_model, sn_method) -> None:
+    """Write each scorecard as one accessible, self-contained HTML page (WCAG 2.2 AA) for members and the public."""
+    from .publish import publish
+
+    for result in publish(list(workbooks) or None, inputs=inputs, out_dir=out, published=published, la=la, period=period,
+                          audience=audience, built_at=built_at, published_only=published_only, sn_model=sn_model, sn_method=sn_method):
+        head, path = result.summary().split("\n  -> ")
+        console.print(f"{head}\n  -> {_shown(Path(path))}", markup=False)
+
+
 @cli.command("annex-a")
 @click.argument("annex", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--as-at", "as_at", required=True, metavar="DATE", help="The as-at date, YYYY-MM-DD: the window ends on it.")
