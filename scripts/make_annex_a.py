@@ -124,7 +124,7 @@ class _Maker:
         self.spec = spec
         self.rng = random.Random(seed)
         self.as_at = spec["as_at"]
-        self.start = add_months(self.as_at, -spec["months"]) + dt.timedelta(days=1)
+        self.start = add_months(self.as_at + dt.timedelta(days=1), -spec["months"])
         self.closed = _bank_holidays(range(self.as_at.year - 3, self.as_at.year + 1))
         self.next_id = 20_000_000 + seed % 1000 * 100_000  # eight digits, as councils' IDs often are
         self.lists: dict[int, list[dict]] = {n: [] for n in HEADERS}

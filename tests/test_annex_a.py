@@ -14,6 +14,7 @@ import importlib.util
 import json
 import re
 import sys
+from decimal import ROUND_HALF_UP, Decimal
 
 import holidays
 import numpy as np
@@ -87,7 +88,9 @@ def test_the_fake_files_give_the_figures_counted_by_hand(annex_dir, name, as_at)
 def test_the_window_is_the_months_ending_on_and_including_the_as_at_date():
     assert Window(dt.date(2026, 3, 31), 6).start == dt.date(2025, 10, 1)  # the example
     assert Window(dt.date(2026, 6, 18), 6).start == dt.date(2025, 12, 19)  # ChAT: "from 19/12/2025 to 18/06/2026" (seed 002)
-    assert Window(dt.date(2026, 8, 31), 6).start == dt.date(2026, 3, 1)  # 28 February + 1 day
+    assert Window(dt.date(2026, 8, 31), 6).start == dt.date(2026, 3, 1)
+    assert Window(dt.date(2025, 6, 30), 6).start == dt.date(2025, 1, 1)  # not 31 December: the day after, six months back
+    assert Window(dt.date(2025, 9, 30), 1).start == dt.date(2025, 9, 1) and Window(dt.date(2026, 2, 28), 12).start == dt.date(2025, 3, 1)
 
 
 def test_working_days_skip_weekends_and_englands_bank_holidays():
@@ -99,6 +102,9 @@ def test_working_days_skip_weekends_and_englands_bank_holidays():
 def test_dates_are_read_typed_as_text_or_as_serial_numbers():
     assert parse_date("2026-03-31T00:00:00") == parse_date("31/03/2026") == parse_date(46112) == dt.date(2026, 3, 31)
     assert parse_date("#N/A") == "#N/A" and parse_date(None) is None and parse_date("\u00a0") is None
+    assert parse_date("2026/03/31") == parse_date("31/03/26") == parse_date("31 Mar 2026") == parse_date("31-Mar-26") == \
+        parse_date("20260331") == dt.date(2026, 3, 31)
+    assert parse_date("9999-06-01") == "9999-06-01" and parse_date(dt.date(1066, 10, 14)) == "1066-10-14"  # typing errors, not dates
 
 
 # --- the sample: the paper's headline figures ----------------------------------------------------------------
@@ -160,10 +166,10 @@ def _yes(value) -> bool:
 
 
 def recompute(lists: dict[int, list[dict]], as_at: dt.date, months: int) -> dict:
-    start = _shift(as_at, -months) + dt.timedelta(days=1)
+    start = _shift(as_at + dt.timedelta(days=1), -months)
     inside = lambda d: _is_date(d) and start <= d <= as_at  # noqa: E731
     open_at = lambda r: _is_date(r["start"]) and r["start"] <= as_at and (r["end"] is None or (_is_date(r["end"]) and r["end"] >= as_at))  # noqa: E731
-    pct = lambda num, den: None if not den else round(100 * num / den, 1)  # noqa: E731  (87.0 == 87: compared as numbers)
+    pct = lambda num, den: None if not den else float(Decimal(100 * num / den).quantize(Decimal("0.1"), ROUND_HALF_UP))  # noqa: E731
     out = {"contacts": sum(inside(r["contact_date"]) for r in lists[1])}
     referrals = [r for r in lists[3] if inside(r["referral_date"])]
     out["referrals"] = len(referrals)
@@ -173,17 +179,22 @@ def recompute(lists: dict[int, list[dict]], as_at: dt.date, months: int) -> dict
     out["rereferral_12m_pct"] = pct(len(repeat), len(referrals))
     done = [r for r in lists[4] if inside(r["authorised"])]
     out["assessments_completed"] = len(done)
-    out["assessments"] = len(done) + sum(1 for r in lists[4] if r["authorised"] is None and _is_date(r["start"]) and r["start"] <= as_at)
-    out["assessments_45wd_pct"] = pct(sum(_busdays(r["start"], r["authorised"]) <= 45 for r in done), len(done))
+    out["assessments"] = len(done) + sum(1 for r in lists[4] if _is_date(r["start"]) and r["start"] <= as_at
+                                         and (r["authorised"] is None or r["authorised"] > as_at))
+    out["assessments_45wd_pct"] = pct(sum(r["authorised"] >= r["start"] and _busdays(r["start"], r["authorised"]) <= 45 for r in done), len(done))
     out["children_seen_in_assessment_pct"] = pct(sum(_yes(r["child_seen"]) for r in done), len(done))
     out["s47_enquiries"] = sum(inside(r["strategy_date"]) for r in lists[5])
     held = [r for r in lists[5] if inside(r["icpc_date"])]
     out["icpcs"] = len(held)
-    out["icpc_15wd_pct"] = pct(sum(_busdays(r["strategy_date"], r["icpc_date"]) <= 15 for r in held), len(held))
+    out["icpc_15wd_pct"] = pct(sum(r["icpc_date"] >= r["strategy_date"] and _busdays(r["strategy_date"], r["icpc_date"]) <= 15
+                                   for r in held), len(held))
     out["cin_open"] = len({r["child_id"] for r in lists[6] if open_at(r)})
     plans = [r for r in lists[7] if open_at(r)]
     out["cp_open"] = len({r["child_id"] for r in plans})
-    out["cp_seen_alone_pct"] = pct(sum(_yes(r["seen_alone"]) for r in plans), len(plans))
+    first_plan = {}
+    for r in sorted(plans, key=lambda r: r["row"]):
+        first_plan.setdefault(r["child_id"], r)
+    out["cp_seen_alone_pct"] = pct(sum(_yes(r["seen_alone"]) for r in first_plan.values()), len(first_plan))
     started = [r for r in lists[7] if inside(r["start"])]
     out["cp_second_subsequent_pct"] = pct(sum((r["previous_plans"] or 0) >= 1 for r in started), len(started))
     ended = [r for r in lists[7] if inside(r["end"])]
@@ -415,3 +426,53 @@ def test_rates_per_10000_are_chats_from_a_configured_or_published_population(sha
     assert (published.children, published.source) == (60153, "DfE's population_estimate, cla_number_and_rate_per_10k_children.csv, 2025")
     with pytest.raises(UserError, match="neither a number of children nor a file"):
         population_from("lots", {"E06000051"})
+
+
+# --- awkward lists (found in review) --------------------------------------------------------------------------------------
+
+def test_awkward_records_are_counted_as_their_definitions_say(tmp_path):
+    from workbook_builder.sources.annex_a_measures import Figure
+    from workbook_builder.sources.annex_a_source import as_at_of
+
+    path = _book(tmp_path / "AnnexA_Test_2025-06-30.xlsx", {
+        "List 1": [["Child Unique ID", "Date of Contact"], [1, "2024-12-31"], [2, "2025-01-01"], ["3.0", "30/06/2025"]],
+        "List 3": [["Child Unique ID", "Date of Referral"]],
+        "List 4": [["Child Unique ID", "Continuous Assessment Start Date", "Continuous Assessment Date of Authorisation",
+                    "Child Seen During Continuous Assessment"],
+                   [1, "2025-06-20", "2025-03-01", "Yes"],  # authorised before it started: not on time
+                   [2, "2025-06-01", "2025-07-10", "Yes"],  # authorised after the as-at date: open at it
+                   [3, "2025-05-01", "2025-05-20", "Yes"]],
+        "List 5": [["Child Unique ID", "Strategy discussion initiating Section 47 Enquiry Start Date", "Date of Initial Child Protection Conference"]],
+        "List 6": [["Child Unique ID", "CIN Start Date", "CIN Closure Date"]],
+        "List 7": [["Child Unique ID", "Child Protection Plan Start Date", "Child Protection Plan End Date", "Was the Child Seen Alone?",
+                    "Number of Previous Child Protection Plans"],
+                   [5, "9998-12-15", "2025-06-01", "Yes", 0],  # a typing error: not a date, so not counted (and no traceback)
+                   [6, "2025-01-10", None, "a) Yes", 0], [6, "2025-02-10", None, "b) No", 1]],  # one child, two open plans
+        "List 8": [["Child Unique ID", "Date Started to be Looked After", "Date of Last Health Assessment", "Date of Last Dental Check",
+                    "Date Ceased to be Looked After"]],
+        "List 9": [["Child Unique ID", "Date of Birth", "LA in Touch", "Suitability of Accommodation", "Activity Status"]]})
+    report = annex_a_report(path, "2025-06-30")
+    assert report.window.start == dt.date(2025, 1, 1) and report.figures["contacts"].value == 2  # 31 December is outside
+    assert report.figures["assessments_45wd_pct"].value == 50  # 1 of 2: the backwards record is not on time
+    assert report.figures["assessments"].value == 3
+    assert report.figures["cp_ceased_2yrs_plus_pct"].value == 0  # it ended in the window; its start is no date, so not 2 years
+    assert (len(report.figures["cp_seen_alone_pct"].numerator), len(report.figures["cp_seen_alone_pct"].denominator)) == (1, 1)
+    assert {p.problem for p in report.problems} >= {"not a date", "authorised before it started (authorised before start)"}
+    assert Figure("x", "x", 1, "x", "percent", [(None, 1)], [(None, r) for r in range(16)]).value == 6.3  # halves up
+    assert as_at_of(path, "latest") == dt.date(2025, 6, 30)
+    with pytest.raises(UserError, match="'2026-02-30' in the file's name is not a date"):
+        as_at_of(tmp_path / "AnnexA_Test_2026-02-30.xlsx", "latest")
+    for bad in ("20260331", "2026-W13-2", "1900-01-01"):
+        assert run("annex-a", str(path), "--as-at", bad).returncode == 2
+
+
+def test_a_list_read_wrongly_is_refused_without_quoting_a_childs_data(tmp_path):
+    path = _book(tmp_path / "annex.xlsx", {"List 1": [["Child Unique ID", "Date of Contact", "Date of Contact"], [1, None, "2025-03-01"]],
+                                           "List 3": [["Child Ref", "Date of Referral"], ["SECRETID0", "2010-05-01"]]})
+    with pytest.raises(UserError) as twice:
+        annex_a_report(path, "2025-06-30", measures=["contacts"])
+    assert twice.value.message.endswith("two columns for contact_date: B ('Date of Contact') and C ('Date of Contact')")
+    result = run("annex-a", str(path), "--as-at", "2025-06-30")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    no_header = run("annex-a", str(path), "--as-at", "2025-06-30")
+    assert "SECRETID0" not in no_header.stderr + no_header.stdout and "2010-05-01" not in no_header.stderr

@@ -33,7 +33,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import UserError
-from .tables import clean, norm, raw_rows, read_grid, sheet_names
+from ..refs import col_letters as column_letter
+from .tables import clean, norm, raw_rows, sheet_names
 
 #: list number -> what the list holds (Ofsted's titles)
 LISTS: dict[int, str] = {
@@ -74,7 +75,10 @@ _PUNCT_RE = re.compile(r"[^0-9a-z]+")
 _LIST_NAME_RE = re.compile(r"^list[\s_\-]*(\d{1,2})\b")
 _TITLE_RE = re.compile(r"^list\s*(\d{1,2})\s*[:\-]")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_UK_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_UK_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+_YMD_RE = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$|^(\d{4})(\d{2})(\d{2})$")
+_TEXT_FORMATS = ("%d %b %Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %y")
+YEARS = (1900, 2100)  # a date outside these years is a typing error, not a date
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 HEADER_SEARCH = 10  # rows at the top of a list searched for its header
 
@@ -103,28 +107,38 @@ def parse_date(value: object) -> dt.date | None | str:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return value if YEARS[0] <= value.year <= YEARS[1] else value.isoformat()
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (int, float)):
-        if 1 <= value < 2958466:  # Excel's serial numbers for 1900-01-01 .. 9999-12-31
+        if 1 <= value < 73051:  # Excel's serial numbers for 1900-01-01 .. 2099-12-31
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         return str(value)
     text = str(value).replace("\u00a0", " ").strip()
     if not text:
         return None
-    match = _ISO_RE.match(text)
+    day = None
     try:
-        if match:
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        match = _UK_RE.match(text)
-        if match:  # Annex A is English: day first
-            return dt.date(int(match[3]), int(match[2]), int(match[1]))
+        if match := _ISO_RE.match(text):
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        elif match := _UK_RE.match(text):  # Annex A is English: day first; a two-digit year is this century's
+            year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+            day = dt.date(year, int(match[2]), int(match[1]))
+        elif match := _YMD_RE.match(text):
+            parts = [int(p) for p in match.groups() if p is not None]
+            day = dt.date(parts[0], parts[1], parts[2])
+        else:
+            for form in _TEXT_FORMATS:
+                try:
+                    day = dt.datetime.strptime(text, form).date()
+                    break
+                except ValueError:
+                    continue
     except ValueError:
         return text
-    return text
+    return day if day is not None and YEARS[0] <= day.year <= YEARS[1] else text
 
 
 def parse_id(value: object) -> str | None:
@@ -134,6 +148,8 @@ def parse_id(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).replace("\u00a0", " ").strip()
+    if re.fullmatch(r"\d+\.0+", text):  # a number stored as text with its decimal point
+        text = text.split(".")[0]
     return text or None
 
 
@@ -227,10 +243,12 @@ class AnnexA:
             match = _LIST_NAME_RE.match(norm(name))
             if match and int(match[1]) in LISTS:
                 found.setdefault(int(match[1]), name)
-        for name in names:
-            if name in found.values():
-                continue
-            for row in read_grid(self.path, name).rows[:HEADER_SEARCH]:
+        for name in names if not found else ():  # no sheet named for its list: look for titles ("List 3: Referral")
+            try:
+                top = raw_rows(self.path, name, HEADER_SEARCH)
+            except UserError:
+                continue  # a sheet that cannot be read is not one of the lists
+            for row in ([clean(c) for c in r] for r in top):
                 cells = [c for c in row if c is not None]
                 match = _TITLE_RE.match(norm(cells[0])) if cells else None
                 if match and int(match[1]) in LISTS:
@@ -265,16 +283,20 @@ class AnnexA:
         accepted = {header_key(h): name for name, texts in FIELDS.get(number, {}).items() for h in texts}
         first = {header_key(h) for h in FIELDS[number]["child_id"]}
         header_at = next((i for i, row in enumerate(top) if any(header_key(c) in first for c in row)), None)
-        if header_at is None:
-            seen = [str(c) for row in top for c in row if c is not None][:20]
+        if header_at is None:  # the cells are not shown: without a header they may be a child's data
             raise UserError(f"{self.path} List {number} ({LISTS[number]}, sheet '{sheet}'): no header row with "
                             f"'Child Unique ID' in its first {HEADER_SEARCH} rows",
-                            hint=f"Cells seen: {', '.join(repr(s) for s in seen) or 'none'}.")
+                            hint="Put the list's header row (Ofsted's column titles, starting with 'Child Unique ID') in its first rows.")
         headers = [("" if c is None else str(c)) for c in top[header_at]]
         columns: dict[str, int] = {}
         for index, text in enumerate(headers):
             name = accepted.get(header_key(text))
-            if name and name not in columns:
+            if name and name in columns:
+                first_at = columns[name]
+                raise UserError(f"{self.path} List {number} ({LISTS[number]}, sheet '{sheet}'): two columns for {name}: "
+                                f"{column_letter(first_at + 1)} ({headers[first_at]!r}) and {column_letter(index + 1)} ({text!r})",
+                                hint="Keep one of them: the list is read by its column titles, and two would disagree.")
+            if name:
                 columns[name] = index
         body = raw[header_at + 1:]
         wanted = sorted(columns.values())

@@ -17,7 +17,7 @@ scorecard. Definitions (the README's "Annex A" section gives their sources):
   those within 45 (15) working days of the start (strategy discussion): weekdays that are not bank
   holidays in England, counted from the day after the start up to and including the end date;
 * ``children_seen_in_assessment_pct`` — of assessments completed in the window, child seen;
-* ``cp_seen_alone_pct`` — of plans open at the as-at date, "Was the Child Seen Alone?" yes;
+* ``cp_seen_alone_pct`` — of children whose plan is open at the as-at date, "Was the Child Seen Alone?" yes;
 * ``cp_second_subsequent_pct`` — of plans starting in the window, one or more previous plans;
 * ``cp_ceased_2yrs_plus_pct`` — of plans ending in the window, those that had lasted 2 years or more;
 * ``cin_open``, ``cp_open``, ``cla_open`` — distinct children whose episode had started by the as-at
@@ -32,6 +32,7 @@ scorecard. Definitions (the README's "Annex A" section gives their sources):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,8 +53,9 @@ class Window:
 
     @cached_property
     def start(self) -> dt.date:
+        # the day after the as-at date, ``months`` back: 31 March -> 1 October, 30 June -> 1 January
         """The window's first day: the day after the as-at date ``months`` calendar months earlier."""
-        return add_months(self.as_at, -self.months) + dt.timedelta(days=1)
+        return add_months(self.as_at + dt.timedelta(days=1), -self.months)
 
     @property
     def label(self) -> str:
@@ -121,7 +123,8 @@ class Figure:
             return len(self.numerator)
         if not self.denominator:
             return None  # no records to take a percentage of: shown as "No data", never 0
-        value = round(100 * len(self.numerator) / len(self.denominator), 1)
+        exact = Decimal(100 * len(self.numerator)) / Decimal(len(self.denominator))
+        value = float(exact.quantize(Decimal("0.1"), ROUND_HALF_UP))  # halves up, as ChAT rounds: 1 of 16 is 6.3
         return int(value) if value.is_integer() else value  # 87, as DfE and ChAT write a whole percentage
 
     @property
@@ -190,10 +193,10 @@ def assessments_completed(annex, window):
 def assessments(annex, window):
     """ChAT's total assessments: List 4 records authorised in the window, or open at the as-at date."""
     records = annex.records(4, ("child_id", "start", "authorised"))
-    keep = [window.holds(e) or (e is None and isinstance(s, dt.date) and s <= window.as_at)
+    keep = [window.holds(e) or (isinstance(s, dt.date) and s <= window.as_at and (e is None or (isinstance(e, dt.date) and e > window.as_at)))
             for s, e in zip(records.dates("start"), records.dates("authorised"))]
     return Figure("assessments", "Assessments (completed in the window, or open at the as-at date)", 4,
-                  "records of List 4 authorised in the window, or started by the as-at date and not yet authorised", "count",
+                  "records of List 4 authorised in the window, or started by the as-at date and not authorised by it", "count",
                   _members(records, keep))
 
 
@@ -232,7 +235,8 @@ def _timely(annex, window, measure, label, number, start, end, limit, words) -> 
     records = annex.records(number, ("child_id", start, end))
     starts, ends = records.dates(start), records.dates(end)
     done = [window.holds(e) for e in ends]
-    pairs = [i for i, (d, s) in enumerate(zip(done, starts)) if d and isinstance(s, dt.date)]
+    # a record ending before it started is not counted as on time (the data-quality check names it)
+    pairs = [i for i, (d, s, e) in enumerate(zip(done, starts, ends)) if d and isinstance(s, dt.date) and e >= s]
     counted = dict(zip(pairs, working_days_between([starts[i] for i in pairs], [ends[i] for i in pairs])))
     timely = [i in counted and counted[i] <= limit for i in range(len(done))]
     return Figure(measure, label, number, f"of {words} in the window, those within {limit} working days (weekdays that are "
@@ -265,11 +269,12 @@ def children_seen_in_assessment_pct(annex, window):
 def cp_seen_alone_pct(annex, window):
     """Of plans open at the as-at date, the % where the child was seen alone."""
     records = annex.records(7, ("child_id", "start", "end", "seen_alone"))
-    open_ = _open(records, window.as_at)
-    alone = [o and y for o, y in zip(open_, _yes(records.codes("seen_alone")))]
+    children = _distinct(_members(records, _open(records, window.as_at)))  # a child with two open plans counts once
+    rows = {row for _, row in children}
+    alone = [y and row in rows for y, row in zip(_yes(records.codes("seen_alone")), records.rows)]
     return Figure("cp_seen_alone_pct", "Children on a CP plan seen alone at their last visit (%)", 7,
-                  "of plans open at the as-at date, those where 'Was the Child Seen Alone?' is yes", "percent",
-                  _members(records, alone), _members(records, open_))
+                  "of children whose plan is open at the as-at date (one record each), those where 'Was the Child Seen Alone?' "
+                  "is yes", "percent", _members(records, alone), children)
 
 
 def cp_second_subsequent_pct(annex, window):
@@ -501,9 +506,15 @@ def quality_lines(problems: list, shown: int = 20) -> list[str]:
 
 
 def parse_as_at(text: str) -> dt.date:
-    """An as-at date given as YYYY-MM-DD; anything else is refused with the format to use."""
+    """An as-at date given as YYYY-MM-DD (2000 to 2099); anything else is refused with the format to use."""
+    value = str(text).strip()
     try:
-        return dt.date.fromisoformat(str(text).strip())
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        day = dt.date.fromisoformat(value)
+        if not 2000 <= day.year <= 2099:
+            raise ValueError(value)
+        return day
     except ValueError:
         raise UserError(f"--as-at '{text}' is not a date", hint="Give the as-at date as YYYY-MM-DD, e.g. 2026-03-31.") from None
 

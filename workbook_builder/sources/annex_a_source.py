@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..observations import NO_DATA, Observation
 from .annex_a import LISTS, load
-from .annex_a_measures import MEASURES, Window, add_months
+from .annex_a_measures import MEASURES, Window, parse_as_at
 from .base import Context
 from .locator import Locator
 
@@ -42,12 +42,20 @@ def check(locator: Locator) -> str | None:
 def as_at_of(path: Path, period: str) -> dt.date:
     """The as-at date a locator asks for: ``YYYY-MM-DD``, or the date in the file's name ('latest', 'previous')."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
-        return dt.date.fromisoformat(period)
+        try:
+            return parse_as_at(period)
+        except UserError:
+            raise UserError(f"period '{period}' of an annex_a locator is not a date",
+                            hint="Give the as-at date as YYYY-MM-DD, e.g. 2026-03-31.") from None
     match = _NAME_DATE.search(Path(path).name)
     if not match:
         raise UserError(f"{path}: no as-at date in the file's name",
                         hint="Name the Annex A file with its date (AnnexA_<LA>_2026-06-18.xlsx), or give `period: YYYY-MM-DD`.")
-    return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    try:
+        return parse_as_at(match[0])
+    except UserError:
+        raise UserError(f"{path}: '{match[0]}' in the file's name is not a date",
+                        hint="Name the Annex A file with its as-at date as YYYY-MM-DD, e.g. AnnexA_<LA>_2026-06-18.xlsx.") from None
 
 
 def observe(locator: Locator, area: str, context: Context) -> Observation:
@@ -56,8 +64,8 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
     path = record.path
     months = int(locator.filters.get("months", 6))
     as_at = as_at_of(path, locator.period)
-    if locator.period == "previous":
-        as_at = add_months(as_at, -months)
+    if locator.period == "previous":  # the window that ends the day before this one starts
+        as_at = Window(as_at, months).start - dt.timedelta(days=1)
     window = Window(as_at, months)
     annex = load(path)
     figure = MEASURES[locator.column](annex, window)

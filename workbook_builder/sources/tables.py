@@ -116,9 +116,10 @@ def _sheet_rows(path: str, mtime_ns: int, name: str) -> list[list[object]]:
                         hint="Open the workbook in Excel, let it repair the file and save a copy.") from None
 
 
-def raw_rows(path: Path, sheet: str) -> list[list[object]]:
+def raw_rows(path: Path, sheet: str, nrows: int | None = None) -> list[list[object]]:
     """One sheet's cells as calamine gives them (dates as dates, numbers as floats, text unstripped), after the
-    same bounds as :func:`read_grid`: for a reader that takes a few columns of a large sheet and cleans only those."""
+    same bounds as :func:`read_grid`: for a reader that takes a few columns of a large sheet and cleans only those
+    (``nrows``: only the first rows). An error never quotes a cell: the sheet may hold personal data."""
     workbook, _names, parts, archive, strings, budget = _workbook(str(path), path.stat().st_mtime_ns)
     part = parts.get(sheet)
     if not part:
@@ -126,9 +127,10 @@ def raw_rows(path: Path, sheet: str) -> list[list[object]]:
                         hint="Open the workbook in Excel and save it again as an Excel Workbook (.xlsx).")
     check_sheet_extent(archive, part, path, sheet, strings, budget)
     try:
-        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        rows = workbook.get_sheet_by_name(sheet)
+        return rows.to_python(skip_empty_area=False, nrows=nrows) if nrows else rows.to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types for bad sheets
-        raise UserError(f"{path}: sheet '{sheet}' cannot be read ({type(exc).__name__}: {exc})",
+        raise UserError(f"{path}: sheet '{sheet}' cannot be read ({type(exc).__name__}: a cell Excel would not write)",
                         hint="Open the workbook in Excel, let it repair the file and save a copy.") from None
 
 
