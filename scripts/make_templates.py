@@ -374,7 +374,10 @@ def _charts(workbook, fmt, mapping, placed) -> None:
         chart.set_legend({"position": "bottom"})
         height = max(260, 38 * len(ids) + 90)
         chart.set_size({"width": 1100, "height": height})
-        sheet.insert_chart(anchor, 0, chart)
+        title = section.title.split(" — ")[0]
+        sheet.insert_chart(anchor, 0, chart, {"description": (
+            f"Bar chart of {title}: the LA's latest figure, its statistical neighbours and England for each measure. "
+            f"The figures are on the Statutory indicators sheet, rows {first + 1} to {last + 1}.")})
         anchor += int(height / 20) + 2
     _print_ready(sheet)
 
@@ -409,7 +412,8 @@ def _a2_trends(workbook, fmt, mapping, placed) -> None:
             chart.set_x_axis({"num_font": {"size": 7}})
             chart.set_y_axis({"num_font": {"size": 7}, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
             chart.set_size({"width": 300, "height": 190})
-            sheet.insert_chart(3 + (n // 4) * 10, (n % 4) * 5, chart)
+            sheet.insert_chart(3 + (n // 4) * 10, (n % 4) * 5, chart, {"description": (
+                f"Line chart of {title}: the previous period's figure and the latest. The figures are on the {name} sheet, row {r}.")})
             n += 1
     _print_ready(sheet)
 
@@ -502,7 +506,9 @@ def _trends(workbook, fmt, mapping, placed, cols, header_row) -> None:
         chart.set_y_axis({"num_font": {"size": 7}, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": 360, "height": 200})
-        trends.insert_chart(3 + (n // 3) * 11, (n % 3) * 6, chart)
+        trends.insert_chart(3 + (n // 3) * 11, (n % 3) * 6, chart, {"description": (
+            f"Line chart of {measure.label}, month by month from April to March; months not yet reported are gaps. "
+            f"The figures are on the {mapping.sheet} sheet, row {r}.")})
     _print_ready(trends)
 
 

@@ -149,6 +149,11 @@ def test_published_only_batch_builds_one_workbook_per_la_with_its_own_neighbours
     assert "needs DfE's Children in need publication, its per-LA table of assessments completed within 45 working days" in \
         card.value("assessments_45_days_pct", "Notes")
     assert "referrals_6m" not in {a["Measure id"] for a in card.audit()}  # rows with neither are Shropshire's own (ChAT): left out
+    import openpyxl
+
+    states = {ws.title: ws.sheet_state for ws in openpyxl.load_workbook(results[0].output, read_only=True).worksheets}
+    assert states["Demand"] == states["Summary"] == "hidden"  # the sheets the pack fills nothing on: hidden, not shown empty
+    assert states["Statutory indicators"] == states["Workforce"] == states["Cover"] == states["Audit"] == "visible"
     # 11 ChAT-comparison and 8 DfE rows (LA, previous, SN, England, region, position, published date), 4 workforce rows
     # (the same but the date), and 12 rows whose file is not here (LA, previous, SN, England, region, position: not available)
     assert results[0].values_filled == 11 * 7 + 8 * 7 + 4 * 6 + 12 * 6 and not any(r.sample for r in results)

@@ -109,6 +109,10 @@ def find_layout(sheet: Worksheet, mapping: Mapping, measures: list[Measure], la:
                   unknown_keys=[f"{key} (row {row})" for key, row in unknown], unknown_rows=[row for _, row in unknown])
 
 
+#: sheets a benchmarking pack keeps though it fills no row of theirs: the cover, and the charts of its rows
+KEPT_IN_PACKS = ("Cover", "Charts", "Trends")
+
+
 class ScorecardWriter:
     """Writes resolved measures into a template's sheets, returning an audit row per filled value."""
 
@@ -153,6 +157,10 @@ class ScorecardWriter:
             if hide_unmapped:
                 for row in layout.unknown_rows:
                     sheet.hide_row(row)
+        if hide_unmapped:  # a pack: the sheets it fills nothing on are hidden, never shown as empty rows
+            for name in self.package.sheet_names:
+                if name not in self.layouts and name not in KEPT_IN_PACKS:
+                    self.package.hide_sheet(name)
 
     def retitle(self, titles: dict[str, str]) -> None:
         """Show other header text for some columns (a batch build for another LA names that LA)."""

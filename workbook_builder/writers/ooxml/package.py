@@ -407,6 +407,15 @@ class WorkbookPackage:
                     out[el.get("name", "")] = el.text or ""
         return out
 
+    def hide_sheet(self, name: str) -> None:
+        """Hide a worksheet's tab (it stays in the workbook, and Excel can unhide it)."""
+        for el in self._wb.find(q("sheets")).findall(q("sheet")):
+            if el.get("name") == name:
+                el.set("state", "hidden")
+                self._touch(self._wb_part)
+                return
+        raise KeyError(name)
+
     def _sheet_index(self, name: str) -> int:
         for i, s in enumerate(self._sheets):
             if s["name"] == name:
