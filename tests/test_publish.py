@@ -66,7 +66,8 @@ def test_each_page_is_structured_for_screen_readers_and_self_contained(pages, ke
         for row in table.xpath("./tbody/tr[not(@class='prov')]"):
             assert row.xpath("./th[@scope='row' or @scope='colgroup']"), html.unescape(lxml_html.tostring(row, encoding=str))[:200]
             assert all((td.text_content() or "").strip() for td in row.xpath("./td")), "a blank cell"  # never blank
-    measures = tree.xpath("//table[not(caption[starts-with(., 'The input files')])]/tbody/tr[th[@scope='row']]")
+    measures = tree.xpath("//table[not(caption[starts-with(., 'The input files') or starts-with(., 'The numbers the chart draws')])]"
+                          "/tbody/tr[th[@scope='row']]")
     assert len(measures) == pages[key].measures == len(tree.xpath("//tr[@class='prov']//details/summary"))
     for cell in tree.xpath("//td[@class='rag']"):  # text first: the colour's name and its reason, never colour alone
         assert re.match(r"(Green|Amber|Red) — |(No data|No comparator|Not rated) — ", cell.text_content()), cell.text_content()
@@ -88,6 +89,24 @@ def test_a_page_says_what_its_workbook_shows(pages, tmp_path):
     text = pages["appendix_2:E06000019"].output.read_text(encoding="utf-8")
     assert "u — low reliability" in text and "Not yet available" in text  # symbols and missing values in words
     assert "Contains sample data" in pages["appendix_2"].output.read_text(encoding="utf-8")
+
+
+def test_each_chart_is_an_inline_svg_with_a_title_a_description_and_its_numbers_as_a_table(pages):
+    tree = _tree(pages["appendix_2"].output)
+    charts = tree.xpath("//figure/*[local-name()='svg']")
+    assert len(charts) == 3  # the statutory sheet's sections of three or more measures with SN and England, as the workbook's Charts
+    for svg in charts:
+        labelled = svg.get("aria-labelledby").split()
+        title, desc = (tree.xpath(f"//*[@id='{i}']")[0] for i in labelled)
+        assert svg.get("role") == "img" and title.tag.endswith("title") and desc.tag.endswith("desc")
+        assert "The numbers are in the table below the chart." in desc.text_content()
+        table = svg.getparent().getnext().xpath(".//table")[0]
+        assert table.xpath("./caption")[0].text_content().startswith("The numbers the chart draws: ")
+        bars = [t.text for t in svg.xpath(".//*[local-name()='text']")]
+        numbers = [td.text_content() for td in table.xpath(".//td")]
+        assert [b for b in bars if b and b[0].isdigit()] == [n for n in numbers if n[0].isdigit()]  # every bar labelled with its number
+    first = tree.xpath("//figure")[0].getnext().xpath(".//tbody/tr")[1]
+    assert [c.text_content() for c in first] == ["Assessments completed within 45 working days (%)", "87%", "81%", "86%"]
 
 
 def test_no_child_level_data_reaches_a_page(pages):

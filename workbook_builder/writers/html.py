@@ -46,6 +46,9 @@ nav a { display: inline-block; min-height: 24px; padding: .15rem 0; }
 header { border-bottom: 4px solid #1f3864; padding: .5rem 0 1rem; }
 h1 { font-size: 1.6rem; color: #1f3864; margin: .5rem 0; }
 h2 { font-size: 1.3rem; color: #1f3864; margin: 2rem 0 .5rem; }
+h3 { font-size: 1.1rem; color: #1f3864; margin: 1.5rem 0 .5rem; }
+figure { margin: 1rem 0 .25rem; }
+figcaption { font-weight: bold; }
 .meta { margin: .25rem 0; }
 .warning { border-left: 6px solid #9c0006; background: #fff0f1; padding: .5rem .75rem; color: #5c0004; font-weight: bold; }
 .scroll { overflow-x: auto; max-width: 100%; }
@@ -172,6 +175,73 @@ def render_page(mapping, la, resolved, files, *, built_at: str, version: str, pe
     return "\n".join(out) + "\n"
 
 
+BARS = (("la", "#1F3864"), ("sn", "#4A7EBB"), ("england", "#6B6B6B"))  # each 4.5:1 or more on white, and named in the legend
+
+
+def bar_chart(title: str, measures: list, headers: dict[str, str], la, chart_id: str) -> list[str]:
+    """One section's LA, statistical-neighbour and England figures as an inline SVG (its own title and
+    description), followed by the table of the numbers it draws — as the workbook's Charts sheet draws them."""
+    rows = []
+    for resolved in measures:
+        values = {s: resolved.values[s].value for s, _ in BARS if s in resolved.values}
+        if any(is_number(v) for v in values.values()):
+            rows.append((re.sub(r"</?i>", "", la.fill(resolved.measure.label)), resolved.measure.unit, values))
+    if not rows:
+        return []
+    top = max(float(v) for _, _, values in rows for v in values.values() if is_number(v)) or 1.0
+    label_w, bar_w, step = 300, 380, 16
+    height = 40 + len(rows) * (len(BARS) * step + 26)
+    names = [headers.get(s, s) for s, _ in BARS]
+    desc = (f"Horizontal bars for {len(rows)} measures: for each, {', '.join(names)}. "
+            f"The numbers are in the table below the chart.")
+    svg = [f'<figure aria-labelledby="{chart_id}-caption">',
+           f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {label_w + bar_w + 80} {height}" '
+           f'width="100%" style="max-width:{label_w + bar_w + 80}px" font-family="Arial, sans-serif" font-size="11">',
+           f'<title id="{chart_id}-title">{escape(title)}</title>', f'<desc id="{chart_id}-desc">{escape(desc)}</desc>']
+    x = 0
+    for (series, colour), name in zip(BARS, names):  # the legend: a swatch and its name
+        svg.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/><text x="{x + 16}" y="14" fill="#1b1b1b">{escape(name)}</text>')
+        x += 30 + 7 * len(name)
+    y = 32
+    for label, unit, values in rows:
+        svg.append(f'<text x="0" y="{y + 11}" fill="#1b1b1b">{escape(label[:52] + ("…" if len(label) > 52 else ""))}</text>')
+        for i, (series, colour) in enumerate(BARS):
+            value = values.get(series)
+            top_y = y + i * step
+            if is_number(value):
+                width = max(1.0, bar_w * float(value) / top)
+                svg.append(f'<rect x="{label_w}" y="{top_y}" width="{width:.1f}" height="{step - 3}" fill="{colour}"/>')
+                svg.append(f'<text x="{label_w + width + 4:.1f}" y="{top_y + 11}" fill="#1b1b1b">{escape(value_text(value, unit))}</text>')
+            else:
+                svg.append(f'<text x="{label_w}" y="{top_y + 11}" fill="#1b1b1b">{escape(value_text(value, unit))}</text>')
+        y += len(BARS) * step + 26
+    svg += ["</svg>", f'<figcaption id="{chart_id}-caption">{escape(title)}</figcaption>', "</figure>"]
+    table = [f'<div class="scroll" role="region" aria-label="Numbers of the chart: {escape(title)}" tabindex="0">',
+             f"<table><caption>The numbers the chart draws: {escape(title)}</caption><thead><tr>"
+             '<th scope="col">Measure</th>' + "".join(f'<th scope="col">{escape(n)}</th>' for n in names) + "</tr></thead><tbody>"]
+    for label, unit, values in rows:
+        table.append(f'<tr><th scope="row">{escape(label)}</th>' +
+                     "".join(f'<td class="num">{escape(value_text(values.get(s), unit))}</td>' for s, _ in BARS) + "</tr>")
+    table.append("</tbody></table></div>")
+    return svg + table
+
+
+def _charts(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
+    """The sheet's charts: a bar chart per section of a sheet with LA, SN and England columns."""
+    sections: dict = {}
+    for resolved in measures:
+        if all(s in resolved.measure.series for s in ("sn", "england")):
+            sections.setdefault(resolved.section.id, (resolved.section, []))[1].append(resolved)
+    out = []
+    for section_id, (section, items) in sections.items():
+        if len(items) >= 3:
+            out += bar_chart(f"{la.fill(section.title).split(' — ')[0]}: {la.name}, statistical neighbours and England", items,
+                             headers, la, f"chart-{_slug(name)}-{section_id}")
+    if out:
+        out = [f'<h3 id="charts-{_slug(name)}">{escape(name)}: charts</h3>'] + out
+    return out
+
+
 def _sheet(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
     series = []
     for measure in measures:
@@ -219,7 +289,7 @@ def _sheet(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
                    f"</summary><ul>{''.join(entries)}</ul></details></td></tr>")
     if section is not None:
         out.append("</tbody>")
-    out += ["</table></div>", "</section>"]
+    out += ["</table></div>"] + (_charts(name, measures, headers, la) if name == "Statutory indicators" else []) + ["</section>"]
     return out
 
 
