@@ -66,7 +66,7 @@ def test_each_page_is_structured_for_screen_readers_and_self_contained(pages, ke
         for row in table.xpath("./tbody/tr[not(@class='prov')]"):
             assert row.xpath("./th[@scope='row' or @scope='colgroup']"), html.unescape(lxml_html.tostring(row, encoding=str))[:200]
             assert all((td.text_content() or "").strip() for td in row.xpath("./td")), "a blank cell"  # never blank
-    measures = tree.xpath("//table[not(caption[starts-with(., 'The input files') or starts-with(., 'The numbers the chart draws')])]"
+    measures = tree.xpath("//table[not(caption[starts-with(., 'The input files') or starts-with(., 'The numbers the chart')])]"
                           "/tbody/tr[th[@scope='row']]")
     assert len(measures) == pages[key].measures == len(tree.xpath("//tr[@class='prov']//details/summary"))
     for cell in tree.xpath("//td[@class='rag']"):  # text first: the colour's name and its reason, never colour alone
@@ -107,6 +107,14 @@ def test_each_chart_is_an_inline_svg_with_a_title_a_description_and_its_numbers_
         assert [b for b in bars if b and b[0].isdigit()] == [n for n in numbers if n[0].isdigit()]  # every bar labelled with its number
     first = tree.xpath("//figure")[0].getnext().xpath(".//tbody/tr")[1]
     assert [c.text_content() for c in first] == ["Assessments completed within 45 working days (%)", "87%", "81%", "86%"]
+    # the SEND dashboard's monthly trends: a line per measure, and the months it draws as a table
+    dashboard = _tree(pages["send_dashboard"].output)
+    lines = dashboard.xpath("//figure/*[local-name()='svg']")
+    assert len(lines) >= 10 and all(svg.get("role") == "img" for svg in lines)
+    ehcp = dashboard.xpath("//*[local-name()='title' and starts-with(., 'Number of EHCPs issued')]")[0].getparent()
+    assert [t.text for t in ehcp.xpath(".//*[local-name()='text']")][:3] == ["31", "28", "35"]  # send_monthly.csv, April to June
+    months = dashboard.xpath("//table[caption[starts-with(., 'The numbers the charts draw')]]//tr[th[starts-with(., 'Number of EHCPs issued')]]/td")
+    assert [td.text_content() for td in months][:4] == ["31", "28", "35", "Not yet reported"]
 
 
 def test_no_child_level_data_reaches_a_page(pages):

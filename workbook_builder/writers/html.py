@@ -24,6 +24,7 @@ from html import escape
 from ..judgements.direction import DOWN, SAME, UP, direction
 from ..judgements.rag import AMBER, COMPARATOR_NAMES, GREEN, RED, judge
 from ..observations import NO_DATA, SYMBOLS, is_number, is_symbol
+from ..periods import MONTH_KEYS
 
 #: the series shown as columns, in this order when a sheet has them (others follow in the mapping's order)
 ORDER = ["previous", "la", "sn", "england", "region", "position", "date", "baseline", "target_2026_27", "target_2027_28",
@@ -194,7 +195,7 @@ def bar_chart(title: str, measures: list, headers: dict[str, str], la, chart_id:
     names = [headers.get(s, s) for s, _ in BARS]
     desc = (f"Horizontal bars for {len(rows)} measures: for each, {', '.join(names)}. "
             f"The numbers are in the table below the chart.")
-    svg = [f'<figure aria-labelledby="{chart_id}-caption">',
+    svg = [f'<figure aria-labelledby="{chart_id}-caption">', f'<figcaption id="{chart_id}-caption">{escape(title)}</figcaption>',
            f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {label_w + bar_w + 80} {height}" '
            f'width="100%" style="max-width:{label_w + bar_w + 80}px" font-family="Arial, sans-serif" font-size="11">',
            f'<title id="{chart_id}-title">{escape(title)}</title>', f'<desc id="{chart_id}-desc">{escape(desc)}</desc>']
@@ -215,7 +216,7 @@ def bar_chart(title: str, measures: list, headers: dict[str, str], la, chart_id:
             else:
                 svg.append(f'<text x="{label_w}" y="{top_y + 11}" fill="#1b1b1b">{escape(value_text(value, unit))}</text>')
         y += len(BARS) * step + 26
-    svg += ["</svg>", f'<figcaption id="{chart_id}-caption">{escape(title)}</figcaption>', "</figure>"]
+    svg += ["</svg>", "</figure>"]
     table = [f'<div class="scroll" role="region" aria-label="Numbers of the chart: {escape(title)}" tabindex="0">',
              f"<table><caption>The numbers the chart draws: {escape(title)}</caption><thead><tr>"
              '<th scope="col">Measure</th>' + "".join(f'<th scope="col">{escape(n)}</th>' for n in names) + "</tr></thead><tbody>"]
@@ -224,6 +225,57 @@ def bar_chart(title: str, measures: list, headers: dict[str, str], la, chart_id:
                      "".join(f'<td class="num">{escape(value_text(values.get(s), unit))}</td>' for s, _ in BARS) + "</tr>")
     table.append("</tbody></table></div>")
     return svg + table
+
+
+def line_chart(label: str, unit: str, points: list[tuple[str, object]], chart_id: str) -> list[str]:
+    """A measure's months as an inline SVG line (title, description, each point labelled with its number)."""
+    numbers = [(i, float(v)) for i, (_, v) in enumerate(points) if is_number(v)]
+    low, high = min(v for _, v in numbers), max(v for _, v in numbers)
+    span = (high - low) or 1.0
+    width, height, left, top, plot_h = 420, 150, 10, 28, 80
+    step = (width - 2 * left) / (len(points) - 1)
+    xy = [(left + i * step, top + plot_h - (v - low) / span * plot_h) for i, v in numbers]
+    shown = [f"{points[i][0]} {value_text(v, unit)}" for i, v in numbers]
+    desc = f"Line through {len(numbers)} months: {', '.join(shown)}. Months not yet reported are gaps."
+    svg = [f'<figure aria-labelledby="{chart_id}-caption">', f'<figcaption id="{chart_id}-caption">{escape(label)}: month by month</figcaption>',
+           f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}" width="100%" '
+           f'style="max-width:{width}px" font-family="Arial, sans-serif" font-size="10">',
+           f'<title id="{chart_id}-title">{escape(label)}: month by month</title>', f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+           f'<polyline fill="none" stroke="#1F3864" stroke-width="2" points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in xy)}"/>']
+    for (x, y), (i, v) in zip(xy, numbers):
+        svg.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#1F3864"/>'
+                   f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle" fill="#1b1b1b">{escape(value_text(v, unit))}</text>')
+    for i, (month, _) in enumerate(points):
+        svg.append(f'<text x="{left + i * step:.1f}" y="{height - 8}" text-anchor="middle" fill="#1b1b1b">{escape(month)}</text>')
+    return svg + ["</svg>", "</figure>"]
+
+
+def _monthly(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
+    """A line chart for each measure with two or more reported months, and the table of the numbers they draw."""
+    drawn = [r for r in measures if sum(1 for m in MONTH_KEYS if m in r.values and is_number(r.values[m].value)) >= 2]
+    if not drawn:
+        return []
+    months = [headers.get(m, m.capitalize()) for m in MONTH_KEYS]
+    out = [f'<h3 id="charts-{_slug(name)}">{escape(name)}: monthly trends</h3>']
+    for resolved in drawn:
+        label = re.sub(r"</?i>", "", la.fill(resolved.measure.label))
+        points = [(month, resolved.values[m].value if m in resolved.values else None) for m, month in zip(MONTH_KEYS, months)]
+        out += line_chart(label, resolved.measure.unit, points, f"chart-{_slug(name)}-{resolved.id}")
+    out += ['<div class="scroll" role="region" aria-label="Numbers of the monthly charts" tabindex="0">',
+            "<table><caption>The numbers the charts draw: each measure's months</caption><thead><tr><th scope=\"col\">Measure</th>"
+            + "".join(f'<th scope="col">{escape(m)}</th>' for m in months) + "</tr></thead><tbody>"]
+    for resolved in drawn:
+        label = re.sub(r"</?i>", "", la.fill(resolved.measure.label))
+        cells = "".join(f'<td class="num">{escape(_month_text(resolved, m))}</td>' for m in MONTH_KEYS)
+        out.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
+    return out + ["</tbody></table></div>"]
+
+
+def _month_text(resolved, month: str) -> str:
+    observation = resolved.values.get(month)
+    if observation is None or observation.value is None:
+        return "Not yet reported"
+    return value_text(observation.value, resolved.measure.unit)
 
 
 def _charts(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
@@ -246,7 +298,8 @@ def _sheet(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
     series = []
     for measure in measures:
         series += [s for s in measure.measure.series if s not in SKIP and s not in series]
-    columns = [s for s in ORDER if s in series] + [s for s in series if s not in ORDER]
+    months = [m for m in MONTH_KEYS if any(m in r.values for r in measures)]
+    columns = [s for s in ORDER if s in series] + [s for s in series if s not in ORDER] + months
     width = 1 + len(columns) + 2
     slug = _slug(name)
     out = [f'<section aria-labelledby="{slug}">', f'<h2 id="{slug}">{escape(name)}</h2>',
@@ -270,6 +323,10 @@ def _sheet(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
         row = [f'<tr><th scope="row">{escape(label)}</th>']
         for s in columns:
             observation = values.get(s)
+            if s in MONTH_KEYS:
+                cls = "num" if observation is not None and is_number(observation.value) else "missing"
+                row.append(f'<td class="{cls}">{escape(_month_text(resolved, s) if observation else "Not monthly")}</td>')
+                continue
             if observation is None or s not in measure.series and s != "previous":
                 row.append('<td class="missing">Not shown for this measure</td>')
                 continue
@@ -289,7 +346,8 @@ def _sheet(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
                    f"</summary><ul>{''.join(entries)}</ul></details></td></tr>")
     if section is not None:
         out.append("</tbody>")
-    out += ["</table></div>"] + (_charts(name, measures, headers, la) if name == "Statutory indicators" else []) + ["</section>"]
+    charts = _charts(name, measures, headers, la) if name == "Statutory indicators" else _monthly(name, measures, headers, la) if months else []
+    out += ["</table></div>"] + charts + ["</section>"]
     return out
 
 
