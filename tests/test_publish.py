@@ -55,7 +55,10 @@ def test_each_page_is_structured_for_screen_readers_and_self_contained(pages, ke
     text = path.read_text(encoding="utf-8")
     tree = _tree(path)
     assert tree.get("lang") == "en-GB" and len(tree.xpath("//h1")) == 1
+    # keyboard order is document order: no positive tabindex anywhere, and the skip link is the first thing to reach
+    assert not [e for e in tree.xpath("//*[@tabindex]") if int(e.get("tabindex")) > 0]
     skip = tree.xpath("//a[@class='skip']")[0]
+    assert tree.xpath("//body/*[1]")[0] is skip
     assert skip.get("href") == "#main" and tree.xpath("//main[@id='main']")
     assert tree.xpath("//header") and tree.xpath("//nav[@aria-label='Contents']") and tree.xpath("//footer")
     # no request of its own: no external script, style sheet, image, font or frame
