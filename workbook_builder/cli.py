@@ -183,7 +183,7 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
     from .reconcile import reconcile, write_json, write_report
 
     report = reconcile(la, period, local_csv, published_dir, tolerance=tolerance, sn_model=sn_model, sn_method=sn_method)
-    console.print(f"Reconciliation: {report.la.name} ({report.code}), {period}  (local / published / SN mean (n) / England / quartile); "
+    console.print(f"Reconciliation: {report.la.name} ({report.code}), {period}  (local / published / SN average (n) / England / quartile); "
                   f"neighbours: {report.sn_model}", markup=False)
     for result in report.results:
         console.print(result.line(), markup=False)

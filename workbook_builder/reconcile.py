@@ -62,14 +62,16 @@ class ReconciledMeasure:
         return self.comparison.status
 
     def line(self) -> str:
-        """The measure as one line of the command's table: status, id, local / published / SN mean (n) / England / quartile, why."""
+        """The measure as one line of the command's table: status, id, local / published / SN average (n, and 'median' when the
+        neighbours' median is taken) / England / quartile, why."""
         def shown(observation: Observation) -> str:
             value = observation.value
             return "" if value in (None, NO_DATA) else f"{value:g}" if isinstance(value, float) else str(value)
 
         quartile = shown(self.published["quartile"]) or "-"
         return (f"{self.status:<18} {self.measure_id:<46} {shown(self.local):>7} / {shown(self.published['la']):>5} / "
-                f"{shown(self.published['sn'])} ({self.sn_count}) / {shown(self.published['england'])} / Q{quartile}  {self.explanation}")
+                f"{shown(self.published['sn'])} ({self.sn_count}{', median' if self.sn_method == 'median' else ''}) / "
+                f"{shown(self.published['england'])} / Q{quartile}  {self.explanation}")
 
     def as_dict(self) -> dict:
         """The measure as ``--json`` writes it."""
