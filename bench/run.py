@@ -156,7 +156,6 @@ def council_sized_annex_a(path: Path, scale: int = 20) -> Path:
 
     spec = importlib.util.spec_from_file_location("make_annex_a", ROOT / "scripts" / "make_annex_a.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["make_annex_a"] = module
     spec.loader.exec_module(module)
     targets = {k: v * scale if isinstance(v, int) and k != "months" else v for k, v in module.PAPER.items()}
     return module.generate(path, targets, seed=11).path

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import holidays
 import xlsxwriter
+
+from workbook_builder.sources.annex_a_measures import add_months
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "inputs" / "sample" / "annex_a" / "AnnexA_Shropshire_2026-06-18.xlsx"
@@ -101,22 +103,13 @@ def _bank_holidays(years) -> set[dt.date]:
     return set(holidays.country_holidays("GB", subdiv="ENG", years=list(years)))
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
-@dataclass
-class Generated:
+class Generated(NamedTuple):
     """What generate() wrote: per list, one dict per record (field -> plain value; ``row`` its workbook row)."""
 
     path: Path
     as_at: dt.date
     months: int
-    lists: dict[int, list[dict]] = field(default_factory=dict)
+    lists: dict[int, list[dict]]
 
 
 class _Maker:

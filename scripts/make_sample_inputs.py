@@ -696,11 +696,9 @@ files:
 
 def make_annex_a(out: Path) -> None:
     import importlib.util
-    import sys
 
     spec = importlib.util.spec_from_file_location("make_annex_a", Path(__file__).with_name("make_annex_a.py"))
     module = importlib.util.module_from_spec(spec)
-    sys.modules["make_annex_a"] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     module.generate(out / "annex_a" / module.SAMPLE.name)
 

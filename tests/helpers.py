@@ -45,6 +45,13 @@ class Scorecard:
         return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
+def half_up(value) -> int:
+    """Rounded as ChAT prints: halves away from zero (12.5 -> 13, 24.5 -> 25), not Python's to-even."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
 def fitted(measure_id, measure, table):
     """A DfE table and the layout of a published measure that fits it: what ``benchmark()`` reads."""
     from workbook_builder.measures.published import fitting_layout

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import openpyxl
 import pytest
 
@@ -11,7 +9,7 @@ from workbook_builder.build import build
 from workbook_builder.measures.mapping import load_mapping
 
 from .conftest import FIXED_BUILT_AT, ROOT
-from .helpers import Scorecard, sha256
+from .helpers import Scorecard, half_up, sha256
 
 SAMPLE = ROOT / "inputs" / "sample"
 MAPPING = load_mapping(ROOT / "mappings" / "appendix_2.yaml")
@@ -176,7 +174,7 @@ def test_statutory_rows_equal_the_papers_table_exactly(built, shared_data):
         measure = by_label[label]
         shown = card.value(measure, "Shropshire (latest)")
         if isinstance(shown, float):  # computed from the Annex A lists to 1 dp (7.3); ChAT prints it whole (7)
-            shown = int(Decimal(str(shown)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+            shown = half_up(shown)
         assert [shown] + [card.value(measure, c) for c in ("Previous", "Stat Neighbours", "England",
                                                  "LA vs mid-50% of all LAs")] == [latest, la, sn, eng, position], label
 

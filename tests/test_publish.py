@@ -161,7 +161,7 @@ axe.run(document, {{runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag2
 
 
 def _probe(chromium: str, page: Path, tmp_path: Path) -> dict:
-    probe = tmp_path / f"probe-{abs(hash(page.name))}.html"
+    probe = tmp_path / "probe.html"
     probe.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE.format(axe=AXE.read_text(encoding="utf-8")) + "</body>"),
                      encoding="utf-8")
     dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=30000", "--dump-dom",

@@ -18,6 +18,7 @@ from workbook_builder.reconcile import reconcile
 from workbook_builder.sources.neighbours import Neighbour, neighbour_mean
 
 from .conftest import ROOT
+from .helpers import half_up
 from .test_mapping_and_cli import run
 
 PUBLISHED = load_published(ROOT / "mappings" / "published.yaml")
@@ -322,13 +323,6 @@ def test_a_measure_may_take_the_median_of_its_own_and_the_build_names_model_and_
     assert audit["Value"] == round(statistics.median(neighbour_figures(shared_data, SHROPSHIRE_2021)), 1)
     refused = run("build", "--workbook", "appendix_x", "--inputs", str(ROOT / "inputs" / "sample"), "--out", str(out), "--sn-model", "2019")
     assert refused.returncode == 2 and "no statistical neighbour model '2019'" in refused.stderr and "2021, 2025" in refused.stderr
-
-
-def half_up(value) -> int:
-    """Rounded as ChAT prints: halves away from zero (12.5 -> 13, 24.5 -> 25), not Python's to-even."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 #: seed 002's rows that the 2025 files here hold; each is compared, rounded, with the pack

@@ -49,6 +49,21 @@ def _contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def _header_row(sheet) -> int | None:
+    """The table's header row: the row repeated on each printed page (None for a sheet without a table)."""
+    titles = sheet.print_title_rows
+    return int(re.match(r"\$(\d+):\$\d+", titles)[1]) if titles else None
+
+
+def _cf_rules(workbooks):
+    """Every conditional-format rule of every sheet: (workbook, sheet, rule)."""
+    for path in workbooks:
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            for rules in sheet.conditional_formatting:
+                for rule in rules.rules:
+                    yield path, sheet, rule
+
+
 def _rgb(colour) -> str | None:
     value = getattr(colour, "rgb", None)
     return value[-6:] if isinstance(value, str) and re.fullmatch(r"[0-9A-Fa-f]{6,8}", value) else None
@@ -81,9 +96,8 @@ def test_rule_3_table_header_rows_are_marked_repeated_and_frozen(workbooks):
         for sheet in book.worksheets:
             if sheet.title in NOT_TABLES:
                 continue
-            titles = sheet.print_title_rows
-            assert titles, (path.name, sheet.title, "no print titles")
-            header = int(re.match(r"\$(\d+):\$\d+", titles)[1])
+            header = _header_row(sheet)
+            assert header, (path.name, sheet.title, "no print titles")
             assert sheet.freeze_panes and int(re.sub(r"[A-Z]+", "", sheet.freeze_panes)) == header + 1, (path.name, sheet.title)
             cells = [c for c in sheet[header] if c.value is not None]
             assert cells and all(isinstance(c.value, str) and c.font.b for c in cells), (path.name, sheet.title)
@@ -92,25 +106,20 @@ def test_rule_3_table_header_rows_are_marked_repeated_and_frozen(workbooks):
 def test_rule_4_no_merged_cell_inside_a_data_region(workbooks):
     for path in workbooks:
         for sheet in openpyxl.load_workbook(path).worksheets:
-            titles = sheet.print_title_rows
-            if not titles:
+            header = _header_row(sheet)
+            if header is None:
                 continue
-            header = int(re.match(r"\$(\d+):\$\d+", titles)[1])
             inside = [str(m) for m in sheet.merged_cells.ranges if m.max_row >= header]
             assert not inside, (path.name, sheet.title, inside)
 
 
 def test_rule_5_colour_is_never_the_only_carrier_of_meaning(workbooks):
     keyed = 0
-    for path in workbooks:
-        book = openpyxl.load_workbook(path)
-        for sheet in book.worksheets:
-            for rules in sheet.conditional_formatting:
-                for rule in rules.rules:
-                    formula = " ".join(rule.formula or [])
-                    # a fill keys on a judgement's text ("R"), a font colour on the numbers behind an arrow that says ▲ Up / ▼ Down
-                    assert re.search(r'"(G|A|R)"', formula) or "ISNUMBER" in formula, (path.name, sheet.title, formula)
-                    keyed += 1
+    for path, sheet, rule in _cf_rules(workbooks):
+        formula = " ".join(rule.formula or [])
+        # a fill keys on a judgement's text ("R"), a font colour on the numbers behind an arrow that says ▲ Up / ▼ Down
+        assert re.search(r'"(G|A|R)"', formula) or "ISNUMBER" in formula, (path.name, sheet.title, formula)
+        keyed += 1
     assert keyed > 40
     words = {"G", "A", "R", "No data", "No comparator", "Not rated"}
     judged = 0
@@ -132,24 +141,19 @@ def test_rule_5_colour_is_never_the_only_carrier_of_meaning(workbooks):
 
 def test_rule_6_text_on_every_fill_has_a_contrast_of_4_5_to_1(workbooks):
     checked = 0
-    for path in workbooks:
-        book = openpyxl.load_workbook(path)
-        for sheet in book.worksheets:
-            for rules in sheet.conditional_formatting:
-                for rule in rules.rules:
-                    dxf = rule.dxf
-                    if dxf is None or dxf.font is None or dxf.fill is None:
-                        continue
-                    ink = _rgb(dxf.font.color)
-                    fill = _rgb(dxf.fill.bgColor) or _rgb(dxf.fill.fgColor)
-                    if ink and fill:
-                        assert _contrast(ink, fill) >= 4.5, (path.name, sheet.title, ink, fill, round(_contrast(ink, fill), 2))
-                        checked += 1
-            titles = sheet.print_title_rows
-            if titles:
-                header = int(re.match(r"\$(\d+):\$\d+", titles)[1])
-                for cell in (c for c in sheet[header] if c.value is not None):
-                    ink, fill = _rgb(cell.font.color) or "000000", _rgb(cell.fill.fgColor) or "FFFFFF"
-                    assert _contrast(ink, fill) >= 4.5, (path.name, sheet.title, cell.coordinate, ink, fill)
-                    checked += 1
+    for path, sheet, rule in _cf_rules(workbooks):
+        dxf = rule.dxf
+        if dxf is None or dxf.font is None or dxf.fill is None:
+            continue
+        ink, fill = _rgb(dxf.font.color), _rgb(dxf.fill.bgColor) or _rgb(dxf.fill.fgColor)
+        if ink and fill:
+            assert _contrast(ink, fill) >= 4.5, (path.name, sheet.title, ink, fill, round(_contrast(ink, fill), 2))
+            checked += 1
+    for path in workbooks:  # and the header rows' white on navy
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            header = _header_row(sheet)
+            for cell in (c for c in sheet[header] if c.value is not None) if header else ():
+                ink, fill = _rgb(cell.font.color) or "000000", _rgb(cell.fill.fgColor) or "FFFFFF"
+                assert _contrast(ink, fill) >= 4.5, (path.name, sheet.title, cell.coordinate, ink, fill)
+                checked += 1
     assert checked > 100

@@ -1,7 +1,7 @@
 """Local authorities: the one class for an LA, and the project's list of England's 153.
 
-An LA is known by its new-style code (``E06000051``) and its old three-digit number
-(``893``); DfE's files carry both, LAIT and older tables only the number. Names are for
+An LA is known by its new-style code (nine characters, ``E06…``, ``E08…``, ``E09…``, ``E10…``) and its old
+three-digit number; DfE's files carry both, LAIT and older tables only the number. Names are for
 people: they differ between publications (a ``, County of`` suffix in one, none in another),
 so nothing is ever matched on a name. The list is ``mappings/local_authorities.csv``
 (``la_code, old_la_code, la_name, region_code, region_name``), derived from DfE's own files
@@ -28,8 +28,8 @@ LA_TOKEN = "{la}"
 class LocalAuthority:
     """One council: codes, the name shown for it, and its region as DfE publishes it."""
 
-    code: str  # new-style, E06000051
-    old_code: str  # old-style number, 893
+    code: str  # new-style: E06, E08, E09 or E10 and six digits
+    old_code: str  # old-style: three digits
     name: str  # as shown in workbooks: DfE's name unless the workspace names it otherwise
     region_code: str = ""
     region_name: str = ""
@@ -99,7 +99,7 @@ def find_authority(path: Path, code: str) -> LocalAuthority:
         if la.has_code(code):
             return la
     raise UserError(f"unknown LA code '{code}'",
-                    hint=f"Use a new code (E06000051) or an old one (893) from {Path(path).name}.")
+                    hint=f"Use a new code (E06…, E08…, E09…, E10…) or an old three-digit one, as listed in {Path(path).name}.")
 
 
 __all__ = ["LA_TOKEN", "LocalAuthority", "check_name", "find_authority", "read_local_authorities"]

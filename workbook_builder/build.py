@@ -139,11 +139,13 @@ class Plan:
     hide_unmapped: bool = False  # hide template rows the mapping leaves out (a published-only pack)
 
     @cached_property
-    def quality(self) -> list:
-        """The data-quality problems of the Annex A lists this build read (none when it read none)."""
-        from .sources.annex_a_source import quality
+    def quality(self) -> list | None:
+        """The data-quality problems of the inputs whose reader checks them (Annex A's lists), or None when no
+        input of this build is of such a kind."""
+        from .sources import KINDS, reader
 
-        return [problem for f in self.files if f.kind == "annex_a" and not f.missing for problem in quality(f.path)]
+        checked = [f for f in self.files if not f.missing and f.kind in KINDS and hasattr(reader(f.kind), "quality")]
+        return [problem for f in checked for problem in reader(f.kind).quality(f.path)] if checked else None
 
     @property
     def warnings(self) -> list[str]:
@@ -215,7 +217,7 @@ def write(p: Plan, out_dir: Path, *, period: str | None = None, built_at: str | 
     write_info(package, p.la, p.resolved, p.files, stamp, period)
     audit_rows = write_audit(package, writer.audit, stamp)
     write_sources(package, p.files + _reference_files(p))
-    if any(f.kind == "annex_a" and not f.missing for f in p.files):
+    if p.quality is not None:
         write_data_quality(package, p.quality)
 
     make_folder(out_dir, hint="Pass --out with a folder you can write to.")
@@ -275,7 +277,7 @@ class ValidationReport:
     no_extract: int
     files: list[InputFile]
     warnings: list[str]
-    quality: list = field(default_factory=list)  # data-quality problems of the Annex A lists read
+    quality: list | None = None  # data-quality problems of the inputs whose reader checks them (None: no such input)
 
     def summary(self) -> str:
         waiting = f"; {self.no_extract} waiting for a local extract" if self.no_extract else ""

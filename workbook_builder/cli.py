@@ -127,7 +127,7 @@ def validate_command(workbooks, inputs, period, published, la, sn_model, sn_meth
         console.print(report.summary(), markup=False)
         for warning in report.warnings:
             errors.print(f"warning: {report.workbook}: {warning}", markup=False)
-        if any(f.kind == "annex_a" and not f.missing for f in report.files):
+        if report.quality is not None:
             from .sources.annex_a_measures import quality_lines
 
             for line in quality_lines(report.quality):

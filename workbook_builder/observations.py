@@ -58,7 +58,7 @@ class Provenance:
     path: Path
     display_path: str  # path as shown to people: relative to the project where possible
     sha256: str
-    locator: str  # resolved place: "'Comparison'!C9" or "filters new_la_code=E06000051, time_period=2025; column percentage"
+    locator: str  # resolved place: "'Comparison'!C9" or "filters new_la_code=<the LA's code>, time_period=2025; column percentage"
     period: str = ""
     transformation: str = "as published"
     mapping_ref: str = ""  # file:line of the mapping entry that asked for it

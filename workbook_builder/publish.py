@@ -61,7 +61,7 @@ def publish(workbooks: list[str] | None = None, *, inputs: Path | None = None, o
                     raise
                 continue  # a workbook with no published measures has no pack
             titles = {"la": f"{ws.la.name} (DfE published)"}
-        p = plan(mapping, ws.for_la(ws.la) if published_only else ws, period=period, audience=audience, manifest=manifest)
+        p = plan(mapping, ws, period=period, audience=audience, manifest=manifest)
         shown = [m for m in p.resolved if audience is None or audience in m.measure.audiences]
         html = render_page(p.mapping, p.la, shown, p.files, built_at=stamp, version=__version__, period=period, column_titles=titles)
         name = Path(p.mapping.output).stem + (f" ({audience})" if audience else "") + ".html"

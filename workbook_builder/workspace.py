@@ -7,7 +7,7 @@ LA by code, and everything about the LA follows from that code: its name, old co
 (``mappings/statistical_neighbours.csv``), and every title, column header, note and warning
 that names it::
 
-    la: E06000019          # the LA's new code (or its old number)
+    la: E06xxxxxx          # the LA's new code (or its old number)
     name: <short name>     # optional: the name shown in workbooks (default: DfE's name for it)
     inputs: inputs         # optional: the folder of extracts (default: inputs)
     outputs: outputs       # optional: where workbooks are written (default: outputs)

@@ -33,6 +33,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import UserError
+from ..limits import WORKBOOK_SUFFIXES
 from ..refs import col_letters as column_letter
 from .tables import clean, norm, raw_rows, sheet_names
 
@@ -170,6 +171,7 @@ class Records:
     columns: dict[str, int]  # field -> 0-based column index
     rows: list[int]  # the workbook row (1-based) of each record
     values: dict[str, list[object]]  # field -> raw cell values, one per record
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)  # parsed columns, by (field, parser)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -204,9 +206,6 @@ class Records:
             self._cache[key] = [parse(v) for v in self.values[name]]
         return self._cache[key]
 
-    @cached_property
-    def _cache(self) -> dict:
-        return {}
 
     def where(self, path: Path) -> str:
         """The list as an error message names it: file, list number and title, sheet."""
@@ -226,7 +225,7 @@ class AnnexA:
         path = Path(path)
         if not path.is_file():
             raise UserError(f"{path}: no such file", hint="Give the Annex A workbook (.xlsx) the council prepares for Ofsted.")
-        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        if path.suffix.lower() not in WORKBOOK_SUFFIXES:
             raise UserError(f"{path}: Annex A is read from the workbook of its lists (.xlsx), not a {path.suffix or 'file without an extension'}",
                             hint="Give the Annex A workbook itself, with its sheets List 1 … List 11.")
         annex = cls(path=path)

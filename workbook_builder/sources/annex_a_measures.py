@@ -223,7 +223,11 @@ def rereferral_12m_pct(annex, window):
     in_window = [window.holds(d) for d in dates]
     repeat = []
     for child, day, count, wanted in zip(records.child_ids, dates, counts, in_window):
-        earlier = wanted and child is not None and any(add_months(day, -12) <= other < day for other in by_child[child])
+        if wanted and child is not None:
+            year_before = add_months(day, -12)
+            earlier = any(year_before <= other < day for other in by_child[child])
+        else:
+            earlier = False
         repeat.append(wanted and (earlier or (count is not None and count > 1)))
     return Figure("rereferral_12m_pct", "Referrals within 12 months of a previous referral (%)", 3,
                   "of referrals in the window, those whose child had another referral in the 12 months before it "
@@ -267,7 +271,7 @@ def children_seen_in_assessment_pct(annex, window):
 
 
 def cp_seen_alone_pct(annex, window):
-    """Of plans open at the as-at date, the % where the child was seen alone."""
+    """Of children whose plan is open at the as-at date, the % seen alone at their last visit."""
     records = annex.records(7, ("child_id", "start", "end", "seen_alone"))
     children = _distinct(_members(records, _open(records, window.as_at)))  # a child with two open plans counts once
     rows = {row for _, row in children}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UserError
@@ -67,9 +68,8 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
     if locator.period == "previous":  # the window that ends the day before this one starts
         as_at = Window(as_at, months).start - dt.timedelta(days=1)
     window = Window(as_at, months)
-    annex = load(path)
-    figure = MEASURES[locator.column](annex, window)
-    records = annex.records(figure.list_number, ("child_id",))
+    figure = _figure(str(path), path.stat().st_mtime_ns, locator.column, window)
+    records = load(path).records(figure.list_number, ("child_id",))
     record.count_rows(("annex_a", figure.list_number), len(records))
     label = f"{months} months to {as_at.strftime('%d/%m/%Y')}"
     record.periods.add(label)
@@ -88,11 +88,23 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
     return Observation(value=figure.value, provenance=context.provenance(where, period=label, transformation=how))
 
 
+@lru_cache(maxsize=256)
+def _figure(path: str, mtime_ns: int, measure: str, window: Window):
+    """One measure for one window of one file version, computed once however many series ask (a rate and its count)."""
+    return MEASURES[measure](load(Path(path)), window)
+
+
 def quality(path: Path) -> list:
-    """The data-quality problems of the Annex A file a build read, as at the date in its name."""
+    """The data-quality problems of the Annex A file a build read, as at the date in its name (the optional
+    reader hook :mod:`workbook_builder.sources.base` describes): checked once per file version."""
+    return _quality(str(path), Path(path).stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _quality(path: str, mtime_ns: int) -> list:
     from .annex_a_quality import check_quality
 
-    return check_quality(load(path), as_at_of(path, "latest"))
+    return check_quality(load(Path(path)), as_at_of(Path(path), "latest"))
 
 
 def describe(locators: list[Locator]) -> list[str]:

@@ -11,7 +11,9 @@ A reader module (one per source kind, registered in :mod:`workbook_builder.sourc
 * ``observe(locator, area, context) -> Observation`` — the one value the locator points at for
   ``area`` (``la``, ``sn`` or ``england``), with its :class:`~workbook_builder.observations.Provenance`;
 * optionally ``periods(locator, context) -> list[str]`` — the periods the locator's rows hold
-  (a dashboard's monthly columns ask for each month in turn).
+  (a dashboard's monthly columns ask for each month in turn);
+* optionally ``quality(path) -> list`` — the data-quality problems of a file of this kind, each with
+  ``line()`` and the fields a Data quality sheet shows (``validate`` prints them, a build writes them).
 
 A reader keeps its internals to itself: the resolver sees only observations.
 """

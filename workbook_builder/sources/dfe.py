@@ -7,7 +7,7 @@ Real files have traits a reader must handle (see the DfE data guidance):
   kept as symbols, never read as 0;
 * exact duplicate rows (England rows appear twice in some files), which are tolerated;
 * the same LA named differently in different files, so LAs are matched by code
-  (``new_la_code`` like E06000051, or ``old_la_code`` like 893), never by name.
+  (``new_la_code``, nine characters, or ``old_la_code``, three digits), never by name.
 
 The whole file is read once as text (``dtype=str``) and filtered with vectorised pandas; the
 rows one set of filters selects are then kept as plain tuples by period and geographic level
@@ -95,7 +95,7 @@ def observe(locator: Locator, area: str, context: Context) -> Observation:
 
 
 def split_codes(text: str) -> list[str]:
-    """An LA code cell's codes: one, or those of a joint return (``E06000061 / E06000062``, ``940 / 941``)."""
+    """An LA code cell's codes: one, or each of a joint return's (two codes joined by `` / ``, new or old)."""
     return [part.strip() for part in text.split("/") if part.strip()] if "/" in text else ([text] if text else [])
 
 

@@ -12,7 +12,7 @@ Two layouts are read:
   current LAs an "Old SNs:" block giving the neighbours of LAs since abolished or merged,
   used for those LAs only.
 
-Codes are new-style (E06000051) or old-style LA numbers (893); names are for people only and
+Codes are new-style (nine characters, E06…) or old-style LA numbers (three digits); names are for people only and
 never matched. The model read is named in every SN figure's provenance.
 """
 
@@ -35,7 +35,7 @@ class Neighbour:
     code: str
     name: str
     rank: int
-    old_code: str = ""  # its other code (the LA number, 893, for E06000051), from the LA list
+    old_code: str = ""  # its other code (the old three-digit LA number for a new code), from the LA list
     closeness: str = ""  # the model's word for how close ("Very close"), when it gives one
 
     @property
@@ -65,7 +65,7 @@ class ModelRow:
 
 
 def _number(value: object) -> str:
-    """An LA number as text (calamine gives 893 or 893.0); anything else stripped."""
+    """An LA number as text (calamine gives 123 or 123.0); anything else stripped."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "" if value is None else str(value).strip()

@@ -102,18 +102,7 @@ def _workbook(path: str, mtime_ns: int):
 @lru_cache(maxsize=128)
 def _sheet_rows(path: str, mtime_ns: int, name: str) -> list[list[object]]:
     """One sheet's cells as a grid from A1, read only once its extent is known to be within the limit."""
-    workbook, _names, parts, archive, strings, budget = _workbook(path, mtime_ns)
-    part = parts.get(name)
-    if not part:
-        raise UserError(f"{path}: cannot tell where sheet '{name}' is stored, so it is not read",
-                        hint="Open the workbook in Excel and save it again as an Excel Workbook (.xlsx).")
-    check_sheet_extent(archive, part, path, name, strings, budget)
-    try:
-        sheet = workbook.get_sheet_by_name(name)
-        return [[clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-    except Exception as exc:  # noqa: BLE001 - calamine raises several error types for bad sheets
-        raise UserError(f"{path}: sheet '{name}' cannot be read ({type(exc).__name__}: {exc})",
-                        hint="Open the workbook in Excel, let it repair the file and save a copy.") from None
+    return [[clean(v) for v in row] for row in raw_rows(Path(path), name)]
 
 
 def raw_rows(path: Path, sheet: str, nrows: int | None = None) -> list[list[object]]:

@@ -23,13 +23,12 @@ from html import escape
 
 from ..judgements.direction import DOWN, SAME, UP, direction
 from ..judgements.rag import AMBER, COMPARATOR_NAMES, GREEN, RED, judge
-from ..observations import NO_DATA, SYMBOLS, is_number, is_symbol
+from ..observations import SYMBOLS, is_number, is_symbol
 from ..periods import MONTH_KEYS
 
 #: the series shown as columns, in this order when a sheet has them (others follow in the mapping's order)
 ORDER = ["previous", "la", "sn", "england", "region", "position", "date", "baseline", "target_2026_27", "target_2027_28",
          "target_2028_29", "mean_score", "responses"]
-SKIP = {"target", "monthly"}
 #: RAG text colour on its fill: the workbook's pairs (contrast 5.1:1 to 6.5:1)
 RAG_STYLE = {GREEN: ("#C6EFCE", "#006100", "Green"), AMBER: ("#FFEB9C", "#7A4500", "Amber"), RED: ("#FFC7CE", "#9C0006", "Red")}
 
@@ -297,7 +296,7 @@ def _charts(name: str, measures: list, headers: dict[str, str], la) -> list[str]
 def _sheet(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
     series = []
     for measure in measures:
-        series += [s for s in measure.measure.series if s not in SKIP and s not in series]
+        series += [s for s in measure.measure.series if s not in series]
     months = [m for m in MONTH_KEYS if any(m in r.values for r in measures)]
     columns = [s for s in ORDER if s in series] + [s for s in series if s not in ORDER] + months
     width = 1 + len(columns) + 2
@@ -351,4 +350,4 @@ def _sheet(name: str, measures: list, headers: dict[str, str], la) -> list[str]:
     return out
 
 
-__all__ = ["render_page", "rag_text", "direction_text", "value_text", "NO_DATA"]
+__all__ = ["bar_chart", "direction_text", "line_chart", "rag_text", "render_page", "value_text"]
