@@ -401,3 +401,108 @@ def test_the_one_pass_extent_check_finds_exactly_the_cells_beyond_the_last(furth
     tag = f'<c r="{_letters(col)}{row}" s="1"><v>1</v></c>'.encode()
     assert (_unusual(rows, cols).search(tag) is not None) == (row > rows or col > cols)
     assert _unusual(rows, cols).search(b"<c\tr='A1'><v>1</v></c>")[0] == b"<c"  # not canonical: found too
+
+
+# --- Annex A lists and DfE's statistical-neighbour workbook ----------------------------------------------------
+
+def _annex_a_workbook(rows: dict[int, list[list[object]]], sheet_style: int) -> bytes:
+    """An Annex A workbook with lists 1 to 9 headed by the headers the reader accepts (the template's
+    first text for each field), ``rows[n]`` under list n's header; sheets named as the 2019 template,
+    the 2021/2024 exports, or untitled with a title row above the header."""
+    import datetime as dt
+
+    from workbook_builder.sources.annex_a import FIELDS, LISTS
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    for number, fields in FIELDS.items():
+        name = ["List_{}", "List {}", "Sheet{}"][sheet_style].format(number)
+        sheet = book.add_worksheet(name)
+        top = 0
+        if sheet_style == 2:
+            sheet.write(0, 0, f"List {number}: {LISTS[number]}")
+            top = 1
+        sheet.write_row(top, 0, [texts[0].title() for texts in fields.values()])
+        for r, cells in enumerate(rows.get(number, []), top + 1):
+            for c, value in enumerate(cells[:len(fields)]):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, value, date_format)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+def _annex_a_cells():
+    import datetime as dt
+
+    return st.one_of(
+        st.none(), st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)),
+        st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+        st.sampled_from(["Y", "N", "Yes", "No", "a", "b", "1", "0", "31/02/2025", "29/02/2024", "9999-12-31", "0001-01-01",
+                         "2025-06-18", "18/06/2025", "18 Jun 2025", "20250618", "=1+1", "<script>", "NaN", "inf", "1e400", " ", ""]),
+        st.text(max_size=10))
+
+
+@examples(120)
+@given(rows=st.dictionaries(st.integers(1, 9), st.lists(st.lists(_annex_a_cells(), min_size=1, max_size=8), max_size=6), max_size=9),
+       sheet_style=st.integers(0, 2), as_at=st.sampled_from(["2025-06-18", "2026-03-31", "2000-01-01", "2099-12-31"]),
+       months=st.integers(1, 24), population=st.one_of(st.none(), st.integers(1, 10**7)))
+def test_an_annex_a_workbook_reads_or_refuses(rows, sheet_style, as_at, months, population):
+    """Any cells in the lists: the report, its JSON (finite numbers only) and the drill-down are made, or
+    the file is refused by name."""
+    import json
+
+    from workbook_builder.sources.annex_a_measures import Population, annex_a_report
+    from workbook_builder.writers.annex_a_drilldown import drilldown_bytes
+
+    path = written(_annex_a_workbook(rows, sheet_style), "AnnexA.xlsx")
+
+    def read(p):
+        people = None if population is None else Population(population, f"population {population:,} as configured")
+        report = annex_a_report(p, as_at, months, population=people)
+        json.dumps(report.to_json(), allow_nan=False)
+        report.summary()
+        assert drilldown_bytes(report, "2026-01-01 00:00", "0")[:2] == b"PK"
+    reads_or_refuses(path, read)
+
+
+@examples(80)
+@given(data=mutated(_annex_a_workbook({3: [["C1", "2010-01-01", "2025-05-01", "N", 1]], 7: [["C1", "2025-04-01", "Y", None, 0]]}, 1)))
+def test_a_damaged_annex_a_workbook_reads_or_refuses(data):
+    from workbook_builder.sources.annex_a_measures import annex_a_report
+
+    reads_or_refuses(written(data, "AnnexA.xlsx"), lambda p: annex_a_report(p, "2025-06-18", 6))
+
+
+def _sn_workbook(rows: list[list[object]]) -> bytes:
+    """DfE's statistical-neighbour workbook's shape: a title, the 'LA num … SN1 SNP1 … SN10 SNP10' header, rows."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    sheet = book.add_worksheet("SN")
+    sheet.write(0, 0, "Statistical neighbours")
+    header = ["LA num", "LA name"] + [h for k in range(1, 11) for h in (f"SN{k}", "SNP")]
+    sheet.write_row(2, 0, header)
+    for r, cells in enumerate(rows, 3):
+        for c, value in enumerate(cells[:len(header)]):
+            if value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+SN_CELLS = st.one_of(st.none(), st.sampled_from(["-", "Old SNs", "893", "894", 893, 894.0, 201, "x", "", "=1", "1e400", 0.5, "Very Close"]),
+                     st.integers(0, 999), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=6))
+
+
+@examples(100)
+@given(rows=st.lists(st.lists(SN_CELLS, min_size=2, max_size=22), max_size=8))
+def test_dfe_statistical_neighbour_workbook_reads_or_refuses(rows):
+    from workbook_builder.sources.neighbours import read_dfe_model
+
+    def read(p):
+        for row in read_dfe_model(p):
+            assert len(row.la) == 3 and len(row.neighbour) == 3
+    reads_or_refuses(written(_sn_workbook(rows), "sn_may_2025.xlsx"), read)
