@@ -452,6 +452,68 @@ def test_text_in_a_report_is_text_never_a_formula(tmp_path):
     assert cell.data_type == "s"  # stored as a string: Excel shows the text and runs nothing
 
 
+def _temporary_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in Path(folder).iterdir() if p.name.startswith(".~scorecard-"))
+
+
+ANNEX_A = SAMPLE / "annex_a" / "AnnexA_Shropshire_2026-06-18.xlsx"
+
+
+@pytest.mark.parametrize("command, second", [
+    (["reconcile", "--period", "2025", "--local", SAMPLE / "local" / "dfe_returns.csv"], "--xlsx"),
+    (["annex-a", ANNEX_A, "--as-at", "2026-06-18"], "--drilldown"),
+    (["release", "diff", SAMPLE / "dfe", SAMPLE / "dfe"], "--xlsx"),
+])
+def test_a_reports_json_and_workbook_are_replaced_together_or_not_at_all(tmp_path, command, second):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text("the old JSON\n", encoding="utf-8")
+    (out / "~$report.xlsx").write_bytes(b"")  # the workbook is open in Excel
+    before = snapshot(out)
+    refused(scorecard(*command, "--json", out / "report.json", second, out / "report.xlsx"),
+            f"{out / 'report.xlsx'} is open in Excel (lock file ~$report.xlsx exists).")
+    assert snapshot(out) == before and not _temporary_files(out)  # the JSON was not written ahead of the workbook
+    (out / "~$report.xlsx").unlink()
+    refused(scorecard(*command, "--json", out / "same.xlsx", second, tmp_path / "out" / ".." / "out" / "same.xlsx"),
+            "two outputs of this run are the same file")
+    assert not (out / "same.xlsx").exists() and not _temporary_files(out)
+    result = scorecard(*command, "--json", out / "report.json", second, out / "report.xlsx")
+    assert result.returncode == 0, result.stderr
+    assert (out / "report.json").read_text(encoding="utf-8").startswith("{") and zipfile.is_zipfile(out / "report.xlsx")
+    assert not _temporary_files(out)
+
+
+def test_annex_a_never_writes_over_its_population_file_and_its_drilldown_is_a_workbook(tmp_path):
+    population = tmp_path / "cla_number_and_rate_per_10k_children.csv"
+    shutil.copy(SAMPLE / "dfe" / population.name, population)
+    before = population.read_bytes()
+    base = ["annex-a", ANNEX_A, "--as-at", "2026-06-18", "--population", population]
+    refused(scorecard(*base, "--drilldown", population), f"Refusing to write {population}: it is an input file")
+    refused(scorecard(*base, "--json", population), f"Refusing to write {population}: it is an input file")
+    refused(scorecard(*base, "--drilldown", tmp_path / "children.csv"),
+            f"--drilldown {tmp_path / 'children.csv'}: the drill-down is an .xlsx workbook")
+    assert population.read_bytes() == before and not (tmp_path / "children.csv").exists()
+
+
+def test_the_population_is_from_the_latest_period_by_date_not_by_text(tmp_path):
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.annex_a_measures import population_from
+
+    header = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,"
+              "la_name,new_la_code,population_count,population_estimate,number,rate_per_10000")
+    row = "{period},{identifier},Local authority,E92000001,England,E12000005,West Midlands,999,Anyshire,E06000999,CLA,{people},400,100"
+    path = tmp_path / "population.csv"
+    path.write_text("\n".join([header, row.format(period="2026", identifier="Reporting year", people=41000),
+                               row.format(period="202425", identifier="Financial year", people=39000)]) + "\n", encoding="utf-8")
+    population = population_from(str(path), {"E06000999"})  # 202425 is longer, so text order took it as the later
+    assert (population.children, population.source, population.path) == (
+        41000, "DfE's population_estimate, population.csv, 2026", path)
+    path.write_text("\n".join([header, row.format(period="2026", identifier="Reporting year", people=41000),
+                               row.format(period="2026/27", identifier="Reporting year", people=39000)]) + "\n", encoding="utf-8")
+    with pytest.raises(UserError, match=re.escape(f"{path}:3: time_period '2026/27' cannot be put in time order")):
+        population_from(str(path), {"E06000999"})
+
+
 # --- 7. mapping YAML ---------------------------------------------------------------------------------------
 
 def _project_with(tmp_path, files: dict[str, str]) -> Path:

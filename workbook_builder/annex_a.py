@@ -10,27 +10,37 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .errors import UserError
 from .sources.annex_a_measures import AnnexAReport, annex_a_report
 
 
-def write_json(report: AnnexAReport, path: Path) -> Path:
+def _inputs(report: AnnexAReport) -> list[Path]:
+    """What the report was made from, never to be written over: the workbook and a population file."""
+    return [report.path] + ([report.population_file] if report.population_file else [])
+
+
+def write_json(report: AnnexAReport, path: Path, *, outputs=None) -> Path:
     """The report as ``{"as_at", "window", "measures": {id: {value, numerator, denominator}}}``, written
-    to a temporary file and moved into place; never over the Annex A workbook itself."""
+    to a temporary file and moved into place (with ``outputs``, with the run's other outputs); never over
+    an input."""
     from .files import refuse_overwriting, write_atomic
 
-    refuse_overwriting(Path(path), [report.path])
-    return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2) + "\n").encode("utf-8"))
+    refuse_overwriting(Path(path), _inputs(report))
+    return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, allow_nan=False) + "\n").encode("utf-8"), outputs=outputs)
 
 
-def write_drilldown(report: AnnexAReport, path: Path, *, built_at: str | None = None) -> Path:
+def write_drilldown(report: AnnexAReport, path: Path, *, built_at: str | None = None, outputs=None) -> Path:
     """The officer-only workbook of the children behind each figure (personal data: it says so first)."""
     from . import __version__
     from .build import build_time
     from .files import refuse_overwriting, write_atomic
     from .writers.annex_a_drilldown import drilldown_bytes
 
-    refuse_overwriting(Path(path), [report.path])
-    return write_atomic(Path(path), drilldown_bytes(report, build_time(built_at), __version__))
+    path = Path(path)
+    refuse_overwriting(path, _inputs(report))
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"--drilldown {path}: the drill-down is an .xlsx workbook", hint="Give a file name ending in .xlsx.")
+    return write_atomic(path, drilldown_bytes(report, build_time(built_at), __version__), outputs=outputs)
 
 
 __all__ = ["AnnexAReport", "annex_a_report", "write_drilldown", "write_json"]

@@ -21,6 +21,7 @@ from . import __version__
 from . import build as library
 from .audiences import AUDIENCES
 from .errors import UserError
+from .files import Outputs
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -189,10 +190,13 @@ def reconcile_command(la, period, local_csv, published_dir, tolerance, json_path
         console.print(result.line(), markup=False)
     for line in report.summary():
         console.print(line, markup=False)
-    if json_path:
-        console.print(f"JSON written to {_shown(write_json(report, json_path))}", markup=False)
-    if xlsx_path:
-        console.print(f"Report written to {_shown(write_report(report, xlsx_path, built_at=built_at))}", markup=False)
+    written = []
+    with Outputs() as outputs:  # the JSON and the workbook are both replaced, or neither is
+        if json_path:
+            written.append(("JSON", write_json(report, json_path, outputs=outputs)))
+        if xlsx_path:
+            written.append(("Report", write_report(report, xlsx_path, built_at=built_at, outputs=outputs)))
+    _print_written(written)
     if report.mismatches and fail_on_mismatch:
         errors.print(f"{len(report.mismatches)} mismatch(es): {', '.join(r.measure_id for r in report.mismatches)}", markup=False)
         sys.exit(1)
@@ -245,11 +249,14 @@ def annex_a_command(annex, as_at, months, json_path, drilldown_path, built_at, p
     report = annex_a_report(annex, as_at, months, population=people)
     for line in report.summary():
         console.print(line, markup=False)
-    if json_path:
-        console.print(f"JSON written to {_shown(write_json(report, json_path))}", markup=False)
-    if drilldown_path:
-        console.print(f"Drill-down (officer only: personal data) written to {_shown(write_drilldown(report, drilldown_path, built_at=built_at))}",
-                      markup=False)
+    written = []
+    with Outputs() as outputs:
+        if json_path:
+            written.append(("JSON", write_json(report, json_path, outputs=outputs)))
+        if drilldown_path:
+            written.append(("Drill-down (officer only: personal data)",
+                            write_drilldown(report, drilldown_path, built_at=built_at, outputs=outputs)))
+    _print_written(written)
 
 
 @cli.command("init")
@@ -320,10 +327,13 @@ def release_diff_command(old, new, la, json_path, xlsx_path, built_at) -> None:
         console.print(table)
     for line in diff.summary():
         console.print(line, markup=False)
-    if json_path:
-        console.print(f"JSON written to {_shown(write_json(diff, json_path))}", markup=False)
-    if xlsx_path:
-        console.print(f"Report written to {_shown(write_report(diff, xlsx_path, built_at=built_at))}", markup=False)
+    written = []
+    with Outputs() as outputs:
+        if json_path:
+            written.append(("JSON", write_json(diff, json_path, outputs=outputs)))
+        if xlsx_path:
+            written.append(("Report", write_report(diff, xlsx_path, built_at=built_at, outputs=outputs)))
+    _print_written(written)
 
 
 @cli.group("addin")
@@ -363,6 +373,12 @@ def _shown(path: Path | None) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _print_written(written: list[tuple[str, Path]]) -> None:
+    """'JSON written to …' for each output of a run, once every one of them is in place."""
+    for what, path in written:
+        console.print(f"{what} written to {_shown(path)}", markup=False)
 
 
 def _terminated(signum, frame) -> None:

@@ -89,9 +89,9 @@ class Outputs:
         for lock in {folder / ("~$" + path.name), folder / ("~$" + path.name[2:])}:  # Excel's lock file (long names lose 2 letters)
             if len(lock.name) > 2 and lock.exists():
                 raise UserError(f"{path} is open in Excel (lock file {lock.name} exists).", hint="Close it in Excel and try again.")
-        if any(target == path for target, _tmp in self._staged):
+        if any(target.resolve() == path.resolve() for target, _tmp in self._staged):
             raise UserError(f"two outputs of this run are the same file: {path}",
-                            hint="Give each workbook its own output name (the mappings' `output:`).")
+                            hint="Give each output its own file name (for a build, the mappings' `output:`).")
         tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)

@@ -249,23 +249,23 @@ def _local_observation(figure: LocalFigure | None, record: InputFile, measure_id
                                          f"line {figure.line} ({locator}, column value)", period=period, transformation=figure.how))
 
 
-def write_json(report: Reconciliation, path: Path) -> Path:
-    """The results as JSON (``{"la", "period", "results": [...]}``), written through a temporary file; never
-    over one of the reconciliation's inputs."""
+def write_json(report: Reconciliation, path: Path, *, outputs=None) -> Path:
+    """The results as JSON (``{"la", "period", "results": [...]}``), written through a temporary file (with
+    ``outputs``, moved into place with the run's other outputs); never over one of the reconciliation's inputs."""
     from .files import refuse_overwriting, write_atomic
 
     refuse_overwriting(Path(path), [f.path for f in report.files])
-    return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, default=str) + "\n").encode("utf-8"))
+    return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, default=str) + "\n").encode("utf-8"), outputs=outputs)
 
 
-def write_report(report: Reconciliation, path: Path, *, built_at: str | None = None) -> Path:
+def write_report(report: Reconciliation, path: Path, *, built_at: str | None = None, outputs=None) -> Path:
     """The reconciliation as a workbook (Reconciliation, Audit and Sources sheets), written as builds are."""
     from . import __version__
     from .build import build_time
     from .writers.audit_rows import BuildStamp
     from .writers.reconciliation import write_reconciliation
 
-    return write_reconciliation(report, Path(path), BuildStamp(built_at=build_time(built_at), version=__version__))
+    return write_reconciliation(report, Path(path), BuildStamp(built_at=build_time(built_at), version=__version__), outputs=outputs)
 
 
 __all__ = ["Reconciliation", "ReconciledMeasure", "reconcile", "read_local", "write_json", "write_report"]

@@ -462,20 +462,22 @@ def release_diff(old: Path, new: Path, *, la: str | None = None, root: Path | No
     return diff
 
 
-def write_json(diff: ReleaseDiff, path: Path) -> Path:
+def write_json(diff: ReleaseDiff, path: Path, *, outputs=None) -> Path:
+    """Every change as JSON, through a temporary file (with ``outputs``, moved with the run's other outputs)."""
     from .files import refuse_overwriting, write_atomic
 
     refuse_overwriting(Path(path), [f.path for f in diff.inputs])
-    return write_atomic(Path(path), (json.dumps(diff.to_json(), indent=2, default=str) + "\n").encode("utf-8"))
+    return write_atomic(Path(path), (json.dumps(diff.to_json(), indent=2, default=str) + "\n").encode("utf-8"), outputs=outputs)
 
 
-def write_report(diff: ReleaseDiff, path: Path, *, built_at: str | None = None) -> Path:
+def write_report(diff: ReleaseDiff, path: Path, *, built_at: str | None = None, outputs=None) -> Path:
+    """The diff as a workbook (Changes, Revisions, Audit, Sources)."""
     from . import __version__
     from .build import build_time
     from .writers.audit_rows import BuildStamp
     from .writers.release_diff import write_release_diff
 
-    return write_release_diff(diff, Path(path), BuildStamp(built_at=build_time(built_at), version=__version__))
+    return write_release_diff(diff, Path(path), BuildStamp(built_at=build_time(built_at), version=__version__), outputs=outputs)
 
 
 __all__ = ["ColumnChange", "FileDiff", "LabelChange", "ReleaseDiff", "Revision", "diff_file", "pair_files", "release_diff",

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import UserError
+from ..periods import pick
 from .annex_a import LISTS, AnnexA, Records
 
 
@@ -407,6 +408,7 @@ class Population:
 
     children: int
     source: str
+    path: Path | None = None  # the DfE file it was read from, when it was (never to be written over)
 
 
 @dataclass(frozen=True)
@@ -459,9 +461,9 @@ def population_from(text: str, la_codes: set[str]) -> Population:
     if rows.empty:
         raise UserError(f"{path}: no population_estimate for LA {', '.join(sorted(la_codes))}",
                         hint="Check the LA code, or give the population as a number.")
-    latest = max(rows["time_period"], key=lambda p: (len(p), p))
+    latest = pick(sorted(set(rows["time_period"])), "latest", f"{path} (time_period)")
     value = int(rows[rows["time_period"] == latest]["population_estimate"].iloc[0])
-    return Population(value, f"DfE's population_estimate, {path.name}, {latest}")
+    return Population(value, f"DfE's population_estimate, {path.name}, {latest}", path)
 
 
 @dataclass
@@ -473,6 +475,7 @@ class AnnexAReport:
     figures: dict[str, Figure]
     problems: list = field(default_factory=list)  # the lists' data-quality problems (annex_a_quality.Problem)
     rates: dict[str, Rate] = field(default_factory=dict)  # per 10,000 children aged 0-17, when a population was given
+    population_file: Path | None = None  # the DfE file the population came from, when it did
 
     def summary(self) -> list[str]:
         """One line per measure with its value, numerator and denominator, as the terminal shows them."""
@@ -548,7 +551,8 @@ def annex_a_report(path: Path, as_at: dt.date | str, months: int = 6, measures: 
             if count_id in figures:
                 rates[rate_id] = Rate(rate_id, count_id, figures[count_id].value, population, annualised, months)
     return AnnexAReport(path=Path(path), window=window, figures=figures,
-                        problems=[] if measures else check_quality(annex, as_at), rates=rates)
+                        problems=[] if measures else check_quality(annex, as_at), rates=rates,
+                        population_file=population.path if population is not None else None)
 
 
 __all__ = ["AnnexAReport", "Figure", "LISTS", "MEASURES", "Population", "RATES", "Rate", "Window", "population_from", "add_months", "annex_a_report", "parse_as_at", "working_days"]

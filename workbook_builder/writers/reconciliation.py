@@ -27,12 +27,13 @@ HEADER_ROW = 3  # 0-based: the header is row 4 of the sheet
 AUDITED = [(2, "Local", None), (3, "Published", "la"), (6, "SN average", "sn"), (8, "England", "england")]  # column, series, area
 
 
-def write_reconciliation(report, path: Path, stamp: BuildStamp) -> Path:
-    """Write ``report`` (a :class:`~workbook_builder.reconcile.Reconciliation`) to ``path``."""
+def write_reconciliation(report, path: Path, stamp: BuildStamp, *, outputs=None) -> Path:
+    """Write ``report`` (a :class:`~workbook_builder.reconcile.Reconciliation`) to ``path`` (with ``outputs``,
+    when the run's other outputs are written too)."""
     package = WorkbookPackage.from_bytes(_sheet(report, stamp), label=path.name)
     write_audit(package, _audit_rows(report), stamp)
     write_sources(package, report.files)
-    package.save(path, refuse_paths=[f.path for f in report.files])
+    package.save(path, refuse_paths=[f.path for f in report.files], outputs=outputs)
     return path
 
 

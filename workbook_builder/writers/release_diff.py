@@ -41,11 +41,12 @@ def change_rows(diff) -> list[list[object]]:
     return rows
 
 
-def write_release_diff(diff, path: Path, stamp: BuildStamp) -> Path:
+def write_release_diff(diff, path: Path, stamp: BuildStamp, *, outputs=None) -> Path:
+    """Write ``diff`` to ``path`` (with ``outputs``, when the run's other outputs are written too)."""
     package = WorkbookPackage.from_bytes(_sheets(diff, stamp), label=path.name)
     write_audit(package, _audit_rows(diff), stamp)
     write_sources(package, diff.inputs)
-    package.save(path, refuse_paths=[f.path for f in diff.inputs])
+    package.save(path, refuse_paths=[f.path for f in diff.inputs], outputs=outputs)
     return path
 
 
