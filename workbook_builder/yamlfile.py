@@ -108,6 +108,17 @@ def _expanded_size(node, sizes: dict, open_: set) -> int:
     return size
 
 
+def _first_over(node, sizes: dict):
+    """The innermost value that alone passes :data:`MAX_NODES`: where the nesting of aliases first goes too far."""
+    while True:
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        over = next((child for child in children if sizes[id(child)] > MAX_NODES), None)
+        if over is None:
+            return node
+        node = over
+
+
 def _load_bounded(text: str):
     """Parse ``text``, refusing before anything is built a document whose aliases expand past :data:`MAX_NODES`
     (a few hundred bytes of nested aliases can stand for billions of values)."""
@@ -116,10 +127,12 @@ def _load_bounded(text: str):
         node = loader.get_single_node()
         if node is None:
             return None
-        size = _expanded_size(node, {}, set())
+        sizes: dict = {}
+        size = _expanded_size(node, sizes, set())
         if size > MAX_NODES:
-            raise UserError(f"line {node.start_mark.line + 1}: its aliases (*name) expand to {size:,} values, "
-                            f"more than the {MAX_NODES:,} a settings file may hold",
+            where = _first_over(node, sizes)
+            raise UserError(f"line {where.start_mark.line + 1}: its aliases (*name) expand to {sizes[id(where)]:,} values "
+                            f"(the whole file to {size:,}), more than the {MAX_NODES:,} a settings file may hold",
                             hint="Write the values out instead of nesting aliases (*name) in one another.")
         return loader.construct_document(node)
     finally:
