@@ -53,7 +53,7 @@ def test_fill_keeps_macros(shared_data, values, tmp_path):
     ("sheet,cell,value\nNope,A1,1\n", "values.csv:2: no sheet 'Nope'"),
     ("sheet,cell,value\nSheet1,A0,1\n", "values.csv:2: 'A0' is not a cell reference"),
     ("sheet,cell,value,type\nSheet1,A1,1\nSheet1,A2,abc,number\n", "values.csv:3: 'abc' is not a number"),
-    ("sheet,cell\nSheet1,A1\n", "missing column(s) value"),
+    ("sheet,cell\nSheet1,A1\n", "the values file needs column(s) sheet, cell, value (missing value)"),
 ])
 def test_bad_values_exit_2_naming_the_row_and_write_nothing(shared_data, tmp_path, content, message):
     path = tmp_path / "values.csv"

@@ -18,7 +18,7 @@ from .conftest import ROOT
 PACKAGE = ROOT / "workbook_builder"
 
 LAYERS = [
-    ("vocabulary", {"__init__", "errors", "refs", "files", "limits", "observations", "periods", "authorities", "audiences", "yamlfile",
+    ("vocabulary", {"__init__", "errors", "refs", "files", "limits", "observations", "periods", "authorities", "audiences", "yamlfile", "csvfile",
                     "workspace"}),
     ("sources", {"sources"}),
     ("measures", {"measures"}),

@@ -9,17 +9,15 @@ half-written output; the output is written to a temporary file and moved into pl
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, csvfile
 from .errors import UserError
-from .limits import MAX_FILL_ROWS, read_text
+from .limits import MAX_FILL_ROWS
 from .observations import file_sha256
 from .refs import col_letters, parse_cell, sheet_ref
 from .sources.base import display_path
@@ -57,7 +55,13 @@ def _excel_date(text: str, date1904: bool, where: str) -> float:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise UserError(f"{where}: '{text}' is not a date", hint="Write dates as YYYY-MM-DD (or YYYY-MM-DDTHH:MM).") from None
+    first = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1900, 1, 1)
+    if moment.tzinfo is not None or moment < first:
+        raise UserError(f"{where}: '{text}' is not a date Excel can show (Excel's dates run from {first:%Y-%m-%d} to 9999-12-31, "
+                        "without a time zone)", hint="Give type text if it should be shown as written.")
     epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    if not date1904 and moment < dt.datetime(1900, 3, 1):
+        epoch = dt.datetime(1899, 12, 31)  # Excel counts a 29 February 1900 that never was: its serials before it are one less
     days = (moment - epoch).total_seconds() / 86400
     return int(days) if days.is_integer() else days
 
@@ -66,24 +70,11 @@ def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
     """Parse and check every row of the values CSV against the workbook; raise on the first bad row."""
     if not values_csv.is_file():
         raise UserError(f"values file not found: {values_csv}")
-    try:
-        with io.StringIO(read_text(values_csv), newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip().lower() for h in (reader.fieldnames or [])]
-            rows = []
-            for index, row in enumerate(reader, 2):
-                if index - 1 > MAX_FILL_ROWS:
-                    raise UserError(f"{values_csv}: more than {MAX_FILL_ROWS:,} values to fill",
-                                    hint="Split the values over several files and fill them in turn.")
-                if None in row:  # more fields than the header names: a stray comma, e.g. 3,5 for 3.5
-                    raise UserError(f"{values_csv}:{index}: more fields than the header has ({', '.join(row[None])} left over)",
-                                    hint="Quote values that contain commas, e.g. \"3,5\".")
-                rows.append((index, {k.strip().lower(): (v or "") for k, v in row.items() if k}))
-    except csv.Error as exc:
-        raise UserError(f"{values_csv}: not a readable CSV ({exc})", hint="Save it from Excel as 'CSV UTF-8'.") from None
-    missing = [c for c in ("sheet", "cell", "value") if c not in header]
-    if missing:
-        raise UserError(f"{values_csv}: missing column(s) {', '.join(missing)}", hint="The header must be sheet,cell,value (and optionally type).")
+    header, rows = csvfile.records(values_csv, required=("sheet", "cell", "value"), what="values file",
+                                   columns_hint="The header must be sheet,cell,value (and optionally type).")
+    if len(rows) > MAX_FILL_ROWS:
+        raise UserError(f"{values_csv}: more than {MAX_FILL_ROWS:,} values to fill",
+                        hint="Split the values over several files and fill them in turn.")
     changes, sheets = [], {}
     for line, row in rows:
         where = f"{values_csv}:{line}"

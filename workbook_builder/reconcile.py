@@ -11,18 +11,16 @@ workbook's would. The judging is :func:`workbook_builder.judgements.reconciliati
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import csvfile
 from .authorities import LocalAuthority
 from .errors import UserError
 from .judgements.reconciliation import STATUSES, Comparison, compare_with_published
-from .limits import read_text
 from .measures.published import PublishedMeasure, benchmark_for, load_published, observe, releases_of
 from .observations import NO_DATA, Observation, Provenance
 from .periods import ordered
@@ -137,33 +135,32 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
     if not Path(path).is_file():
         raise UserError(f"local figures not found: {path}", hint="Pass --local with a CSV of measure_id,period,value.")
     values: dict[str, LocalFigure] = {}
-    with io.StringIO(read_text(Path(path)), newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        missing = [c for c in ("measure_id", "period", "value") if c not in header]
-        if missing:
-            raise UserError(f"{path}: missing column(s) {', '.join(missing)}", hint="Columns: measure_id,period,value[,numerator,denominator].")
-        for line, row in enumerate(reader, 2):
-            row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-            if row["period"] not in (period, also.get(row["measure_id"])):
-                continue
-            if row["measure_id"] not in known:
-                raise UserError(f"{path}:{line}: unknown measure_id '{row['measure_id']}'", hint=f"Known: {', '.join(sorted(known))}.")
-            try:
-                if row["value"]:
-                    value, how = float(row["value"]), "as recorded"
-                elif row.get("numerator") and row.get("denominator"):
-                    value = 100 * float(row["numerator"]) / float(row["denominator"])
-                    how = f"100 × {row['numerator']} ÷ {row['denominator']}"
-                else:
-                    continue  # no local figure: reported as missing_local
-            except (ValueError, ZeroDivisionError):
-                raise UserError(f"{path}:{line}: '{row['value'] or row.get('numerator')}' is not a number") from None
-            if not math.isfinite(value):
-                raise UserError(f"{path}:{line}: value is not a finite number")
-            if row["measure_id"] in values:
-                raise UserError(f"{path}:{line}: a second row for {row['measure_id']} in {period}")
-            values[row["measure_id"]] = LocalFigure(value, line, how)
+    header, rows = csvfile.records(Path(path), required=("measure_id", "period"), what="local figures CSV",
+                                   columns_hint="Columns: measure_id,period,value[,numerator,denominator].")
+    if "value" not in header and not {"numerator", "denominator"} <= set(header):
+        raise UserError(f"{path}: the local figures CSV needs a value column, or numerator and denominator columns",
+                        hint="Columns: measure_id,period,value[,numerator,denominator].")
+    for line, row in rows:
+        row = {k: v.strip() for k, v in row.items()}
+        if row["period"] not in (period, also.get(row["measure_id"])):
+            continue
+        if row["measure_id"] not in known:
+            raise UserError(f"{path}:{line}: unknown measure_id '{row['measure_id']}'", hint=f"Known: {', '.join(sorted(known))}.")
+        try:
+            if row.get("value"):
+                value, how = float(row["value"]), "as recorded"
+            elif row.get("numerator") and row.get("denominator"):
+                value = 100 * float(row["numerator"]) / float(row["denominator"])
+                how = f"100 × {row['numerator']} ÷ {row['denominator']}"
+            else:
+                continue  # no local figure: reported as missing_local
+        except (ValueError, ZeroDivisionError):
+            raise UserError(f"{path}:{line}: '{row.get('value') or row.get('numerator')}' is not a number") from None
+        if not math.isfinite(value):
+            raise UserError(f"{path}:{line}: value is not a finite number")
+        if row["measure_id"] in values:
+            raise UserError(f"{path}:{line}: a second row for {row['measure_id']} in {period}")
+        values[row["measure_id"]] = LocalFigure(value, line, how)
     return values
 
 

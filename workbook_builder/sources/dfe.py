@@ -130,6 +130,8 @@ class DfeTable:
             raise not_utf8(path, exc) from None
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
             raise UserError(f"{path}: not a readable CSV ({exc})", hint="Download the file again from DfE.") from None
+        if not isinstance(frame.index, pd.RangeIndex):  # pandas takes a first row one field longer than the header as an index
+            raise UserError(f"{path}:2: more fields than the header has", hint="Download the file again from DfE.")
         frame.columns = [str(c).strip().lower() for c in frame.columns]
         missing = [c for c in ("time_period", "geographic_level") if c not in frame.columns]
         if missing:

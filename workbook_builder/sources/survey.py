@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import csvfile
 from ..errors import UserError
-from ..limits import check_text_file, not_utf8, text_encoding
 from ..observations import Observation
 from .base import Context
 from .locator import Locator
@@ -40,27 +40,19 @@ def term_of(dates: pd.Series) -> pd.Series:
 
 def read_responses(path: Path) -> pd.DataFrame:
     """Raw responses, checked: every score a whole number 1–5 (blank = not answered, dropped)."""
-    check_text_file(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=text_encoding(path))
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise UserError(f"{path}: not a readable survey CSV ({exc})") from None
-    frame.columns = [c.strip().lower() for c in frame.columns]
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise UserError(f"{path}: survey responses need columns {', '.join(COLUMNS)} (missing {', '.join(missing)})")
+    header, records = csvfile.records(path, required=tuple(COLUMNS), what="survey responses CSV")
+    frame = pd.DataFrame([row for _line, row in records], index=[line for line, _row in records],
+                         columns=[c for c in header if c], dtype=str)  # indexed by the line each response is on
     frame = frame[frame["score"].str.strip() != ""].copy()
     scores = pd.to_numeric(frame["score"].str.strip(), errors="coerce")
     bad = frame.index[~scores.isin([1, 2, 3, 4, 5])]
     if len(bad):
-        row = int(bad[0]) + 2
+        row = int(bad[0])
         raise UserError(f"{path}:{row}: score '{frame.loc[bad[0], 'score']}' is not a whole number from 1 to 5",
                         hint="Scores are 1 (strongly disagree) to 5 (strongly agree); leave blank when not answered.")
     dates = pd.to_datetime(frame["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
     if dates.isna().any():
-        row = int(frame.index[dates.isna()][0]) + 2
+        row = int(frame.index[dates.isna()][0])
         raise UserError(f"{path}:{row}: date '{frame.loc[frame.index[dates.isna()][0], 'date']}' is not YYYY-MM-DD")
     frame["score"] = scores.astype(int)
     frame["term"] = term_of(dates)

@@ -11,14 +11,14 @@ Workbooks are read with python-calamine (fast, read-only); CSVs with the csv mod
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from .. import csvfile
 from ..errors import UserError
-from ..limits import WorkbookBudget, check_sheet_extent, check_text_file, open_input_workbook, read_text, shared_strings, sheet_parts, text_encoding
+from ..limits import WorkbookBudget, check_sheet_extent, open_input_workbook, shared_strings, sheet_parts
 from ..observations import NO_DATA, NotFinite, Observation, describe_symbol, is_symbol, parse_number
 from ..periods import FORMATS, period_end
 from ..refs import col_letters as column_letter
@@ -156,16 +156,7 @@ def sheet_names(path: Path) -> list[str]:
 @lru_cache(maxsize=64)
 def _csv_rows(path: str, mtime_ns: int) -> list[list[object]]:
     """A CSV's cells, parsed as the file is decoded (never the whole text in memory at once)."""
-    file = Path(path)
-    check_text_file(file)
-    try:
-        with open(file, encoding=text_encoding(file), newline="") as handle:
-            return [[clean(v) for v in row] for row in csv.reader(handle)]
-    except UnicodeDecodeError:
-        read_text(file)  # decodes the whole file: the error names the byte where it stops
-        raise
-    except OSError as exc:
-        raise UserError(f"cannot read {file}: {exc.strerror or exc}") from None
+    return [[clean(v) for v in row] for _line, row in csvfile.rows(Path(path), blank=True)]
 
 
 @dataclass
