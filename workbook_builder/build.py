@@ -28,6 +28,7 @@ from .audiences import AUDIENCE_NAMES, AUDIENCES
 from .authorities import LocalAuthority
 from .errors import UserError
 from .files import Outputs
+from .periods import FORMATS, period_end
 from .sources.base import InputFile, display_path
 from .trace import trace  # noqa: F401  (the library's three calls live side by side)
 from .workspace import Manifest, Workspace, load_workspace, read_manifest
@@ -173,6 +174,8 @@ def plan(mapping: Path | Mapping, ws: Workspace, *, period: str | None = None, a
     from .sources.releases import PublishedFolders
 
     check_audience(audience)
+    if period is not None and period_end(period) is None:  # said once, before any measure is resolved
+        raise UserError(f"--period '{period}' is not a period label", hint=FORMATS)
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     if not ws.inputs.is_dir():
         raise UserError(f"inputs folder not found: {ws.inputs}", hint="Pass --inputs with the folder holding chat/, dfe/, local/ and survey/.")

@@ -25,6 +25,7 @@ from .errors import UserError
 _QUARTER_END = {1: (0, 6), 2: (0, 9), 3: (0, 12), 4: (1, 3)}  # (years after the start year, month)
 _HALF_END = {1: (0, 9), 2: (1, 3)}
 _TERM_END = {"autumn": (0, 12), "spring": (1, 3), "summer": (1, 8)}
+_YEARS = (1900, 2099)  # the years a period may start in
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -32,25 +33,33 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def period_end(label: object) -> dt.date | None:
-    """The date a period label ends, or None when the label is not a period this module knows."""
+    """The date a period label ends, or None when the label is not a period this module knows: a
+    two-year label's years must follow each other (``2025-26``, ``202425``), a month must be 01-12
+    (``2026-13`` is neither), and years run from 1900 to 2099, as dates in the inputs do."""
     text = str(label).strip()
     if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
         year, second = int(m.group(1)), int(m.group(2))
-        if 1 <= second <= 12 and second != (year + 1) % 100:
-            return _month_end(year, second)
-        return dt.date(year + 1, 3, 31)
+        if not _YEARS[0] <= year <= _YEARS[1]:
+            return None
+        if second == (year + 1) % 100:
+            return dt.date(year + 1, 3, 31)
+        return _month_end(year, second) if 1 <= second <= 12 else None
     if m := re.fullmatch(r"(\d{4})(\d{2})", text):
-        return dt.date(int(m.group(1)) + 1, 3, 31)
+        year = int(m.group(1))
+        return dt.date(year + 1, 3, 31) if _YEARS[0] <= year <= _YEARS[1] and int(m.group(2)) == (year + 1) % 100 else None
     if m := re.fullmatch(r"(\d{4})", text):
-        return dt.date(int(m.group(1)), 3, 31)
-    if m := re.fullmatch(r"(\d{4})-\d{2}\s+(?:Q(\d)|H(\d)|(Autumn|Spring|Summer))", text, re.IGNORECASE):
+        year = int(m.group(1))
+        return dt.date(year, 3, 31) if _YEARS[0] <= year <= _YEARS[1] else None
+    if m := re.fullmatch(r"(\d{4})-(\d{2})\s+(?:Q(\d)|H(\d)|(Autumn|Spring|Summer))", text, re.IGNORECASE):
         start = int(m.group(1))
-        if m.group(2):
-            years, month = _QUARTER_END.get(int(m.group(2)), (None, None))
-        elif m.group(3):
-            years, month = _HALF_END.get(int(m.group(3)), (None, None))
+        if not _YEARS[0] <= start <= _YEARS[1] or int(m.group(2)) != (start + 1) % 100:
+            return None
+        if m.group(3):
+            years, month = _QUARTER_END.get(int(m.group(3)), (None, None))
+        elif m.group(4):
+            years, month = _HALF_END.get(int(m.group(4)), (None, None))
         else:
-            years, month = _TERM_END[m.group(4).lower()]
+            years, month = _TERM_END[m.group(5).lower()]
         return _month_end(start + years, month) if years is not None else None
     return None
 
