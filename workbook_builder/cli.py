@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, files
 from . import build as library
 from .audiences import AUDIENCES
 from .errors import UserError
@@ -392,7 +392,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="scorecard", standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):  # Ctrl-C or SIGTERM (click turns both into Abort)
-        errors.print("Interrupted: nothing was written (every output is as it was).")
+        written = files.moved_into_place()
+        if written:  # the interrupt came after the outputs were in place: say so, not that nothing was written
+            errors.print(f"Interrupted after the run's {len(written)} output(s) were written in full and moved into place; "
+                         "nothing is half-written.")
+        else:
+            errors.print("Interrupted: nothing was written (every output is as it was).")
         sys.exit(130)
     except UserError as exc:
         errors.print(exc.render(), markup=False)

@@ -14,13 +14,36 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 from .errors import UserError
 
 TEMP_PREFIX = ".~scorecard-"
+_MOVED: list[Path] = []  # every target this process has moved into place, so an interrupt can say what was written
+
+
+def moved_into_place() -> list[Path]:
+    """The files this process has written in full and moved into place (for what an interrupted command says)."""
+    return list(_MOVED)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends (they arrive as soon as it does): the moves of a
+    commit and the clean-up after them are never cut short half-way."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield  # Windows has no signal mask: its moves are as short as they can be
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def make_folder(path: Path, *, hint: str = "Choose a folder you can write to.") -> Path:
@@ -124,7 +147,12 @@ class Outputs:
         self._staged = []
 
     def commit(self) -> None:
-        """Move every staged file into place; if one cannot be moved, put back the ones already moved."""
+        """Move every staged file into place; if one cannot be moved, put back the ones already moved.
+        Ctrl-C and SIGTERM are held until the moves and their clean-up are done."""
+        with _signals_held():
+            self._commit()
+
+    def _commit(self) -> None:
         moved: list[tuple[Path, Path | None]] = []  # (target, the old file set aside, if there was one)
         try:
             for target, tmp in self._staged:
@@ -162,6 +190,7 @@ class Outputs:
         for _target, aside in moved:
             if aside is not None:
                 _unlink_quietly(aside)
+        _MOVED.extend(target for target, _aside in moved)
         self._staged = []
 
 
