@@ -604,11 +604,17 @@ def test_a_dfe_time_period_that_cannot_be_ordered_names_its_line(inputs, line, p
 
 # --- 9 and 10. fill, trace, the add-in, percentages ----------------------------------------------------------------
 
-def test_fill_names_the_csv_line_of_a_cell_outside_the_grid(tmp_path):
-    template = tmp_path / "t.xlsx"
+def _one_sheet_template(folder: Path) -> Path:
+    """A template of one sheet, Sheet1, with 'x' in A1."""
+    template = folder / "t.xlsx"
     book = xlsxwriter.Workbook(str(template))
     book.add_worksheet("Sheet1").write(0, 0, "x")
     book.close()
+    return template
+
+
+def test_fill_names_the_csv_line_of_a_cell_outside_the_grid(tmp_path):
+    template = _one_sheet_template(tmp_path)
     for cell, message in (("XFE1", "Column 'XFE' is beyond Excel's last column XFD"), ("A1048577", "Row 1048577 in 'A1048577' is outside")):
         values = tmp_path / "values.csv"
         values.write_text(f"sheet,cell,value\nSheet1,A2,1\nSheet1,{cell},2\n", encoding="utf-8")
@@ -617,10 +623,7 @@ def test_fill_names_the_csv_line_of_a_cell_outside_the_grid(tmp_path):
 
 
 def test_fill_refuses_more_values_than_it_may_hold(tmp_path):
-    template = tmp_path / "t.xlsx"
-    book = xlsxwriter.Workbook(str(template))
-    book.add_worksheet("Sheet1").write(0, 0, "x")
-    book.close()
+    template = _one_sheet_template(tmp_path)
     values = tmp_path / "values.csv"
     values.write_text("sheet,cell,value\n" + "Sheet1,A2,1\n" * 100_001, encoding="utf-8")
     refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"),
@@ -736,3 +739,104 @@ def test_each_yaml_refusal_keeps_its_own_hint(tmp_path, text, hint):
     with pytest.raises(UserError) as error:
         load(path, what="mapping file")
     assert error.value.hint == hint and str(error.value).startswith(f"{path}: line ")
+
+
+# --- CSV rows held to their header (found by the adversarial review of this issue's fixes) --------------------------
+
+def _edit_lines(path: Path, edit) -> None:
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    edit(lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_survey_row_with_a_stray_comma_or_lost_fields_names_its_line(inputs):
+    path = inputs / "survey" / "send_annual_review_responses.csv"
+    original = path.read_text(encoding="utf-8")
+    _edit_lines(path, lambda lines: lines.__setitem__(3, lines[3] + ",extra"))
+    refused(scorecard("validate", "--inputs", inputs),
+            f"{path}:4: more fields than the header has (extra left over)")
+    path.write_text(original, encoding="utf-8")
+    _edit_lines(path, lambda lines: lines.__setitem__(5, ",".join(lines[5].split(",")[:2])))
+    refused(scorecard("validate", "--inputs", inputs),
+            f"{path}:6: 2 field(s) where the header has 6 (missing respondent_type, outcome, question, score)")
+
+
+def test_a_quote_never_closed_is_refused_at_the_line_it_opens(inputs, tmp_path):
+    unclosed = '"119\n' + "x" * 140_000 + "\n"
+    local = inputs / "local" / "local_outcome_measures.csv"
+    _edit_lines(local, lambda lines: lines.__setitem__(2, lines[2].split(",")[0] + ',2026-27 Q1,' + unclosed))
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{local}:3: not a readable CSV row (field larger than field limit (131072))")
+    figures = tmp_path / "figures.csv"
+    figures.write_text("measure_id,period,value\ncla_rate_per_10k,2025," + unclosed, encoding="utf-8")
+    refused(scorecard("reconcile", "--period", "2025", "--local", figures),
+            f"{figures}:2: not a readable CSV row (field larger than field limit (131072))")
+
+
+def test_reconcile_local_rows_are_held_to_their_header_and_may_give_numerator_and_denominator(tmp_path):
+    import json
+
+    figures = tmp_path / "figures.csv"
+    figures.write_text("measure_id,period,value,value\ncla_missing_pct,2025,6,7\n", encoding="utf-8")
+    refused(scorecard("reconcile", "--period", "2025", "--local", figures),
+            f"{figures}:1: column 'value' is named twice (columns 3 and 4)")
+    figures.write_text("measure_id,period,value\ncla_missing_pct,2025,6,5\n", encoding="utf-8")
+    refused(scorecard("reconcile", "--period", "2025", "--local", figures), f"{figures}:2: more fields than the header has (5 left over)")
+    figures.write_text("measure_id,period\ncla_missing_pct,2025\n", encoding="utf-8")
+    refused(scorecard("reconcile", "--period", "2025", "--local", figures),
+            f"{figures}: the local figures CSV needs a value column, or numerator and denominator columns")
+    figures.write_text("measure_id,period,numerator,denominator\ncla_missing_pct,2025,6,100\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    result = scorecard("reconcile", "--period", "2025", "--local", figures, "--json", report)
+    assert result.returncode == 0, result.stderr
+    row = next(r for r in json.loads(report.read_text(encoding="utf-8"))["results"] if r["measure_id"] == "cla_missing_pct")
+    assert (row["local"], row["published"], row["status"]) == (6, 6, "match")
+
+
+def test_a_dfe_first_row_longer_than_its_header_is_named_as_such(inputs):
+    path = inputs / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv"
+    _edit_lines(path, lambda lines: lines.__setitem__(1, lines[1] + ",stray"))
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs), f"{path}:2: more fields than the header has")
+
+
+@pytest.mark.parametrize("label, end", [
+    ("2025-26", "2026-03-31"), ("202425", "2025-03-31"), ("2026-04", "2026-04-30"), ("2025-26 Q1", "2025-06-30"),
+    ("2026-13", None), ("2026-00", None), ("9999-00", None), ("202426", None), ("2025-27 Q1", None), ("0001", None),
+])
+def test_period_labels_are_dates_excel_and_dfe_could_mean(label, end):
+    from workbook_builder.periods import period_end
+
+    assert (str(period_end(label)) if period_end(label) else None) == end
+
+
+@pytest.mark.parametrize("period", ["2026-13", "9999-00"])
+def test_a_period_option_that_is_not_a_period_is_refused_up_front(inputs, period):
+    refused(scorecard("validate", "--inputs", inputs, "--period", period), f"--period '{period}' is not a period label")
+
+
+def test_fill_refuses_dates_excel_cannot_show_and_counts_them_as_excel_does(tmp_path):
+    template = _one_sheet_template(tmp_path)
+    values = tmp_path / "values.csv"
+    out = tmp_path / "out.xlsx"
+    for text in ("1899-12-31", "2026-01-01T09:00+01:00"):
+        values.write_text(f"sheet,cell,value,type\nSheet1,A2,{text},date\n", encoding="utf-8")
+        refused(scorecard("fill", "--template", template, "--values", values, "--out", out),
+                f"{values}:2: '{text}' is not a date Excel can show (Excel's dates run from 1900-01-01 to 9999-12-31, without a time zone)")
+    assert not out.exists()
+    values.write_text("sheet,cell,value,type\nSheet1,A2,1900-01-01,date\nSheet1,A3,1900-03-01,date\nSheet1,A4,2026-12-05,date\n",
+                      encoding="utf-8")
+    assert scorecard("fill", "--template", template, "--values", values, "--out", out).returncode == 0
+    sheet = openpyxl.load_workbook(out)["Sheet1"]
+    assert [str(sheet[ref].value.date()) for ref in ("A2", "A3", "A4")] == ["1900-01-01", "1900-03-01", "2026-12-05"]
+
+
+def test_a_commit_records_what_it_moved_into_place(tmp_path):
+    from workbook_builder import files
+
+    before = len(files.moved_into_place())
+    outputs = files.Outputs()
+    for name in ("a.xlsx", "b.xlsx"):
+        outputs.stage(tmp_path / name, lambda handle, name=name: handle.write(name.encode()))
+    outputs.commit()
+    assert files.moved_into_place()[before:] == [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
+    assert (tmp_path / "b.xlsx").read_bytes() == b"b.xlsx"

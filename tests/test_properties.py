@@ -32,8 +32,12 @@ def examples(n: int):
     return settings(max_examples=max(1, n * settings.default.max_examples // 100), suppress_health_check=SUPPRESS, deadline=None)
 
 
+_SCRATCH = tempfile.TemporaryDirectory(prefix="scorecard-prop-")  # removed when the tests end, however they end
+
+
 def written(data: bytes, name: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="scorecard-prop-"))
+    """``data`` as a file named ``name``, in a folder of its own (Hypothesis runs many examples in one test)."""
+    folder = Path(tempfile.mkdtemp(dir=_SCRATCH.name))
     path = folder / name
     path.write_bytes(data)
     return path
