@@ -840,3 +840,70 @@ def test_a_commit_records_what_it_moved_into_place(tmp_path):
     outputs.commit()
     assert files.moved_into_place()[before:] == [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
     assert (tmp_path / "b.xlsx").read_bytes() == b"b.xlsx"
+
+
+# --- Annex A lists that read as something they are not ---------------------------------------------------------------
+
+def test_formulas_saved_without_results_are_a_data_quality_problem_per_list(tmp_path):
+    """openpyxl saves formulas without their results, so calamine reads the cells as empty: the contacts
+    count falls (6,491 to 6,280 here) and the Data quality list says why, once per list."""
+    import json
+
+    saved = tmp_path / "AnnexA_2026-06-18.xlsx"
+    openpyxl.load_workbook(ANNEX_A).save(saved)
+    figures = {}
+    for path in (ANNEX_A, saved):
+        report = tmp_path / f"{path.stem}.json"
+        result = scorecard("annex-a", path, "--as-at", "2026-06-18", "--json", report)
+        assert result.returncode == 0, result.stderr
+        figures[path] = json.loads(report.read_text(encoding="utf-8"))
+    assert figures[ANNEX_A]["measures"]["contacts"]["value"] == 6491
+    assert figures[saved]["measures"]["contacts"]["value"] == 6280
+    assert not [p for p in figures[ANNEX_A]["data_quality"] if "without their results" in p["problem"]]
+    unsaved = [p for p in figures[saved]["data_quality"] if "without their results" in p["problem"]]
+    assert [(p["list"], p["row"], p["field"]) for p in unsaved][:2] == [(1, 20, "contact_date, date_of_birth"), (3, 3, "date_of_birth, referral_date")]
+    assert unsaved[0]["problem"].startswith("417 formula cell(s) on 408 row(s) from this one to row 6815 were saved without their results")
+
+
+def test_a_count_that_is_not_a_count_is_flagged_and_not_counted(tmp_path):
+    import json
+
+    book = openpyxl.load_workbook(ANNEX_A)
+    sheet = book["List 3"]
+    column = next(c.column for c in sheet[1] if c.value and "Number of Referrals" in str(c.value))
+    for row, junk in zip(range(2, 8), ["inf", "1e400", "Infinity", "two", "-1", "NaN"]):
+        sheet.cell(row, column).value = junk
+    damaged = tmp_path / "AnnexA_2026-06-18.xlsx"
+    book.save(damaged)
+    clean = tmp_path / "clean.xlsx"
+    openpyxl.load_workbook(ANNEX_A).save(clean)  # the same save, without the junk: the figures to compare with
+    reports = []
+    for path in (clean, damaged):
+        report = tmp_path / f"{path.stem}.json"
+        assert scorecard("annex-a", path, "--as-at", "2026-06-18", "--json", report).returncode == 0
+        reports.append(json.loads(report.read_text(encoding="utf-8")))
+    assert reports[1]["measures"]["rereferral_12m_pct"]["numerator"] == reports[0]["measures"]["rereferral_12m_pct"]["numerator"]
+    flagged = [(p["row"], p["problem"]) for p in reports[1]["data_quality"] if p["field"] == "referrals_12m"]
+    assert flagged == [(row, "not a count (a whole number, 0 or more)") for row in range(2, 8)]
+
+
+def test_two_sheets_claiming_one_list_are_refused(tmp_path):
+    book = openpyxl.load_workbook(ANNEX_A)
+    book.copy_worksheet(book["List 3"]).title = "List 3 (old)"
+    path = tmp_path / "AnnexA_2026-06-18.xlsx"
+    book.save(path)
+    refused(scorecard("annex-a", path, "--as-at", "2026-06-18"), f"{path}: sheets 'List 3' and 'List 3 (old)' are both List 3 (Referrals)")
+
+
+def test_formula_cells_without_results_are_found_in_every_way_they_are_written(tmp_path):
+    from workbook_builder.limits import formulas_without_results
+
+    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+             b'<c r="A1"><f>1+1</f><v>2</v></c>'  # a result: not listed
+             b'<c r="B1"><f>46085</f><v></v></c>'  # openpyxl's way: an empty result
+             b'<c r="C1" t="str"><f>""</f><v></v></c>'  # a result that is empty text: not listed
+             b'<c r="D1" s="3"><f t="shared" si="0"/></c>'  # a shared formula's follower, no result at all
+             b'</row><row r="2"><c r="AA2"><f>X1</f><v/></c><c r="B2"/></row></sheetData></worksheet>')
+    path = _zip_with_sheet(tmp_path / "f.xlsx", sheet)
+    with zipfile.ZipFile(path) as archive:
+        assert formulas_without_results(archive, "xl/worksheets/sheet1.xml", str(path), "Data") == [(1, 1), (1, 3), (2, 26)]

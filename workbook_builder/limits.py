@@ -465,6 +465,40 @@ def check_sheet_extent(archive: zipfile.ZipFile, part: str, label: str, sheet: s
     return extent.rows, extent.cols
 
 
+_FORMULA_CELL = re.compile(
+    rb'<(?:[\w.-]+:)?c\b((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>\s*'  # the cell's start tag and its attributes
+    rb'<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>[^<]*</(?:[\w.-]+:)?f>)\s*'  # its formula
+    rb'(?:<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>\s*</(?:[\w.-]+:)?v>)\s*)?</(?:[\w.-]+:)?c>')  # and no result, or an empty one
+
+
+def formulas_without_results(archive: zipfile.ZipFile, part: str, label: str, sheet: str) -> list[tuple[int, int]]:
+    """The cells (row from 1, column from 0) of a sheet that hold a formula but not its result: a
+    workbook saved by a program that does not calculate (openpyxl, say) has none stored, so a reader
+    sees an empty cell where Excel would show a value. A formula whose result is empty text
+    (``t="str"``) is a result and is not listed. Read in chunks, each cut after a row ends."""
+    found: list[tuple[int, int]] = []
+    member = find_member(archive, part)
+    if member is None:
+        return found
+    tail = b""
+    try:
+        for data in _chunks(archive, member):
+            buffer = tail + data
+            cut = buffer.rfind(b"row>") + 4 if data else len(buffer)
+            cut = cut if cut >= 4 else 0
+            for match in _FORMULA_CELL.finditer(buffer, 0, cut):
+                attributes = {name: double or single for name, double, single in _ATTRIBUTE_VALUE.findall(match.group(1))}
+                reference = _REFERENCE.fullmatch(attributes.get(b"r", b""))
+                if attributes.get(b"t", b"n") == b"str" or not reference or not reference.group(1):
+                    continue
+                found.append((int(reference.group(2)), _column_number(reference.group(1).upper()) - 1))
+            tail = buffer[cut:]
+    except DAMAGED as exc:
+        raise UserError(f"{label} is damaged: sheet '{sheet}' cannot be decompressed ({exc}).",
+                        hint="Open it in Excel, let it repair the file, save a copy and use that copy.") from None
+    return found
+
+
 def _letters(col: int) -> str:
     out = ""
     while col > 0:
@@ -530,4 +564,4 @@ def check_text_file(path: Path) -> int:
 
 
 __all__ = ["MAX_FILL_ROWS", "MAX_YAML_BYTES", "MAX_SHEET_TEXT", "MAX_WORKBOOK_CELLS", "WorkbookBudget", "SharedStrings", "shared_strings", "read_text", "text_encoding", "not_utf8", "INPUT_LIMITS", "MAX_SHEET_CELLS", "MAX_TEXT_BYTES", "TEMPLATE_LIMITS", "ZipLimits", "check_members",
-           "check_sheet_extent", "find_member", "member_key", "check_text_file", "open_input_workbook", "sheet_parts"]
+           "check_sheet_extent", "find_member", "formulas_without_results", "member_key", "check_text_file", "open_input_workbook", "sheet_parts"]

@@ -27,6 +27,7 @@ percentages.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -35,7 +36,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..limits import WORKBOOK_SUFFIXES
 from ..refs import col_letters as column_letter
-from .tables import clean, norm, raw_rows, sheet_names
+from .tables import clean, norm, raw_rows, sheet_names, unsaved_formulas
 
 #: list number -> what the list holds (Ofsted's titles)
 LISTS: dict[int, str] = {
@@ -171,6 +172,7 @@ class Records:
     columns: dict[str, int]  # field -> 0-based column index
     rows: list[int]  # the workbook row (1-based) of each record
     values: dict[str, list[object]]  # field -> raw cell values, one per record
+    unsaved: list[tuple[int, str]] = field(default_factory=list)  # (workbook row, field) of formulas saved without their result
     _cache: dict = field(default_factory=dict, repr=False, compare=False)  # parsed columns, by (field, parser)
 
     def __len__(self) -> int:
@@ -190,14 +192,16 @@ class Records:
         return self._parsed(name, code_of)
 
     def numbers(self, name: str) -> list[float | None]:
-        """The field's values as numbers (None when empty or not a number)."""
+        """The field's values as numbers (None when empty or not a finite number)."""
         def number(value):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
-            try:
-                return float(str(value).replace("\u00a0", " ").strip()) if value is not None else None
-            except ValueError:
-                return None
+                found = float(value)
+            else:
+                try:
+                    found = float(str(value).replace("\u00a0", " ").strip()) if value is not None else None
+                except ValueError:
+                    return None
+            return found if found is None or math.isfinite(found) else None  # 'inf', '1e400', 'NaN' are not numbers
         return self._parsed(name, number)
 
     def _parsed(self, name: str, parse) -> list:
@@ -241,7 +245,12 @@ class AnnexA:
         for name in names:
             match = _LIST_NAME_RE.match(norm(name))
             if match and int(match[1]) in LISTS:
-                found.setdefault(int(match[1]), name)
+                number = int(match[1])
+                if number in found:  # reading either would ignore the other in silence
+                    raise UserError(f"{self.path}: sheets '{found[number]}' and '{name}' are both List {number} ({LISTS[number]})",
+                                    hint="Keep one of them in the workbook (rename the other so it does not start 'List "
+                                         f"{number}'): scorecard will not guess which holds the list.")
+                found[number] = name
         for name in names if not found else ():  # no sheet named for its list: look for titles ("List 3: Referral")
             try:
                 top = raw_rows(self.path, name, HEADER_SEARCH)
@@ -308,8 +317,10 @@ class AnnexA:
             kept.append(cells)
         at = {index: k for k, index in enumerate(wanted)}
         values = {name: [row[at[index]] for row in kept] for name, index in columns.items()}
+        field_at = {index: name for name, index in columns.items()}
+        unsaved = sorted((row, field_at[col]) for row, col in unsaved_formulas(self.path, sheet) if row > header_at + 1 and col in field_at)
         return Records(number=number, sheet=sheet, header_row=header_at + 1, headers=headers, columns=columns,
-                       rows=rows, values=values)
+                       rows=rows, values=values, unsaved=unsaved)
 
 
 @lru_cache(maxsize=8)

@@ -13,7 +13,13 @@ so the list can go on a scorecard's Data quality sheet. Checked:
 * dates in an impossible order: an assessment authorised before it started, an ICPC before its
   strategy discussion, an episode, plan or period of care ending before it started;
 * a code the list does not use: a yes/no answer that is neither, an accommodation that is neither
-  suitable nor unsuitable.
+  suitable nor unsuitable;
+* a count that is not one (``Number of Referrals in Last 12 Months``, ``Number of Previous Child
+  Protection Plans``): text, a negative or fractional number, ``inf``, ``NaN``; the measures read it as
+  not given;
+* formulas saved without their results (a workbook last saved by a program that does not calculate):
+  the cells read as empty, so records may be missing from the figures until the workbook is opened
+  and saved in Excel; one problem per list, at the first such row.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ ORDER = {2: ("start", "end", "completed before it started"), 4: ("start", "autho
          5: ("strategy_date", "icpc_date", "ICPC before the strategy discussion"), 6: ("start", "end", "closed before it started"),
          7: ("start", "end", "plan ended before it started"), 8: ("start", "end", "ceased to be looked after before it started")}
 YES_NO = {4: ("child_seen",), 5: ("icpc_unnecessary",), 7: ("seen_alone",), 9: ("in_touch",)}
+COUNTS = {3: ("referrals_12m",), 7: ("previous_plans",)}
 DATES = {"date_of_birth", "contact_date", "referral_date", "start", "end", "authorised", "strategy_date", "icpc_date", "health", "dental"}
 
 
@@ -99,6 +106,18 @@ def check_quality(annex: AnnexA, as_at: dt.date) -> list[Problem]:
             for i, (raw, code) in enumerate(zip(records.values["accommodation"], records.codes("accommodation"))):
                 if raw is not None and code not in ("suitable", "unsuitable", "not suitable"):
                     say(i, "accommodation", "not a code of this field (suitable or unsuitable)")
+        for field in COUNTS.get(number, ()):
+            if field in records.columns:
+                for i, (raw, value) in enumerate(zip(records.values[field], records.numbers(field))):
+                    if raw is not None and (value is None or value < 0 or not value.is_integer()):
+                        say(i, field, "not a count (a whole number, 0 or more)")
+        if records.unsaved:  # one problem for the list: the cure is one save in Excel, not a fix per record
+            fields = ", ".join(sorted({f for _row, f in records.unsaved}))
+            rows = sorted({row for row, _f in records.unsaved})
+            found.append(Problem(number, records.sheet, rows[0], fields,
+                                 f"{len(records.unsaved):,} formula cell(s) on {len(rows):,} row(s) from this one to row {rows[-1]} were saved "
+                                 "without their results, so they read as empty and those records may be missing from the "
+                                 "figures: open the workbook in Excel and save it"))
         problems += sorted(found, key=lambda p: (p.row, p.field))
     return problems
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import csvfile
 from ..errors import UserError
-from ..limits import WorkbookBudget, check_sheet_extent, open_input_workbook, shared_strings, sheet_parts
+from ..limits import WorkbookBudget, check_sheet_extent, formulas_without_results, open_input_workbook, shared_strings, sheet_parts
 from ..observations import NO_DATA, NotFinite, Observation, describe_symbol, is_symbol, parse_number
 from ..periods import FORMATS, period_end
 from ..refs import col_letters as column_letter
@@ -121,6 +121,14 @@ def raw_rows(path: Path, sheet: str, nrows: int | None = None) -> list[list[obje
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types for bad sheets
         raise UserError(f"{path}: sheet '{sheet}' cannot be read ({type(exc).__name__}: a cell Excel would not write)",
                         hint="Open the workbook in Excel, let it repair the file and save a copy.") from None
+
+
+def unsaved_formulas(path: Path, sheet: str) -> list[tuple[int, int]]:
+    """The cells (row from 1, column from 0) of a workbook's sheet holding a formula whose result was
+    not saved with it: calamine reads them as empty, so a reader can say so rather than count nothing."""
+    _workbook_, _names, parts, archive, _strings, _budget = _workbook(str(path), path.stat().st_mtime_ns)
+    part = parts.get(sheet)
+    return formulas_without_results(archive, part, str(path), sheet) if part else []
 
 
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
