@@ -907,3 +907,22 @@ def test_formula_cells_without_results_are_found_in_every_way_they_are_written(t
     path = _zip_with_sheet(tmp_path / "f.xlsx", sheet)
     with zipfile.ZipFile(path) as archive:
         assert formulas_without_results(archive, "xl/worksheets/sheet1.xml", str(path), "Data") == [(1, 1), (1, 3), (2, 26)]
+
+
+def test_an_output_name_must_say_what_it_holds(tmp_path):
+    template = _one_sheet_template(tmp_path)
+    values = tmp_path / "values.csv"
+    values.write_text("sheet,cell,value\nSheet1,A2,1\n", encoding="utf-8")
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "x.csv"),
+            f"--out {tmp_path / 'x.csv'}: the filled workbook is a .xlsx like its template, so its name must end .xlsx")
+    refused(scorecard("annex-a", ANNEX_A, "--as-at", "2026-06-18", "--json", tmp_path / "j.xlsx"),
+            f"--json {tmp_path / 'j.xlsx'}: the report is JSON, so its name must end .json")
+    local = SAMPLE / "local" / "dfe_returns.csv"
+    refused(scorecard("reconcile", "--period", "2025", "--local", local, "--json", tmp_path / "r.json", "--xlsx", tmp_path / "r.csv"),
+            f"--xlsx {tmp_path / 'r.csv'}: the report is an Excel workbook, so its name must end .xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx", "values.csv"]  # the JSON staged first was not written either
+
+
+def test_a_workbook_given_for_a_csv_is_named_as_a_workbook(tmp_path):
+    refused(scorecard("release", "diff", ANNEX_A, SAMPLE / "dfe" / "absence_la.csv"),
+            f"{ANNEX_A} is an Excel workbook, not a CSV file (this is read from CSV text)")

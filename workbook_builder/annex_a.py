@@ -23,8 +23,9 @@ def write_json(report: AnnexAReport, path: Path, *, outputs=None) -> Path:
     """The report as ``{"as_at", "window", "measures": {id: {value, numerator, denominator}}}``, written
     to a temporary file and moved into place (with ``outputs``, with the run's other outputs); never over
     an input."""
-    from .files import refuse_overwriting, write_atomic
+    from .files import check_suffix, refuse_overwriting, write_atomic
 
+    check_suffix(path, "--json", (".json",), "the report is JSON")
     refuse_overwriting(Path(path), _inputs(report))
     return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, allow_nan=False) + "\n").encode("utf-8"), outputs=outputs)
 

@@ -58,6 +58,16 @@ def make_folder(path: Path, *, hint: str = "Choose a folder you can write to.") 
     return path
 
 
+def check_suffix(path: Path, option: str, suffixes: tuple[str, ...], what: str) -> Path:
+    """Refuse an output whose name does not say what it holds (``--json report.xlsx``): a program that
+    opens it by its extension would refuse it, or read it as what it is not."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise UserError(f"{option} {path}: {what}, so its name must end {' or '.join(suffixes)}",
+                        hint=f"Give a file name ending in {suffixes[0]}.")
+    return path
+
+
 def refuse_overwriting(target: Path, inputs, *, what: str = "an input file") -> None:
     """Refuse to write ``target`` when it is one of ``inputs`` (the same path, or the same file by another
     name): a run never writes over what it reads."""

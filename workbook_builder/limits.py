@@ -471,6 +471,9 @@ _FORMULA_CELL = re.compile(
     rb'(?:<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>\s*</(?:[\w.-]+:)?v>)\s*)?</(?:[\w.-]+:)?c>')  # and no result, or an empty one
 
 
+_FORMULA_START = re.compile(rb'<(?:[\w.-]+:)?f\b')
+
+
 def formulas_without_results(archive: zipfile.ZipFile, part: str, label: str, sheet: str) -> list[tuple[int, int]]:
     """The cells (row from 1, column from 0) of a sheet that hold a formula but not its result: a
     workbook saved by a program that does not calculate (openpyxl, say) has none stored, so a reader
@@ -486,7 +489,10 @@ def formulas_without_results(archive: zipfile.ZipFile, part: str, label: str, sh
             buffer = tail + data
             cut = buffer.rfind(b"row>") + 4 if data else len(buffer)
             cut = cut if cut >= 4 else 0
-            for match in _FORMULA_CELL.finditer(buffer, 0, cut):
+            for formula in _FORMULA_START.finditer(buffer, 0, cut):  # from each formula back to its cell: most cells have none
+                match = _FORMULA_CELL.match(buffer, max(buffer.rfind(b"<", 0, formula.start()), 0), cut)
+                if match is None:
+                    continue
                 attributes = {name: double or single for name, double, single in _ATTRIBUTE_VALUE.findall(match.group(1))}
                 reference = _REFERENCE.fullmatch(attributes.get(b"r", b""))
                 if attributes.get(b"t", b"n") == b"str" or not reference or not reference.group(1):
@@ -521,6 +527,10 @@ def text_encoding(path: Path) -> str:
 def not_utf8(path: Path, exc: UnicodeDecodeError) -> UserError:
     """The error for a text input that is not in the encoding its start promised."""
     bad = exc.object[exc.start:exc.start + 1] if isinstance(exc.object, (bytes, bytearray)) else b""
+    start = exc.object[:4] if isinstance(exc.object, (bytes, bytearray)) else b""
+    if start.startswith(b"PK\x03\x04") or start == OLE_MAGIC:  # a workbook given where a CSV is read
+        return UserError(f"{path} is an Excel workbook, not a CSV file (this is read from CSV text)",
+                         hint="Give the release's CSV file, or open the workbook in Excel and save it as 'CSV UTF-8 (Comma delimited)'.")
     return UserError(f"{path}: not UTF-8 text (byte {exc.start}{f': 0x{bad.hex()}' if bad else ''}); "
                      "scorecard reads CSV files saved as UTF-8 (or UTF-16 with a byte-order mark)",
                      hint="In Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'. Other programs: save or export as UTF-8.")

@@ -249,8 +249,9 @@ def _local_observation(figure: LocalFigure | None, record: InputFile, measure_id
 def write_json(report: Reconciliation, path: Path, *, outputs=None) -> Path:
     """The results as JSON (``{"la", "period", "results": [...]}``), written through a temporary file (with
     ``outputs``, moved into place with the run's other outputs); never over one of the reconciliation's inputs."""
-    from .files import refuse_overwriting, write_atomic
+    from .files import check_suffix, refuse_overwriting, write_atomic
 
+    check_suffix(path, "--json", (".json",), "the report is JSON")
     refuse_overwriting(Path(path), [f.path for f in report.files])
     return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, default=str) + "\n").encode("utf-8"), outputs=outputs)
 
@@ -259,6 +260,9 @@ def write_report(report: Reconciliation, path: Path, *, built_at: str | None = N
     """The reconciliation as a workbook (Reconciliation, Audit and Sources sheets), written as builds are."""
     from . import __version__
     from .build import build_time
+    from .files import check_suffix
+
+    check_suffix(path, "--xlsx", (".xlsx",), "the report is an Excel workbook")
     from .writers.audit_rows import BuildStamp
     from .writers.reconciliation import write_reconciliation
 
