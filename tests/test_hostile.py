@@ -474,13 +474,27 @@ def test_a_reports_json_and_workbook_are_replaced_together_or_not_at_all(tmp_pat
             f"{out / 'report.xlsx'} is open in Excel (lock file ~$report.xlsx exists).")
     assert snapshot(out) == before and not _temporary_files(out)  # the JSON was not written ahead of the workbook
     (out / "~$report.xlsx").unlink()
+    # The JSON given the workbook's name (by another spelling): its suffix says it is not JSON, before anything is written
     refused(scorecard(*command, "--json", out / "same.xlsx", second, tmp_path / "out" / ".." / "out" / "same.xlsx"),
-            "two outputs of this run are the same file")
+            f"--json {out / 'same.xlsx'}: the report is JSON, so its name must end .json")
     assert not (out / "same.xlsx").exists() and not _temporary_files(out)
     result = scorecard(*command, "--json", out / "report.json", second, out / "report.xlsx")
     assert result.returncode == 0, result.stderr
     assert (out / "report.json").read_text(encoding="utf-8").startswith("{") and zipfile.is_zipfile(out / "report.xlsx")
     assert not _temporary_files(out)
+
+
+def test_two_outputs_of_one_run_that_are_the_same_file_are_refused_before_either_is_written(tmp_path):
+    from workbook_builder.errors import UserError
+    from workbook_builder.files import Outputs
+
+    (tmp_path / "pack.xlsx").write_bytes(b"the old pack")
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(UserError, match="two outputs of this run are the same file"):
+        with Outputs() as outputs:
+            outputs.stage(tmp_path / "pack.xlsx", b"first")
+            outputs.stage(tmp_path / "sub" / ".." / "pack.xlsx", b"second")  # the same file by another spelling
+    assert (tmp_path / "pack.xlsx").read_bytes() == b"the old pack" and not _temporary_files(tmp_path)
 
 
 def test_annex_a_never_writes_over_its_population_file_and_its_drilldown_is_a_workbook(tmp_path):

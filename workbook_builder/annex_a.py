@@ -25,8 +25,8 @@ def write_json(report: AnnexAReport, path: Path, *, outputs=None) -> Path:
     an input."""
     from .files import check_suffix, refuse_overwriting, write_atomic
 
+    refuse_overwriting(Path(path), _inputs(report))  # first: writing over an input is the graver mistake
     check_suffix(path, "--json", (".json",), "the report is JSON")
-    refuse_overwriting(Path(path), _inputs(report))
     return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, allow_nan=False) + "\n").encode("utf-8"), outputs=outputs)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__, csvfile
 from .errors import UserError
-from .files import check_suffix
+from .files import check_suffix, refuse_overwriting
 from .limits import MAX_FILL_ROWS
 from .observations import file_sha256
 from .refs import col_letters, parse_cell, sheet_ref
@@ -121,6 +121,7 @@ def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = 
     from .build import build_time
 
     template, values_csv, out = Path(template), Path(values_csv), Path(out)
+    refuse_overwriting(out, [template, values_csv])  # first: writing over an input is the graver mistake
     if template.suffix.lower() in (".xlsx", ".xlsm"):  # a template of another kind is refused, naming it, when opened
         check_suffix(out, "--out", (template.suffix.lower(),), f"the filled workbook is a {template.suffix.lower()} like its template")
     package = WorkbookPackage.open(template)

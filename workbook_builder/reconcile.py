@@ -251,8 +251,8 @@ def write_json(report: Reconciliation, path: Path, *, outputs=None) -> Path:
     ``outputs``, moved into place with the run's other outputs); never over one of the reconciliation's inputs."""
     from .files import check_suffix, refuse_overwriting, write_atomic
 
+    refuse_overwriting(Path(path), [f.path for f in report.files])  # first: writing over an input is the graver mistake
     check_suffix(path, "--json", (".json",), "the report is JSON")
-    refuse_overwriting(Path(path), [f.path for f in report.files])
     return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, default=str) + "\n").encode("utf-8"), outputs=outputs)
 
 
@@ -260,8 +260,9 @@ def write_report(report: Reconciliation, path: Path, *, built_at: str | None = N
     """The reconciliation as a workbook (Reconciliation, Audit and Sources sheets), written as builds are."""
     from . import __version__
     from .build import build_time
-    from .files import check_suffix
+    from .files import check_suffix, refuse_overwriting
 
+    refuse_overwriting(Path(path), [f.path for f in report.files])  # first: writing over an input is the graver mistake
     check_suffix(path, "--xlsx", (".xlsx",), "the report is an Excel workbook")
     from .writers.audit_rows import BuildStamp
     from .writers.reconciliation import write_reconciliation
