@@ -12,11 +12,13 @@ values into other columns. A row that stops before optional trailing columns rea
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from .errors import UserError
 from .limits import check_text_file, read_text, text_encoding
 
+TAIL_BYTES = 1 << 20  # how much of a CSV's end is read again to see whether its last row closes its quotes
 UNREADABLE_HINT = ("A value that starts with a quote (\") must end with one: look for an unmatched quote on or before "
                    "this line, or save the file again from Excel as 'CSV UTF-8'.")
 
@@ -38,6 +40,9 @@ def rows(path: Path, *, blank: bool = False) -> list[tuple[int, list[str]]]:
                     start = reader.line_num + 1
             except csv.Error as exc:
                 raise UserError(f"{path}:{start}: not a readable CSV row ({exc})", hint=UNREADABLE_HINT) from None
+        if out and _ends_inside_a_quote(path, reader.line_num - out[-1][0] + 1):
+            raise UserError(f"{path}:{out[-1][0]}: a quote opens a value on this line and never closes, so every line after it "
+                            "was read as part of that value", hint=UNREADABLE_HINT)
     except UnicodeDecodeError:
         read_text(path)  # decodes the whole file: its error names the byte where decoding stops, from the file's start
         raise
@@ -46,9 +51,38 @@ def rows(path: Path, *, blank: bool = False) -> list[tuple[int, list[str]]]:
     return out
 
 
-def records(path: Path, *, required: tuple[str, ...] = (), what: str = "CSV", columns_hint: str = "") -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _ends_inside_a_quote(path: Path, lines: int) -> bool:
+    """Whether the CSV's last row, its last ``lines`` lines, reaches the end of the file inside a quoted value
+    (the reader, lenient by design, keeps that as one value holding every line after the quote). Only the end
+    of the file is read again, strictly: its last megabyte, or the whole file when the row is longer."""
+    encoding = text_encoding(path)
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        if encoding == "utf-8-sig" and size > TAIL_BYTES:
+            handle.seek(size - TAIL_BYTES)
+        data = handle.read()
+    text = data.decode("utf-8" if len(data) < size else encoding, errors="replace")
+    tail = list(io.StringIO(text, newline=""))
+    if len(tail) <= lines and len(data) < size:  # the row began before the bytes read: read it all
+        return _ends_inside_a_quote_of(list(io.StringIO(read_text(path), newline="")), lines)
+    return _ends_inside_a_quote_of(tail, lines)
+
+
+def _ends_inside_a_quote_of(tail: list[str], lines: int) -> bool:
+    if not tail or '"' not in "".join(tail[-lines:]):
+        return False
+    try:
+        list(csv.reader(tail[-lines:], strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def records(path: Path, *, required: tuple[str, ...] = (), reach: tuple[str, ...] = (), what: str = "CSV",
+            columns_hint: str = "") -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header (stripped, lower case) and each row as ``(line, {column: text})`` of a CSV whose rows
-    must match its header. ``required`` columns must be there (named in the error as ``what`` needs them)."""
+    must match its header. ``required`` columns must be there (named in the error as ``what`` needs them);
+    every row must have a field (perhaps empty) for them and for the ``reach`` columns the header has."""
     path = Path(path)
     parsed = rows(path)
     if not parsed:
@@ -71,7 +105,7 @@ def records(path: Path, *, required: tuple[str, ...] = (), what: str = "CSV", co
         if len(row) > width and any(v.strip() for v in row[width:]):
             raise UserError(f"{path}:{line}: more fields than the header has ({', '.join(row[width:])} left over)",
                             hint="Quote values that contain commas, e.g. \"3,5\".")
-        lost = [h for h in header[len(row):] if h in required]
+        lost = [h for h in header[len(row):] if h in required or h in reach]
         if lost and any(v.strip() for v in row):
             raise UserError(f"{path}:{line}: {len(row)} field(s) where the header has {width} (missing {', '.join(lost)})",
                             hint="Every row needs a place for each column, even if empty: look for a lost comma or a line broken in two.")

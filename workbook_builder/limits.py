@@ -530,7 +530,7 @@ def not_utf8(path: Path, exc: UnicodeDecodeError) -> UserError:
     start = exc.object[:4] if isinstance(exc.object, (bytes, bytearray)) else b""
     if start.startswith(b"PK\x03\x04") or start == OLE_MAGIC:  # a workbook given where a CSV is read
         return UserError(f"{path} is an Excel workbook, not a CSV file (this is read from CSV text)",
-                         hint="Give the release's CSV file, or open the workbook in Excel and save it as 'CSV UTF-8 (Comma delimited)'.")
+                         hint="Give a CSV file, or open the workbook in Excel and save it as 'CSV UTF-8 (Comma delimited)'.")
     return UserError(f"{path}: not UTF-8 text (byte {exc.start}{f': 0x{bad.hex()}' if bad else ''}); "
                      "scorecard reads CSV files saved as UTF-8 (or UTF-16 with a byte-order mark)",
                      hint="In Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'. Other programs: save or export as UTF-8.")

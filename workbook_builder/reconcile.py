@@ -23,7 +23,7 @@ from .errors import UserError
 from .judgements.reconciliation import STATUSES, Comparison, compare_with_published
 from .measures.published import PublishedMeasure, benchmark_for, load_published, observe, releases_of
 from .observations import NO_DATA, Observation, Provenance
-from .periods import ordered
+from .periods import given, ordered
 from .sources.base import Context, InputFile, display_path, release_record
 from .sources.dfe import format_period
 from .sources.neighbours import read_neighbours
@@ -135,7 +135,8 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
     if not Path(path).is_file():
         raise UserError(f"local figures not found: {path}", hint="Pass --local with a CSV of measure_id,period,value.")
     values: dict[str, LocalFigure] = {}
-    header, rows = csvfile.records(Path(path), required=("measure_id", "period"), what="local figures CSV",
+    header, rows = csvfile.records(Path(path), required=("measure_id", "period"),
+                                   reach=("value", "numerator", "denominator"), what="local figures CSV",
                                    columns_hint="Columns: measure_id,period,value[,numerator,denominator].")
     if "value" not in header and not {"numerator", "denominator"} <= set(header):
         raise UserError(f"{path}: the local figures CSV needs a value column, or numerator and denominator columns",
@@ -173,6 +174,7 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
     if not math.isfinite(tolerance) or tolerance < 0:
         raise UserError(f"--tolerance {tolerance:g}: the tolerance must be a finite number, 0 or more",
                         hint="It is the absolute difference accepted beyond DfE's rounding, e.g. 0.5.")
+    period = given(period) or ""
     ws = load_workspace(root, la=la, published=published_dirs or None, sn_model=sn_model, sn_method=sn_method)
     folders = PublishedFolders.of(ws.published or (ws.inputs / "dfe",))
     code = la or ws.la.code

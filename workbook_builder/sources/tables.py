@@ -178,11 +178,16 @@ class Table:
     headers: list[str]
     label_col: int
     body: list[int]  # 1-based row numbers
+    twice: dict[str, list[int]] = field(default_factory=dict)  # a normalised header given to several columns -> those columns
     _indexes: dict = field(default_factory=dict, repr=False, compare=False)  # columns -> body rows by their norm() values
 
     def column(self, header: str) -> int:
         """The column headed ``header`` (case, spacing and curly quotes ignored); unknown, an error listing the headers."""
         key = norm(header)
+        if key in self.twice:
+            columns = " and ".join(str(c) if self.grid.is_csv else column_letter(c) for c in self.twice[key])
+            raise UserError(f"{self.grid.where()}: table {self._name()} has two or more columns headed '{header}' (columns {columns})",
+                            hint="Rename or delete all but one of them: scorecard will not guess which holds the figures.")
         if key not in self.columns:
             raise UserError(
                 f"{self.grid.where()}: table {self._name()} has no column '{header}'",
@@ -263,6 +268,10 @@ def _find_table(grid: Grid, title: str | None) -> Table:
     header_cells = rows[header_row - 1]
     filled = _filled(header_cells)
     columns = {norm(header_cells[c - 1]): c for c in filled}
+    twice: dict[str, list[int]] = {}
+    for c in filled:
+        twice.setdefault(norm(header_cells[c - 1]), []).append(c)
+    twice = {key: found for key, found in twice.items() if len(found) > 1}
     headers = [str(header_cells[c - 1]) for c in filled]
     label_col = filled[0]
     body = []
@@ -270,8 +279,13 @@ def _find_table(grid: Grid, title: str | None) -> Table:
         cells = rows[r - 1]
         if not any(v not in (None, "") for v in cells[label_col - 1 : filled[-1]]):
             break
+        if grid.is_csv and len(cells) > len(header_cells) and any(v not in (None, "") for v in cells[len(header_cells):]):
+            raise UserError(f"{grid.where()}: row {r}: more fields than the header has "
+                            f"({', '.join(str(v) for v in cells[len(header_cells):] if v not in (None, ''))} left over)",
+                            hint="Quote values that contain commas, e.g. \"3,5\".")
         body.append(r)
-    return Table(grid=grid, title=title, header_row=header_row, columns=columns, headers=headers, label_col=label_col, body=body)
+    return Table(grid=grid, title=title, header_row=header_row, columns=columns, headers=headers, label_col=label_col, body=body,
+                 twice=twice)
 
 
 # --- observations from tables (the readers of ChAT exports and local reports share these) --------
@@ -340,6 +354,11 @@ def _cell(table: Table, row: int, col: int, context, period: str, detail: str) -
     if period:
         context.file.periods.add(period)
     place = table.grid.ref(row, col)
+    header = table.grid.rows[table.header_row - 1]
+    if table.grid.is_csv and col > len(table.grid.rows[row - 1]):  # a short row: a lost comma, not an empty value
+        raise UserError(f"{table.grid.where()}: row {row}: {len(table.grid.rows[row - 1])} field(s) where the header has {len(header)} "
+                        f"(no field for column '{header[col - 1]}')",
+                        hint="Every row needs a place for each column, even if empty: look for a lost comma or a line broken in two.")
     provenance = context.provenance(place + (f" ({detail})" if detail else ""), period=period)
     if raw is None:
         return Observation(value=NO_DATA, note=f"empty cell {place} in source", provenance=provenance)
