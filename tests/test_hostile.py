@@ -876,7 +876,7 @@ def test_formulas_saved_without_results_are_a_data_quality_problem_per_list(tmp_
     assert not [p for p in figures[ANNEX_A]["data_quality"] if "without their results" in p["problem"]]
     unsaved = [p for p in figures[saved]["data_quality"] if "without their results" in p["problem"]]
     assert [(p["list"], p["row"], p["field"]) for p in unsaved][:2] == [(1, 20, "contact_date, date_of_birth"), (3, 3, "date_of_birth, referral_date")]
-    assert unsaved[0]["problem"].startswith("417 formula cell(s) on 408 row(s) from this one to row 6815 were saved without their results")
+    assert unsaved[0]["problem"].startswith("417 formula cells on 408 rows, from this one to row 6815, were saved without their results")
 
 
 def test_a_count_that_is_not_a_count_is_flagged_and_not_counted(tmp_path):
@@ -940,3 +940,66 @@ def test_an_output_name_must_say_what_it_holds(tmp_path):
 def test_a_workbook_given_for_a_csv_is_named_as_a_workbook(tmp_path):
     refused(scorecard("release", "diff", ANNEX_A, SAMPLE / "dfe" / "absence_la.csv"),
             f"{ANNEX_A} is an Excel workbook, not a CSV file (this is read from CSV text)")
+
+
+# --- found by the second adversarial review: quotes, local tables, short rows, periods, the wrong Annex A ----------------
+
+def test_a_quote_that_never_closes_in_a_short_csv_is_refused_not_read_as_one_long_value(tmp_path):
+    template = _one_sheet_template(tmp_path)
+    values = tmp_path / "values.csv"
+    values.write_text('sheet,cell,value\nSheet1,B3,"oops\nSheet1,B4,5\n', encoding="utf-8")
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"),
+            f"{values}:2: a quote opens a value on this line and never closes")
+    values.write_text('sheet,cell,value\nSheet1,B3,5\nSheet1,B4,"unclosed', encoding="utf-8")
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"),
+            f"{values}:3: a quote opens a value on this line and never closes")
+    assert not (tmp_path / "out.xlsx").exists()
+    values.write_text('sheet,cell,value\nSheet1,B3,"two\nlines"\nSheet1,B4,"say ""5"""\n', encoding="utf-8")  # closed quotes are fine
+    result = scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx")
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet1"]
+    assert (sheet["B3"].value, sheet["B4"].value) == ("two\nlines", 'say "5"')
+
+
+def test_a_local_csv_table_is_held_to_its_header(inputs):
+    path = inputs / "local" / "local_outcome_measures.csv"
+    original = path.read_text(encoding="utf-8")
+    number = next(i for i, line in enumerate(original.splitlines(), 1) if line.startswith("you_said_we_did_count,2026-27 Q1,"))
+    path.write_text(original.replace("measure,period,value,status,note", "measure,period,value,status,Value", 1), encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}: table with header at row 1 has two or more columns headed 'value' (columns 3 and 5)")
+    path.write_text(original.replace("you_said_we_did_count,2026-27 Q1,12,synthetic,", "you_said_we_did_count,2026-27 Q1,12,synthetic,,1,2", 1),
+                    encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}: row {number}: more fields than the header has (1, 2 left over)")
+    path.write_text(original.replace("you_said_we_did_count,2026-27 Q1,12,synthetic,", "you_said_we_did_count,2026-27 Q1", 1),
+                    encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}: row {number}: 2 field(s) where the header has 5 (no field for column 'value')")
+
+
+def test_a_reconcile_row_that_lost_its_value_field_is_refused_not_reported_missing(tmp_path):
+    figures = tmp_path / "figures.csv"
+    figures.write_text("measure_id,period,value\ncla_missing_pct,2025\n", encoding="utf-8")
+    refused(scorecard("reconcile", "--period", "2025", "--local", figures),
+            f"{figures}:2: 2 field(s) where the header has 3 (missing value)")
+    figures.write_text("measure_id,period,value\ncla_missing_pct,2025,\n", encoding="utf-8")  # an empty value is no figure
+    result = scorecard("reconcile", "--period", "2025", "--local", figures)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_period_typed_with_spaces_around_it_is_the_period(tmp_path):
+    import json
+
+    figures = tmp_path / "figures.csv"
+    figures.write_text("measure_id,period,value\ncla_missing_pct,2025,6\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    result = scorecard("reconcile", "--period", " 2025 ", "--local", figures, "--json", report)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(report.read_text(encoding="utf-8"))["period"] == "2025"
+
+
+def test_an_area_send_annex_a_is_named_as_such(shared_data):
+    path = shared_data / "annex-a" / "area_send_annex_a_fake.xlsx"
+    refused(scorecard("annex-a", path, "--as-at", "2026-06-18"),
+            f"{path}: this is an Area SEND Annex A (its sheet 'List_1' has EHC plan columns), not the children's social care")

@@ -28,7 +28,7 @@ from .audiences import AUDIENCE_NAMES, AUDIENCES
 from .authorities import LocalAuthority
 from .errors import UserError
 from .files import Outputs
-from .periods import FORMATS, period_end
+from .periods import FORMATS, given, period_end
 from .sources.base import InputFile, display_path
 from .trace import trace  # noqa: F401  (the library's three calls live side by side)
 from .workspace import Manifest, Workspace, load_workspace, read_manifest
@@ -256,6 +256,7 @@ def build(workbooks: list[str] | None = None, *, inputs: Path | None = None, out
     ``sn_model`` picks the statistical-neighbour model (default: the newest), ``sn_method`` mean or median.
     """
     check_audience(audience)
+    period = given(period)
     ws = load_workspace(root, la=la, inputs=inputs, outputs=out_dir, published=published, sn_model=sn_model, sn_method=sn_method)
     started = time.perf_counter()
     manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
@@ -295,6 +296,7 @@ def validate(workbooks: list[str] | None = None, *, inputs: Path | None = None, 
     from .writers.ooxml import WorkbookPackage
     from .writers.scorecard import ScorecardWriter
 
+    period = given(period)
     ws = load_workspace(root, la=la, inputs=inputs, published=published, sn_model=sn_model, sn_method=sn_method)
     manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
     reports = []

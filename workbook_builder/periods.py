@@ -32,6 +32,11 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def given(label: str | None) -> str | None:
+    """A period as a person typed it (``--period``, a setting), without the spaces around it; blank is none."""
+    return (label.strip() or None) if isinstance(label, str) else label
+
+
 def period_end(label: object) -> dt.date | None:
     """The date a period label ends, or None when the label is not a period this module knows: a
     two-year label's years must follow each other (``2025-26``, ``202425``), a month must be 01-12

@@ -42,10 +42,12 @@ def publish(workbooks: list[str] | None = None, *, inputs: Path | None = None, o
     from .errors import UserError
     from .files import Outputs, make_folder, write_atomic
     from .measures.mapping import load_mapping
+    from .periods import given
     from .workspace import Manifest, load_workspace, read_manifest
     from .writers.html import render_page
 
     check_audience(audience)
+    period = given(period)
     ws = load_workspace(root, la=la, inputs=inputs, outputs=out_dir, published=published, sn_model=sn_model, sn_method=sn_method)
     manifest = read_manifest(ws.inputs) if ws.inputs.is_dir() else Manifest()
     stamp = build_time(built_at)

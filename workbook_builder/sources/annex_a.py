@@ -277,6 +277,10 @@ class AnnexA:
         missing = [f for f in wanted if f not in records.columns]
         if missing:
             accepted = "; ".join(f"{f}: " + " / ".join(repr(h) for h in FIELDS[number][f]) for f in missing)
+            if any("ehc plan" in str(h).lower() for h in records.headers if h):  # the Area SEND inspection's lists
+                raise UserError(f"{self.path}: this is an Area SEND Annex A (its sheet {records.sheet!r} has EHC plan columns), "
+                                "not the children's social care (ILACS) Annex A that scorecard reads",
+                                hint="Give the ILACS Annex A workbook: List 1 Contacts … List 11 Adoption, as in Ofsted's template.")
             raise UserError(f"{records.where(self.path)}: no column for {', '.join(missing)} (accepted headers: {accepted})",
                             hint=f"Headers seen on row {records.header_row}: {', '.join(repr(h) for h in records.headers if h)}.")
         return records

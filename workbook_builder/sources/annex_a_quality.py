@@ -115,11 +115,18 @@ def check_quality(annex: AnnexA, as_at: dt.date) -> list[Problem]:
             fields = ", ".join(sorted({f for _row, f in records.unsaved}))
             rows = sorted({row for row, _f in records.unsaved})
             found.append(Problem(number, records.sheet, rows[0], fields,
-                                 f"{len(records.unsaved):,} formula cell(s) on {len(rows):,} row(s) from this one to row {rows[-1]} were saved "
+                                 f"{_cells_on_rows(len(records.unsaved), rows)} saved "
                                  "without their results, so they read as empty and those records may be missing from the "
                                  "figures: open the workbook in Excel and save it"))
         problems += sorted(found, key=lambda p: (p.row, p.field))
     return problems
+
+
+def _cells_on_rows(cells: int, rows: list[int]) -> str:
+    """How many formula cells on which rows, with the verb that follows: in words a reader takes in at once."""
+    what = "1 formula cell" if cells == 1 else f"{cells:,} formula cells"
+    where = "on this row" if len(rows) == 1 else f"on {len(rows):,} rows, from this one to row {rows[-1]},"
+    return f"{what} {where} {'was' if cells == 1 else 'were'}"
 
 
 __all__ = ["Problem", "check_quality"]
