@@ -1003,3 +1003,33 @@ def test_an_area_send_annex_a_is_named_as_such(shared_data):
     path = shared_data / "annex-a" / "area_send_annex_a_fake.xlsx"
     refused(scorecard("annex-a", path, "--as-at", "2026-06-18"),
             f"{path}: this is an Area SEND Annex A (its sheet 'List_1' has EHC plan columns), not the children's social care")
+
+
+@pytest.mark.parametrize("formula, problem", [
+    ("SUM(A1:A3", "a bracket that never closes"),
+    ("=SUM(A1))", "a bracket closed that never opened"),
+    ('IF(A1>0,"yes', "a quote or bracket that never closes"),
+    ("'My sheet!A1", "a quote or bracket that never closes"),
+    ("A1+", "it ends with the operator +"),
+    ("1+" * 4096 + "1", "the formula is 8,194 characters long; Excel allows 8,192"),
+])
+def test_fill_refuses_a_formula_excel_would_delete_on_opening(tmp_path, formula, problem):
+    template = _one_sheet_template(tmp_path)
+    values = tmp_path / "values.csv"
+    quoted = formula.replace('"', '""')
+    values.write_text(f'sheet,cell,value,type\nSheet1,A2,=SUM(B1:B3),formula\nSheet1,A3,"{quoted}",formula\n', encoding="utf-8")
+    result = scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx")
+    refused(result, f"{values}:3: ")
+    assert problem in result.stderr and not (tmp_path / "out.xlsx").exists()
+
+
+def test_fill_writes_the_formulas_excel_opens(tmp_path):
+    template = _one_sheet_template(tmp_path)
+    values = tmp_path / "values.csv"
+    formulas = ['=SUM(B1:B3)', '=IF(B1>0,"x(","y")', "='Sheet1'!B1*2", "=LET(n,B1,n+1)", "={1,2,3}"]
+    values.write_text("sheet,cell,value,type\n" + "".join(f'Sheet1,A{i},"{f.replace(chr(34), chr(34) * 2)}",formula\n'
+                                                          for i, f in enumerate(formulas, 2)), encoding="utf-8")
+    result = scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx")
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet1"]
+    assert [sheet[f"A{i}"].value for i in range(2, 2 + len(formulas))][:4] == formulas[:4]

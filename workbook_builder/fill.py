@@ -106,13 +106,38 @@ def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
         elif kind == "formula":
             if not text.strip():
                 raise UserError(f"{where}: empty formula")
-            value = Formula(text.strip().lstrip("="))
+            value = Formula(_formula(text.strip().lstrip("="), where))
         elif kind == "blank":
             value = None
         else:
             value = text
         changes.append(Change(row=line, sheet=sheet_name, cell=ref, kind=kind, value=value, before=None))
     return changes
+
+
+MAX_FORMULA = 8192  # Excel's limit on the length of a formula's text
+
+
+def _formula(text: str, where: str) -> str:
+    """A formula's text, once it is one Excel can open: brackets and quotes that close, no operator left
+    hanging at its end, within Excel's length. Excel "repairs" a workbook holding any other by deleting
+    the formula, so it is refused here, naming its line, before anything is written."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+
+    hint = "Check the formula in Excel's formula bar, then copy it here (with or without its leading =)."
+    if len(text) + 1 > MAX_FORMULA:
+        raise UserError(f"{where}: the formula is {len(text) + 1:,} characters long; Excel allows {MAX_FORMULA:,}", hint=hint)
+    try:
+        tokens = Tokenizer("=" + text)
+    except (TokenizerError, IndexError) as exc:  # a bracket closed that never opened raises IndexError
+        problem = "a quote or bracket that never closes" if isinstance(exc, TokenizerError) else "a bracket closed that never opened"
+        raise UserError(f"{where}: '={text}' is not a formula Excel can open ({problem})", hint=hint) from None
+    if tokens.token_stack:
+        raise UserError(f"{where}: '={text}' is not a formula Excel can open (a bracket that never closes)", hint=hint)
+    if tokens.items and tokens.items[-1].type == Token.OP_IN:
+        raise UserError(f"{where}: '={text}' is not a formula Excel can open (it ends with the operator "
+                        f"{tokens.items[-1].value})", hint=hint)
+    return text
 
 
 def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = False, built_at: str | None = None,
