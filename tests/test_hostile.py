@@ -1033,3 +1033,12 @@ def test_fill_writes_the_formulas_excel_opens(tmp_path):
     assert result.returncode == 0, result.stderr
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet1"]
     assert [sheet[f"A{i}"].value for i in range(2, 2 + len(formulas))][:4] == formulas[:4]
+
+
+def test_fill_refuses_two_values_for_one_cell(tmp_path):
+    template = _one_sheet_template(tmp_path)
+    values = tmp_path / "values.csv"
+    values.write_text("sheet,cell,value\nSheet1,B3,5\nSheet1,C3,6\nSheet1,$b$3,7\n", encoding="utf-8")
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"),
+            f"{values}:4: cell 'Sheet1'!B3 is given a value twice (lines 2 and 4)")
+    assert not (tmp_path / "out.xlsx").exists()

@@ -76,7 +76,7 @@ def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
     if len(rows) > MAX_FILL_ROWS:
         raise UserError(f"{values_csv}: more than {MAX_FILL_ROWS:,} values to fill",
                         hint="Split the values over several files and fill them in turn.")
-    changes, sheets = [], {}
+    changes, sheets, seen = [], {}, {}
     for line, row in rows:
         where = f"{values_csv}:{line}"
         sheet_name, cell, text = row["sheet"].strip(), row["cell"].strip(), row["value"]
@@ -95,6 +95,10 @@ def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
         if sheet is None:
             raise UserError(f"{where}: no sheet '{sheet_name}' in {package.path.name}", hint=f"Sheets: {', '.join(package.sheet_names)}")
         ref = cell.replace("$", "").upper()
+        if (sheet_name, ref) in seen:  # which of two values the officer meant is not for fill to guess
+            raise UserError(f"{where}: cell {sheet_ref(sheet_name, ref)} is given a value twice (lines {seen[sheet_name, ref]} and {line})",
+                            hint="Keep one row per cell: delete the row whose value is wrong.")
+        seen[sheet_name, ref] = line
         if not kind:
             kind = "number" if _number(text) is not None else "text"
         if kind == "number":
