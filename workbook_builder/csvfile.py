@@ -1,9 +1,10 @@
 """CSV files people save from Excel or write by hand (local extracts, survey responses, ``fill`` values,
 ``reconcile --local``), read so that every error names the file and line.
 
-:func:`rows` parses a CSV as it is decoded, after the size checks of :mod:`.limits`; a row the csv
-module cannot read — a field past 131,072 characters is almost always a quote that opens a value and is
-never closed — is an error naming the line. :func:`records` also holds each row to its header: a column
+:func:`rows` parses a CSV as it is decoded, after the size checks of :mod:`.limits`, strictly: a quote
+that opens a value and never closes, or text after a value's closing quote (``"3" ,``, or an unclosed
+quote that a later quote seems to close), is an error naming the line where the quote opens, never a
+value that swallows the lines after it; so is a field past 131,072 characters. :func:`records` also holds each row to its header: a column
 named twice, a row with more fields than the header (a stray comma) or too few to reach a required column
 (a lost comma, a line broken in two) is an error naming the file, line and columns, never a silent shift of
 values into other columns. A row that stops before optional trailing columns reads them as blank.
@@ -12,13 +13,11 @@ values into other columns. A row that stops before optional trailing columns rea
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from .errors import UserError
 from .limits import check_text_file, read_text, text_encoding
 
-TAIL_BYTES = 1 << 20  # how much of a CSV's end is read again to see whether its last row closes its quotes
 UNREADABLE_HINT = ("A value that starts with a quote (\") must end with one: look for an unmatched quote on or before "
                    "this line, or save the file again from Excel as 'CSV UTF-8'.")
 
@@ -31,7 +30,7 @@ def rows(path: Path, *, blank: bool = False) -> list[tuple[int, list[str]]]:
     out: list[tuple[int, list[str]]] = []
     try:
         with open(path, encoding=text_encoding(path), newline="") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, strict=True)  # a quote out of place is an error, never a value swallowing lines
             start = 1
             try:
                 for row in reader:
@@ -39,10 +38,7 @@ def rows(path: Path, *, blank: bool = False) -> list[tuple[int, list[str]]]:
                         out.append((start, row))
                     start = reader.line_num + 1
             except csv.Error as exc:
-                raise UserError(f"{path}:{start}: not a readable CSV row ({exc})", hint=UNREADABLE_HINT) from None
-        if out and _ends_inside_a_quote(path, reader.line_num - out[-1][0] + 1):
-            raise UserError(f"{path}:{out[-1][0]}: a quote opens a value on this line and never closes, so every line after it "
-                            "was read as part of that value", hint=UNREADABLE_HINT)
+                raise unreadable(path, start, reader.line_num, exc) from None
     except UnicodeDecodeError:
         read_text(path)  # decodes the whole file: its error names the byte where decoding stops, from the file's start
         raise
@@ -51,31 +47,54 @@ def rows(path: Path, *, blank: bool = False) -> list[tuple[int, list[str]]]:
     return out
 
 
-def _ends_inside_a_quote(path: Path, lines: int) -> bool:
-    """Whether the CSV's last row, its last ``lines`` lines, reaches the end of the file inside a quoted value
-    (the reader, lenient by design, keeps that as one value holding every line after the quote). Only the end
-    of the file is read again, strictly: its last megabyte, or the whole file when the row is longer."""
-    encoding = text_encoding(path)
-    size = path.stat().st_size
-    with open(path, "rb") as handle:
-        if encoding == "utf-8-sig" and size > TAIL_BYTES:
-            handle.seek(size - TAIL_BYTES)
-        data = handle.read()
-    text = data.decode("utf-8" if len(data) < size else encoding, errors="replace")
-    tail = list(io.StringIO(text, newline=""))
-    if len(tail) <= lines and len(data) < size:  # the row began before the bytes read: read it all
-        return _ends_inside_a_quote_of(list(io.StringIO(read_text(path), newline="")), lines)
-    return _ends_inside_a_quote_of(tail, lines)
+def unreadable(path: Path, start: int, end: int, exc: csv.Error) -> UserError:
+    """The error for a row (on lines ``start`` to ``end``) the csv module cannot read; a quote out of place is
+    named by the line where it opens, found by reading that row's lines again, character by character."""
+    quote_error = "unexpected end of data" in str(exc) or "expected after" in str(exc)
+    problem = _quote_problem(path, start, end) if quote_error else None
+    if problem is None:
+        return UserError(f"{path}:{start}: not a readable CSV row ({exc})", hint=UNREADABLE_HINT)
+    opened, closed, after, last = problem
+    if closed is None:
+        return UserError(f"{path}:{opened}: a quote opens a value on this line and never closes"
+                         + (", so the lines after it would be read as part of that value" if last > opened else ""), hint=UNREADABLE_HINT)
+    if closed == opened:
+        return UserError(f"{path}:{opened}: {after!r} follows the closing quote of a quoted value; a value that starts with a quote "
+                         "must end with one just before a comma or the end of its line", hint=UNREADABLE_HINT)
+    return UserError(f"{path}:{opened}: a quote opens a value on this line and the quote that seems to close it, on line {closed}, "
+                     f"is followed by {after!r}: look for a quote on line {opened} that never closes", hint=UNREADABLE_HINT)
 
 
-def _ends_inside_a_quote_of(tail: list[str], lines: int) -> bool:
-    if not tail or '"' not in "".join(tail[-lines:]):
-        return False
-    try:
-        list(csv.reader(tail[-lines:], strict=True))
-    except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False
+def _quote_problem(path: Path, start: int, end: int) -> tuple[int, int | None, str, int] | None:
+    """Where the row that starts on line ``start`` goes wrong: (the line its last quoted value opens on, the line
+    where that value's closing quote is followed by text, or None when it never closes; the text; the last line
+    read). None when the row's quotes are in order (the csv module failed for another reason)."""
+    quoted, after_close, field_start, opened = False, False, True, 0
+    number = start - 1
+    with open(path, encoding=text_encoding(path), newline="") as handle:
+        for number, line in enumerate(handle, 1):
+            if number < start:
+                continue
+            if number > end:
+                break
+            i = 0
+            while i < len(line):
+                ch = line[i]
+                if quoted:
+                    if ch == '"' and line[i + 1:i + 2] == '"':
+                        i += 1  # a doubled quote inside a quoted value is one quote
+                    elif ch == '"':
+                        quoted, after_close = False, True
+                elif after_close:
+                    if ch not in ",\r\n":
+                        return opened, number, line[i:i + 10].rstrip("\r\n"), number
+                    after_close, field_start = False, True
+                elif field_start and ch == '"':
+                    quoted, field_start, opened = True, False, number
+                else:
+                    field_start = ch in ",\r\n"
+                i += 1
+    return (opened, None, "", number) if quoted else None
 
 
 def records(path: Path, *, required: tuple[str, ...] = (), reach: tuple[str, ...] = (), what: str = "CSV",
