@@ -47,6 +47,10 @@ LISTS: dict[int, str] = {
 
 _ID = ("child unique id", "child id", "unique id")
 #: list -> field -> the header texts accepted for it (compared after header_key), first the template's
+COMMON_FIELDS = frozenset({"child_id", "date_of_birth", "gender", "ethnicity", "disability"})  # in every list, ILACS or not
+AREA_SEND_HEADERS = frozenset({"date initial ehc plan issued", "date updated ehc plan issued", "date ehc plan last reviewed",
+                               "sen primary need"})  # the Area SEND inspection's Annex A, which shares the list names
+
 FIELDS: dict[int, dict[str, tuple[str, ...]]] = {
     1: {"child_id": _ID, "date_of_birth": ("date of birth",), "contact_date": ("date of contact", "contact date"),
         "contact_source": ("contact source",)},
@@ -277,10 +281,15 @@ class AnnexA:
         missing = [f for f in wanted if f not in records.columns]
         if missing:
             accepted = "; ".join(f"{f}: " + " / ".join(repr(h) for h in FIELDS[number][f]) for f in missing)
-            if any("ehc plan" in str(h).lower() for h in records.headers if h):  # the Area SEND inspection's lists
-                raise UserError(f"{self.path}: this is an Area SEND Annex A (its sheet {records.sheet!r} has EHC plan columns), "
-                                "not the children's social care (ILACS) Annex A that scorecard reads",
-                                hint="Give the ILACS Annex A workbook: List 1 Contacts … List 11 Adoption, as in Ofsted's template.")
+            seen = {" ".join(str(h).lower().split()) for h in records.headers if h}
+            own = [f for f in FIELDS[number] if f not in COMMON_FIELDS]
+            send = seen & AREA_SEND_HEADERS  # one such column in an ILACS list is a council's addition; the SEND lists have several
+            if (len(send) >= 2 or (send and max(self.sheets) <= 2)) and not any(f in records.columns for f in own):
+                raise UserError(f"{self.path}: this looks like an Area SEND Annex A (its sheet {records.sheet!r} has "
+                                f"{', '.join(repr(h) for h in sorted(send))} and none of List {number}'s own "
+                                f"columns), not the children's social care (ILACS) Annex A that scorecard reads",
+                                hint="Give the ILACS Annex A workbook: List 1 Contacts … List 11 Adoption, as in Ofsted's template. "
+                                     f"(Looked for {accepted}.)")
             raise UserError(f"{records.where(self.path)}: no column for {', '.join(missing)} (accepted headers: {accepted})",
                             hint=f"Headers seen on row {records.header_row}: {', '.join(repr(h) for h in records.headers if h)}.")
         return records

@@ -208,9 +208,17 @@ class Table:
         return found[0]
 
     def value(self, row: int, col: int) -> object:
-        """The cleaned value at (row, col), None beyond the sheet's cells."""
+        """The cleaned value at (row, col), None beyond the sheet's cells; in a CSV, a body row too short to
+        reach ``col`` is an error (a lost comma, not an empty value)."""
         cells = self.grid.rows[row - 1] if row - 1 < len(self.grid.rows) else []
-        return cells[col - 1] if col - 1 < len(cells) else None
+        if col - 1 < len(cells):
+            return cells[col - 1]
+        if self.grid.is_csv and row in self._body and any(v not in (None, "") for v in cells):
+            header = self.grid.rows[self.header_row - 1]
+            raise UserError(f"{self.grid.where()}: row {row}: {len(cells)} field(s) where the header has {len(header)} "
+                            f"(no field for column '{header[col - 1] if col - 1 < len(header) else col}')",
+                            hint="Every row needs a place for each column, even if empty: look for a lost comma or a line broken in two.")
+        return None
 
     def records(self) -> list[tuple[int, dict[str, object]]]:
         """Body rows as (row number, {normalised header: value}); built once, read-only."""
@@ -232,7 +240,13 @@ class Table:
         return self._indexes[columns]
 
     @cached_property
+    def _body(self) -> frozenset[int]:
+        return frozenset(self.body)
+
+    @cached_property
     def _records(self) -> list[tuple[int, dict[str, object]]]:
+        for key in self.twice:  # every column is read: a header given twice is ambiguous wherever it is
+            self.column(key)
         return [(r, {h: self.value(r, c) for h, c in self.columns.items()}) for r in self.body]
 
     def _name(self) -> str:
@@ -333,7 +347,7 @@ def table_periods(locator, context) -> list[str]:
     """The values of the locator's ``period_column`` (default ``period``) in the rows its filters select."""
     table = locate_table(locator, context)
     pcol = table.column(locator.period_column or "period")
-    rows = [r for r in table.matching(locator.filters) if table.value(r, pcol) is not None]
+    rows = table.matching(locator.filters)
     _check_periods(table, rows, pcol)
     return [str(table.value(r, pcol)) for r in rows]
 
@@ -342,7 +356,10 @@ def _check_periods(table: Table, rows: list[int], pcol: int) -> None:
     """Every period label of ``rows`` is one that can be put in time order; the first that is not is named with its cell."""
     for r in rows:
         label = table.value(r, pcol)
-        if label is not None and period_end(label) is None:
+        if label is None:
+            raise UserError(f"{table.grid.where()}: {table.grid.ref(r, pcol)}: no period (the cell is empty)",
+                            hint="Give the period of the row's value, e.g. 2026-27 Q1, or delete the row.")
+        if period_end(label) is None:
             raise UserError(f"{table.grid.where()}: {table.grid.ref(r, pcol)}: period '{label}' cannot be put in time order",
                             hint=FORMATS)
 
@@ -354,11 +371,6 @@ def _cell(table: Table, row: int, col: int, context, period: str, detail: str) -
     if period:
         context.file.periods.add(period)
     place = table.grid.ref(row, col)
-    header = table.grid.rows[table.header_row - 1]
-    if table.grid.is_csv and col > len(table.grid.rows[row - 1]):  # a short row: a lost comma, not an empty value
-        raise UserError(f"{table.grid.where()}: row {row}: {len(table.grid.rows[row - 1])} field(s) where the header has {len(header)} "
-                        f"(no field for column '{header[col - 1]}')",
-                        hint="Every row needs a place for each column, even if empty: look for a lost comma or a line broken in two.")
     provenance = context.provenance(place + (f" ({detail})" if detail else ""), period=period)
     if raw is None:
         return Observation(value=NO_DATA, note=f"empty cell {place} in source", provenance=provenance)
