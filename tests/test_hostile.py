@@ -654,7 +654,7 @@ def test_fill_reads_only_the_cells_it_fills_and_refuses_a_sheet_too_big_to_edit(
                                      + body + b"</sheetData></worksheet>")
 
     values = tmp_path / "values.csv"
-    values.write_text("sheet,cell,value\nData,B2,5\nData,B2,6\n", encoding="utf-8")
+    values.write_text("sheet,cell,value\nData,B2,5\nData,C3,6\n", encoding="utf-8")
     big = template(tmp_path / "big.xlsx", 66_000)  # 35 MB of sheet XML
     assert zipfile.ZipFile(big).getinfo("xl/worksheets/sheet1.xml").file_size > 32 * 1024 * 1024
     refused(scorecard("fill", "--template", big, "--values", values, "--out", tmp_path / "out.xlsx"),
@@ -665,9 +665,9 @@ def test_fill_reads_only_the_cells_it_fills_and_refuses_a_sheet_too_big_to_edit(
     result = scorecard("fill", "--template", small, "--values", values, "--out", tmp_path / "out.xlsx", "--audit")
     assert result.returncode == 0, result.stderr
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    assert book["Data"]["B2"].value == 6 and book["Data"]["C2"].value == 7 and book["Data"]["T2000"].value == 7
+    assert (book["Data"]["B2"].value, book["Data"]["C3"].value, book["Data"]["C2"].value, book["Data"]["T2000"].value) == (5, 6, 7, 7)
     audit = [[c.value for c in row[:4]] for row in book["Fill Audit"].iter_rows(min_row=2)]
-    assert audit == [["'Data'!B2", "number", 5, 7], ["'Data'!B2", "number", 6, 5]]  # each value before, as it was
+    assert audit == [["'Data'!B2", "number", 5, 7], ["'Data'!C3", "number", 6, 7]]  # each value before, as it was
 
 
 def test_the_sheets_one_fill_edits_share_one_bound(tmp_path):
@@ -1002,7 +1002,9 @@ def test_a_period_typed_with_spaces_around_it_is_the_period(tmp_path):
 def test_an_area_send_annex_a_is_named_as_such(shared_data):
     path = shared_data / "annex-a" / "area_send_annex_a_fake.xlsx"
     refused(scorecard("annex-a", path, "--as-at", "2026-06-18"),
-            f"{path}: this is an Area SEND Annex A (its sheet 'List_1' has EHC plan columns), not the children's social care")
+            f"{path}: this looks like an Area SEND Annex A (its sheet 'List_1' has 'date ehc plan last reviewed', "
+            "'date initial ehc plan issued', 'date updated ehc plan issued', 'sen primary need' and none of List 1's own columns), "
+            "not the children's social care (ILACS) Annex A")
 
 
 @pytest.mark.parametrize("formula, problem", [
@@ -1042,3 +1044,99 @@ def test_fill_refuses_two_values_for_one_cell(tmp_path):
     refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"),
             f"{values}:4: cell 'Sheet1'!B3 is given a value twice (lines 2 and 4)")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ('sheet,cell,value\nSheet1,B3,"oops\nSheet1,B4,"Total"\nSheet1,B5,7\n', 2,
+     "a quote opens a value on this line and the quote that seems to close it, on line 3, is followed by 'Total\"'"),
+    ('sheet,cell,value\n"Sheet1" ,B3,"oops\nSheet1,B4,5\n', 2, "' ,B3,\"oops' follows the closing quote of a quoted value"),
+    ('a,b,c\n1,"two\nlines\nhere","oops\n4,5,6\n', 4,
+     "a quote opens a value on this line and never closes, so the lines after it would be read as part of that value"),
+    ('a,b,c\n1,2,"6', 2, "a quote opens a value on this line and never closes\n"),
+])
+def test_a_quote_out_of_place_is_named_by_the_line_it_opens_on(tmp_path, text, line, message):
+    from workbook_builder import csvfile
+    from workbook_builder.errors import UserError
+
+    path = tmp_path / "figures.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        csvfile.rows(path)
+    assert f"{path}:{line}: {message}" in caught.value.render() + "\n" or f"{path}:{line}: {message}" in str(caught.value) + "\n"
+
+
+def test_quotes_excel_writes_are_read_as_excel_wrote_them(tmp_path):
+    from workbook_builder import csvfile
+
+    path = tmp_path / "figures.csv"
+    path.write_bytes('a,b\r\n"x ""y""","multi\r\nline"\r\n5" screen,3\r\n\r\n'.encode("utf-16"))
+    assert csvfile.rows(path) == [(1, ["a", "b"]), (2, ['x "y"', "multi\r\nline"]), (4, ['5" screen', "3"])]
+
+
+def test_a_local_table_row_without_its_period_is_named(inputs):
+    path = inputs / "local" / "local_outcome_measures.csv"
+    original = path.read_text(encoding="utf-8")
+    number = next(i for i, line in enumerate(original.splitlines(), 1) if line.startswith("you_said_we_did_count,2026-27 Q1,"))
+    path.write_text(original.replace("you_said_we_did_count,2026-27 Q1,12,synthetic,", "you_said_we_did_count", 1), encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}: row {number}: 1 field(s) where the header has 5 (no field for column 'period')")
+    path.write_text(original.replace("you_said_we_did_count,2026-27 Q1,12,synthetic,", "you_said_we_did_count,,12,synthetic,", 1),
+                    encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}: row {number}, column 2: no period (the cell is empty)")
+
+
+def test_a_table_read_whole_refuses_a_header_given_twice_and_a_short_row(tmp_path):
+    from workbook_builder.errors import UserError
+    from workbook_builder.sources.tables import find_table, read_grid
+
+    path = tmp_path / "neighbours.csv"
+    path.write_text("la_code,neighbour_code,neighbour_name,rank\nE06000051,E10000008,Devon,1\n", encoding="utf-8")
+    assert find_table(read_grid(path)).records() == [(2, {"la_code": "E06000051", "neighbour_code": "E10000008",
+                                                          "neighbour_name": "Devon", "rank": "1"})]
+    path.write_text("la_code,neighbour_code,rank,rank\nE06000051,E10000008,1,2\n", encoding="utf-8")
+    with pytest.raises(UserError, match=re.escape("has two or more columns headed 'rank' (columns 3 and 4)")):
+        find_table(read_grid(path)).records()
+    path.write_text("la_code,neighbour_code,neighbour_name,rank\nE06000051,Shropshire,2\n", encoding="utf-8")
+    with pytest.raises(UserError, match=re.escape("row 2: 3 field(s) where the header has 4 (no field for column 'rank')")):
+        find_table(read_grid(path)).records()
+
+
+def test_an_ilacs_annex_a_with_an_ehc_plan_column_is_not_taken_for_area_send(tmp_path):
+    saved = tmp_path / "AnnexA.xlsx"
+    book = openpyxl.load_workbook(ANNEX_A)
+    sheet = next(book[name] for name in book.sheetnames if name.replace("_", " ").strip().lower() == "list 1")
+    header_row = next(r for r in range(1, 6) if any(str(c.value or "").strip().lower() in ("date of contact", "contact date")
+                                                      for c in sheet[r]))
+    cell = next(c for c in sheet[header_row] if str(c.value or "").strip().lower() in ("date of contact", "contact date"))
+    cell.value = "Contact date (dd/mm/yyyy)"
+    sheet.cell(header_row, sheet.max_column + 1, "Date initial EHC plan issued")
+    book.save(saved)
+    refused(scorecard("annex-a", saved, "--as-at", "2026-06-18"), "no column for contact_date (accepted headers: contact_date:")
+
+
+def test_an_output_that_is_a_link_to_itself_is_refused_without_a_traceback(tmp_path):
+    local = SAMPLE / "local" / "dfe_returns.csv"
+    for name in ("loop.json", "loop.csv"):
+        (tmp_path / name).symlink_to(tmp_path / name)
+        refused(scorecard("reconcile", "--period", "2025", "--local", local, "--json", tmp_path / name),
+                f"{tmp_path / name}: cannot tell which file this is")
+    template = _one_sheet_template(tmp_path)
+    (tmp_path / "loop.xlsx").symlink_to(tmp_path / "loop.xlsx")
+    values = tmp_path / "values.csv"
+    values.write_text("sheet,cell,value\nSheet1,B3,5\n", encoding="utf-8")
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "loop.xlsx"),
+            f"{tmp_path / 'loop.xlsx'}: cannot tell which file this is")
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", template),
+            f"Refusing to write {template}: it is the template")
+
+
+def test_reconcile_needs_both_parts_of_a_percentage_and_a_period(tmp_path):
+    figures = tmp_path / "figures.csv"
+    figures.write_text("measure_id,period,value,numerator,denominator\ncla_missing_pct,2025,,6\n", encoding="utf-8")
+    refused(scorecard("reconcile", "--period", "2025", "--local", figures),
+            f"{figures}:2: a numerator without a denominator, and no value")
+    figures.write_text("measure_id,period,value,numerator,denominator\ncla_missing_pct,2025,6\n", encoding="utf-8")
+    assert scorecard("reconcile", "--period", "2025", "--local", figures).returncode == 0  # the value; no parts needed
+    refused(scorecard("reconcile", "--period", " ", "--local", figures), "--period is blank")
+    refused(scorecard("validate", "--period", ""), "Invalid value for '--period': it is blank")

@@ -35,7 +35,14 @@ published_option = click.option("--published", type=click.Path(path_type=Path, f
                                       "searched with its subfolders: their SN, England and position come from it. Repeatable, one "
                                       "folder per release; of two releases of a file the newest serves every year it holds. "
                                       "Default: the inputs' dfe/ folder.")
-period_option = click.option("--period", default=None, metavar="LABEL",
+def _not_blank(_ctx, _param, value):
+    """A --period given blank (a script's empty variable) is refused, not taken as 'the latest'."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("it is blank: give a period label such as '2026-27 Q1', or leave --period out for the latest")
+    return value
+
+
+period_option = click.option("--period", default=None, metavar="LABEL", callback=_not_blank,
                              help="Reporting period, e.g. '2026-27 Q1': shown on the scorecard, and the latest local period used.")
 def sn_options(command):
     """--sn-model and --sn-method, on every command that shows statistical-neighbour figures."""

@@ -68,14 +68,23 @@ def check_suffix(path: Path, option: str, suffixes: tuple[str, ...], what: str) 
     return path
 
 
+def resolved(path: Path) -> Path:
+    """``path`` made absolute with its links followed; a link that leads back to itself is an error naming it."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError for a loop of symbolic links
+        raise UserError(f"{path}: cannot tell which file this is ({exc})",
+                        hint="It is a symbolic link that leads back to itself: delete it or give another file name.") from None
+
+
 def refuse_overwriting(target: Path, inputs, *, what: str = "an input file") -> None:
     """Refuse to write ``target`` when it is one of ``inputs`` (the same path, or the same file by another
     name): a run never writes over what it reads."""
     target = Path(target)
-    resolved = target.resolve()
+    where = resolved(target)
     for source in inputs:
         source = Path(source)
-        same = source.resolve() == resolved
+        same = resolved(source) == where
         if not same and target.exists() and source.exists():
             try:
                 same = os.path.samefile(target, source)
@@ -122,7 +131,7 @@ class Outputs:
         for lock in {folder / ("~$" + path.name), folder / ("~$" + path.name[2:])}:  # Excel's lock file (long names lose 2 letters)
             if len(lock.name) > 2 and lock.exists():
                 raise UserError(f"{path} is open in Excel (lock file {lock.name} exists).", hint="Close it in Excel and try again.")
-        if any(target.resolve() == path.resolve() for target, _tmp in self._staged):
+        if any(resolved(target) == resolved(path) for target, _tmp in self._staged):
             raise UserError(f"two outputs of this run are the same file: {path}",
                             hint="Give each output its own file name (for a build, the mappings' `output:`).")
         tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"

@@ -150,7 +150,8 @@ def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = 
     from .build import build_time
 
     template, values_csv, out = Path(template), Path(values_csv), Path(out)
-    refuse_overwriting(out, [template, values_csv])  # first: writing over an input is the graver mistake
+    refuse_overwriting(out, [template], what="the template")  # first: writing over an input is the graver mistake
+    refuse_overwriting(out, [values_csv])
     if template.suffix.lower() in (".xlsx", ".xlsm"):  # a template of another kind is refused, naming it, when opened
         check_suffix(out, "--out", (template.suffix.lower(),), f"the filled workbook is a {template.suffix.lower()} like its template")
     package = WorkbookPackage.open(template)

@@ -135,8 +135,7 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
     if not Path(path).is_file():
         raise UserError(f"local figures not found: {path}", hint="Pass --local with a CSV of measure_id,period,value.")
     values: dict[str, LocalFigure] = {}
-    header, rows = csvfile.records(Path(path), required=("measure_id", "period"),
-                                   reach=("value", "numerator", "denominator"), what="local figures CSV",
+    header, rows = csvfile.records(Path(path), required=("measure_id", "period"), reach=("value",), what="local figures CSV",
                                    columns_hint="Columns: measure_id,period,value[,numerator,denominator].")
     if "value" not in header and not {"numerator", "denominator"} <= set(header):
         raise UserError(f"{path}: the local figures CSV needs a value column, or numerator and denominator columns",
@@ -153,6 +152,10 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
             elif row.get("numerator") and row.get("denominator"):
                 value = 100 * float(row["numerator"]) / float(row["denominator"])
                 how = f"100 × {row['numerator']} ÷ {row['denominator']}"
+            elif row.get("numerator") or row.get("denominator"):
+                given, lacking = ("numerator", "denominator") if row.get("numerator") else ("denominator", "numerator")
+                raise UserError(f"{path}:{line}: a {given} without a {lacking}, and no value",
+                                hint="Give both numerator and denominator (the percentage is worked out from them), or the value.")
             else:
                 continue  # no local figure: reported as missing_local
         except (ValueError, ZeroDivisionError):
@@ -175,6 +178,8 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
         raise UserError(f"--tolerance {tolerance:g}: the tolerance must be a finite number, 0 or more",
                         hint="It is the absolute difference accepted beyond DfE's rounding, e.g. 0.5.")
     period = given(period) or ""
+    if not period:
+        raise UserError("--period is blank", hint="Give DfE's time_period of the figures, e.g. 2025 or 202425.")
     ws = load_workspace(root, la=la, published=published_dirs or None, sn_model=sn_model, sn_method=sn_method)
     folders = PublishedFolders.of(ws.published or (ws.inputs / "dfe",))
     code = la or ws.la.code

@@ -20,7 +20,7 @@ from lxml import etree
 
 from ... import refs as R
 from ...errors import UserError
-from ...files import refuse_overwriting, write_atomic
+from ...files import refuse_overwriting, resolved, write_atomic
 from ...limits import DAMAGED, MAX_PARSED_PART, MB, TEMPLATE_LIMITS, open_zip
 from . import xml as X
 from .xml import NS_CT, NS_PKG_REL, NS_R, q
@@ -851,7 +851,7 @@ class WorkbookPackage:
         (a :class:`workbook_builder.files.Outputs`) the file replaces ``out_path`` only when every output of
         the run has been written."""
         out = Path(out_path)
-        target = out.resolve()
+        target = resolved(out)
         label = str(out)
         if self._resolved is not None:
             refuse_overwriting(out, [self.path], what="the template")
