@@ -1014,6 +1014,14 @@ def test_an_area_send_annex_a_is_named_as_such(shared_data):
     ("'My sheet!A1", "a quote or bracket that never closes"),
     ("A1+", "it ends with the operator +"),
     ("1+" * 4096 + "1", "the formula is 8,194 characters long; Excel allows 8,192"),
+    ("A1+-", "it ends with the operator -"),
+    ("SUM(A1;A2)", "';' between arguments"),
+    ("@A1", "the implicit-intersection operator @"),
+    ("SUM(A1#)", "a spilled-range reference such as A1#"),
+    ("IFERROR(A1,#SPILL!)", "an error value other than #NULL!"),
+    ("SORT(A1:A3)", "SORT returns a spilled range"),
+    ("LET(n,B1,n+1)", "LET's names are stored as _xlpm.name"),
+    ("=", "empty formula"),
 ])
 def test_fill_refuses_a_formula_excel_would_delete_on_opening(tmp_path, formula, problem):
     template = _one_sheet_template(tmp_path)
@@ -1028,7 +1036,7 @@ def test_fill_refuses_a_formula_excel_would_delete_on_opening(tmp_path, formula,
 def test_fill_writes_the_formulas_excel_opens(tmp_path):
     template = _one_sheet_template(tmp_path)
     values = tmp_path / "values.csv"
-    formulas = ['=SUM(B1:B3)', '=IF(B1>0,"x(","y")', "='Sheet1'!B1*2", "=LET(n,B1,n+1)", "={1,2,3}"]
+    formulas = ['=SUM(B1:B3)', '=IF(B1>0,"x(","y")', "='Sheet1'!B1*2", "=Table1[@Col]", "={1,2,3}"]
     values.write_text("sheet,cell,value,type\n" + "".join(f'Sheet1,A{i},"{f.replace(chr(34), chr(34) * 2)}",formula\n'
                                                           for i, f in enumerate(formulas, 2)), encoding="utf-8")
     result = scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx")
@@ -1120,13 +1128,13 @@ def test_an_output_that_is_a_link_to_itself_is_refused_without_a_traceback(tmp_p
     for name in ("loop.json", "loop.csv"):
         (tmp_path / name).symlink_to(tmp_path / name)
         refused(scorecard("reconcile", "--period", "2025", "--local", local, "--json", tmp_path / name),
-                f"{tmp_path / name}: cannot tell which file this is")
+                f"{tmp_path / name}: cannot tell which file or folder this is")
     template = _one_sheet_template(tmp_path)
     (tmp_path / "loop.xlsx").symlink_to(tmp_path / "loop.xlsx")
     values = tmp_path / "values.csv"
     values.write_text("sheet,cell,value\nSheet1,B3,5\n", encoding="utf-8")
     refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "loop.xlsx"),
-            f"{tmp_path / 'loop.xlsx'}: cannot tell which file this is")
+            f"{tmp_path / 'loop.xlsx'}: cannot tell which file or folder this is")
     refused(scorecard("fill", "--template", template, "--values", values, "--out", template),
             f"Refusing to write {template}: it is the template")
 
@@ -1140,3 +1148,16 @@ def test_reconcile_needs_both_parts_of_a_percentage_and_a_period(tmp_path):
     assert scorecard("reconcile", "--period", "2025", "--local", figures).returncode == 0  # the value; no parts needed
     refused(scorecard("reconcile", "--period", " ", "--local", figures), "--period is blank")
     refused(scorecard("validate", "--period", ""), "Invalid value for '--period': it is blank")
+
+
+def test_fill_stores_newer_functions_with_the_prefix_excel_stores_them_with(tmp_path):
+    template = _one_sheet_template(tmp_path)
+    values = tmp_path / "values.csv"
+    values.write_text('sheet,cell,value,type\nSheet1,A2,"=XLOOKUP(1,B1:B3,C1:C3)",formula\n'
+                      'Sheet1,A3,"=""XLOOKUP(""&IFS(B1>1,""y"",TRUE,""n"")",formula\n', encoding="utf-8")
+    result = scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>_xlfn.XLOOKUP(1,B1:B3,C1:C3)</f>" in sheet
+    assert '<f>"XLOOKUP("&amp;_xlfn.IFS(B1&gt;1,"y",TRUE,"n")</f>' in sheet  # text in quotes untouched

@@ -21,7 +21,7 @@ from . import __version__, files
 from . import build as library
 from .audiences import AUDIENCES
 from .errors import UserError
-from .files import Outputs
+from .files import Outputs, resolved
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -377,7 +377,7 @@ def _shown(path: Path | None) -> str:
     if path is None:
         return ""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        return str(resolved(path).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

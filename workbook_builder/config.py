@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
-from .files import make_folder, write_atomic
+from .files import make_folder, resolved, write_atomic
 from .limits import check_text_file
 from .periods import period_end
 
@@ -118,7 +118,7 @@ def load_config(path: Path | None = None, *, project: Path | None = None) -> Con
     from .workspace import project_root
 
     pairs = read_pairs(path) if path else {}
-    base = Path(path).resolve().parent if path else project_root(project)
+    base = resolved(path).parent if path else project_root(project)
     where = str(path) if path else "the defaults"
 
     def value(key: str) -> str:
@@ -150,7 +150,7 @@ def load_config(path: Path | None = None, *, project: Path | None = None) -> Con
     if not dfe_period.isdigit():
         raise complain("DFE_PERIOD", f"'{dfe_period}' is not a DfE time_period", "Use the year as DfE writes it, e.g. 2024.")
     la = value("LA") or None
-    return Config(path=Path(path).resolve() if path else None, root=root, inputs=inputs, outputs=located("OUTPUTS"),
+    return Config(path=resolved(path) if path else None, root=root, inputs=inputs, outputs=located("OUTPUTS"),
                   period=period, la=la, dfe_period=dfe_period, published=located("PUBLISHED"), local=located("LOCAL"),
                   values={k: v for k, (v, _) in pairs.items()})
 

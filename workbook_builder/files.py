@@ -73,7 +73,7 @@ def resolved(path: Path) -> Path:
     try:
         return Path(path).resolve()
     except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError for a loop of symbolic links
-        raise UserError(f"{path}: cannot tell which file this is ({exc})",
+        raise UserError(f"{path}: cannot tell which file or folder this is ({exc})",
                         hint="It is a symbolic link that leads back to itself: delete it or give another file name.") from None
 
 

@@ -108,8 +108,8 @@ def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
         elif kind == "date":
             value = _excel_date(text, package.date1904, where)
         elif kind == "formula":
-            if not text.strip():
-                raise UserError(f"{where}: empty formula")
+            if not text.strip().lstrip("=").strip():
+                raise UserError(f"{where}: empty formula", hint="Give the formula's text, e.g. =SUM(B2:B9), or type blank to empty the cell.")
             value = Formula(_formula(text.strip().lstrip("="), where))
         elif kind == "blank":
             value = None
@@ -122,26 +122,69 @@ def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
 MAX_FORMULA = 8192  # Excel's limit on the length of a formula's text
 
 
+SPILLING = frozenset({"FILTER", "SORT", "SORTBY", "UNIQUE", "SEQUENCE", "RANDARRAY", "TOCOL", "TOROW", "HSTACK", "VSTACK",
+                      "WRAPCOLS", "WRAPROWS", "TAKE", "DROP", "EXPAND", "CHOOSECOLS", "CHOOSEROWS", "TEXTSPLIT", "MAKEARRAY",
+                      "BYROW", "BYCOL", "MAP", "SCAN", "ANCHORARRAY"})  # Excel's dynamic-array functions
+
+
+class _FutureFunctions:
+    use_future_functions = True  # what XlsxWriter's formula preparation reads: prefix every newer function
+
+
 def _formula(text: str, where: str) -> str:
-    """A formula's text, once it is one Excel can open: brackets and quotes that close, no operator left
-    hanging at its end, within Excel's length. Excel "repairs" a workbook holding any other by deleting
-    the formula, so it is refused here, naming its line, before anything is written."""
+    """A formula's text as a workbook stores it, once it is one Excel can open: brackets and quotes that
+    close, no operator left hanging, ',' between arguments, within Excel's length; functions newer than
+    Excel 2007 get the ``_xlfn.`` prefix Excel stores them with (XlsxWriter's list), else Excel shows #NAME?.
+    Excel "repairs" a workbook holding a formula it cannot read by deleting it, so any other is refused
+    here, naming its line, before anything is written."""
     from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+    from xlsxwriter.worksheet import Worksheet
 
     hint = "Check the formula in Excel's formula bar, then copy it here (with or without its leading =)."
+
+    def refuse(problem: str, how: str = hint):
+        return UserError(f"{where}: '={text}' is not a formula fill can write ({problem})", hint=how)
+
     if len(text) + 1 > MAX_FORMULA:
         raise UserError(f"{where}: the formula is {len(text) + 1:,} characters long; Excel allows {MAX_FORMULA:,}", hint=hint)
     try:
         tokens = Tokenizer("=" + text)
-    except (TokenizerError, IndexError) as exc:  # a bracket closed that never opened raises IndexError
-        problem = "a quote or bracket that never closes" if isinstance(exc, TokenizerError) else "a bracket closed that never opened"
-        raise UserError(f"{where}: '={text}' is not a formula Excel can open ({problem})", hint=hint) from None
+    except IndexError:  # a bracket closed that never opened
+        raise refuse("a bracket closed that never opened") from None
+    except TokenizerError as exc:
+        if "Invalid error code" in str(exc):
+            raise refuse("an error value other than #NULL!, #DIV/0!, #VALUE!, #REF!, #NAME?, #NUM! and #N/A") from None
+        at = re.search(r"position (\d+)", str(exc))
+        if at and ("=" + text)[int(at.group(1)):].startswith("#"):
+            raise refuse("a spilled-range reference such as A1#",
+                         "Fill writes ordinary formulas: enter a formula that reads a spilled range in Excel itself.") from None
+        raise refuse("a quote or bracket that never closes") from None
     if tokens.token_stack:
-        raise UserError(f"{where}: '={text}' is not a formula Excel can open (a bracket that never closes)", hint=hint)
-    if tokens.items and tokens.items[-1].type == Token.OP_IN:
-        raise UserError(f"{where}: '={text}' is not a formula Excel can open (it ends with the operator "
-                        f"{tokens.items[-1].value})", hint=hint)
-    return text
+        raise refuse("a bracket that never closes")
+    items = tokens.items
+    if items and items[-1].type in (Token.OP_IN, Token.OP_PRE):
+        raise refuse(f"it ends with the operator {items[-1].value}")
+    arrays = 0
+    for token in items:
+        if token.type == Token.ARRAY:  # an array constant {1,2;3,4}, where ';' separates its rows
+            arrays += 1 if token.subtype == Token.OPEN else -1
+        elif token.type == Token.SEP and token.subtype == Token.ROW and not arrays:
+            raise refuse("';' between arguments", "A workbook stores ',' between a function's arguments, whatever Excel shows: "
+                                                  "write SUM(A1,A2), not SUM(A1;A2).")
+        elif token.type == Token.OPERAND and token.value.startswith("@"):
+            raise refuse("the implicit-intersection operator @", "Drop the @: a formula fill writes is already read as one value.")
+        elif token.type == Token.FUNC and token.subtype == Token.OPEN and token.value[:-1].upper().split(".")[-1] in SPILLING:
+            raise refuse(f"{token.value[:-1]} returns a spilled range",
+                         "Fill writes ordinary formulas: enter a dynamic-array formula in Excel itself.")
+        elif (token.type == Token.FUNC and token.subtype == Token.OPEN and token.value[:-1].upper().split(".")[-1] in ("LET", "LAMBDA")
+              and "_xlpm." not in text):
+            raise refuse(f"{token.value[:-1]}'s names are stored as _xlpm.name",
+                         "Write each name with _xlpm. before it, as Excel stores it, or enter the formula in Excel itself.")
+    future = _FutureFunctions()
+    for token in items:  # each function's name alone, so that text in quotes is never touched
+        if token.type == Token.FUNC and token.subtype == Token.OPEN and not token.value.startswith("_xl"):
+            token.value = Worksheet._prepare_formula(future, token.value, expand_future_functions=True)
+    return tokens.render()[1:]
 
 
 def fill_workbook(template: Path, values_csv: Path, out: Path, *, audit: bool = False, built_at: str | None = None,

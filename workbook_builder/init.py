@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .authorities import check_name, find_authority
 from .errors import UserError
-from .files import make_folder, write_atomic
+from .files import make_folder, resolved, write_atomic
 from .sources.releases import PublishedFolders
 from .workspace import CONFIG_NAME, PACKAGE_ROOT, project_root, reference_file
 
@@ -121,7 +121,7 @@ def _create(folder: Path, source: Path, authority, shown: str, published: Path |
                 "# and its statistical neighbours, come from `la:`.",
                 f"la: {authority.code}", f"name: {json.dumps(shown)}", "inputs: inputs", "outputs: outputs"]
     if published is not None:
-        settings.append(f"published: {json.dumps(Path(published).resolve().as_posix())}  # DfE's files for the published measures")
+        settings.append(f"published: {json.dumps(resolved(published).as_posix())}  # DfE's files for the published measures")
     written.append(write_atomic(folder / CONFIG_NAME, ("\n".join(settings) + "\n").encode("utf-8")))
     done = Initialised(folder=folder, la=authority.named(shown), written=written,
                        plans_of={f"mappings/{m.path.name}": m.targets_for for m in mappings

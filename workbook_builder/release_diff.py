@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UserError
+from .files import resolved
 from .measures.published import PublishedMeasure, load_published
 from .observations import SYMBOLS
 from .sources.base import InputFile
@@ -164,7 +165,7 @@ class ReleaseDiff:
 def _csvs(path: Path) -> list[Path]:
     path = Path(path)
     if path.is_file():
-        return [path.resolve()]
+        return [resolved(path)]
     if not path.exists():
         raise UserError(f"{path}: no such file or folder", hint="Give the folder (or the CSV file) of each DfE release.")
     return PublishedFolders.of((path,)).find("*.csv")

@@ -30,7 +30,7 @@ from pathlib import Path
 from . import build as library
 from .config import Config, find_config, load_config
 from .errors import UserError
-from .files import make_folder
+from .files import make_folder, resolved
 from .refs import sheet_ref
 
 LOG_NAME = "scorecard-excel.log"
@@ -164,7 +164,7 @@ def _click(title: str, workbook: str | Path | None, shell: Shell | None,
 
 def _shown(path: Path, cfg: Config) -> str:
     try:
-        return Path(path).resolve().relative_to(cfg.root).as_posix()
+        return resolved(path).relative_to(cfg.root).as_posix()
     except ValueError:
         return str(path)
 

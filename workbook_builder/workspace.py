@@ -29,6 +29,7 @@ from typing import Literal, Optional, Union
 
 from .authorities import LocalAuthority, check_name, find_authority
 from .errors import UserError
+from .files import resolved
 
 CONFIG_NAME = "scorecard.yaml"
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the scorecard project this package is installed from
@@ -176,7 +177,7 @@ def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: P
     ``la`` names (a new or old code) or else the one its ``scorecard.yaml`` names. ``inputs``,
     ``outputs`` and ``published`` (a folder or several) override the settings' folders; ``sn_model`` and
     ``sn_method`` its statistical-neighbour model and method."""
-    root = Path(root).resolve() if root else project_root()
+    root = resolved(root) if root else project_root()
     path = root / CONFIG_NAME
     settings = read_config(path) if path.is_file() else None
     authorities = reference_file(root, "local_authorities.csv")
@@ -197,8 +198,8 @@ def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: P
     given = settings or _config_model().model_construct(inputs="inputs", outputs="outputs", published=None, sn_model=None, sn_method=None)
     return Workspace(
         root=root, config=path if settings is not None else None, chosen=chosen,
-        inputs=Path(inputs).resolve() if inputs else (root / given.inputs).resolve(),
-        outputs=Path(outputs).resolve() if outputs else (root / given.outputs).resolve(),
+        inputs=resolved(inputs) if inputs else resolved(root / given.inputs),
+        outputs=resolved(outputs) if outputs else resolved(root / given.outputs),
         published=_folders(published, Path.cwd()) if published else _folders(given.published, root),
         home=home, sn_model=str(sn_model) if sn_model else given.sn_model, sn_method=sn_method or given.sn_method,
     )
@@ -207,7 +208,7 @@ def load_workspace(root: Path | None = None, *, la: str | None = None, inputs: P
 def _folders(value, base: Path) -> tuple[Path, ...]:
     """A folder, or a list of them (relative ones from ``base``), resolved."""
     items = [] if not value else [value] if isinstance(value, (str, Path)) else list(value)
-    return tuple((base / p).resolve() for p in items)
+    return tuple(resolved(base / p) for p in items)
 
 
 __all__ = ["CONFIG_NAME", "Manifest", "PACKAGE_ROOT", "Workspace", "load_workspace", "project_root", "read_manifest", "reference_file"]

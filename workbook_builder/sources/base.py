@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..authorities import LocalAuthority
 from ..errors import UserError
+from ..files import resolved
 from ..observations import NO_DATA, Observation, Provenance, file_sha256
 from ..periods import pick
 
@@ -35,10 +36,10 @@ AREAS = ("la", "sn", "england")
 def display_path(path: Path, root: Path | None = None, inputs: Path | None = None) -> str:
     """A path as people should see it, the same whatever the current folder: relative to the project
     ``root`` when inside it, else to the parent of the ``inputs`` folder, else just the file name."""
-    path = Path(path).resolve()
-    for base in filter(None, [root, inputs.resolve().parent if inputs else None]):
+    path = resolved(path)
+    for base in filter(None, [root, resolved(inputs).parent if inputs else None]):
         try:
-            return path.relative_to(Path(base).resolve()).as_posix()
+            return path.relative_to(resolved(base)).as_posix()
         except ValueError:
             continue
     return path.name
@@ -48,7 +49,7 @@ def release_path(path: Path, root: Path | None = None, inputs: Path | None = Non
     """:func:`display_path` for one release of a DfE file: outside the project it keeps its folder
     (``dfe-2025/cla_….csv``), so two releases of the same file are told apart."""
     shown = display_path(path, root, inputs)
-    return f"{Path(path).resolve().parent.name}/{shown}" if "/" not in shown else shown
+    return f"{resolved(path).parent.name}/{shown}" if "/" not in shown else shown
 
 
 def release_record(files: dict, path: Path, root: Path | None = None, inputs: Path | None = None) -> "InputFile":

@@ -16,6 +16,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ..errors import UserError
+from ..files import resolved
 
 MAX_DEPTH = 6  # folders below a --published folder that are searched
 MAX_FILES = 20_000  # files looked at under one --published folder
@@ -33,7 +34,7 @@ class PublishedFolders:
     def of(cls, folders, *, check: bool = True) -> "PublishedFolders":
         """The folders, each once, resolved; one that is not a folder is an error naming it, now or (with
         ``check=False``, for a default folder that may never be read) when it is first searched."""
-        found = cls(tuple(dict.fromkeys(Path(f).resolve() for f in folders)))
+        found = cls(tuple(dict.fromkeys(resolved(f) for f in folders)))
         if check:
             for path in found.folders:
                 _check_folder(path)
@@ -66,7 +67,7 @@ class PublishedFolders:
                 self._listings[folder] = _csv_files(folder)
             for path in self._listings[folder]:
                 if fnmatchcase(path.name.lower(), wanted):
-                    found.setdefault(path.resolve(), None)
+                    found.setdefault(resolved(path), None)
         return sorted(found)
 
 

@@ -171,7 +171,7 @@ class WorkbookPackage:
         an encrypted or old .xls file, a damaged zip, an oversized or zip-bomb part, a duplicated part."""
         self = cls()
         self.path = Path(path)
-        self._resolved = self.path.resolve()
+        self._resolved = resolved(self.path)
         src = self._label = str(self.path)
         if not self.path.exists():
             raise UserError(f"Template {src} does not exist.", hint="Check the path and try again.")
