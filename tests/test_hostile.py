@@ -780,11 +780,11 @@ def test_a_quote_never_closed_is_refused_at_the_line_it_opens(inputs, tmp_path):
     local = inputs / "local" / "local_outcome_measures.csv"
     _edit_lines(local, lambda lines: lines.__setitem__(2, lines[2].split(",")[0] + ',2026-27 Q1,' + unclosed))
     refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
-            f"{local}:3: not a readable CSV row (field larger than field limit (131072))")
+            f"{local}:3: a quote opens a value on this line and does not close within 131,072 characters")
     figures = tmp_path / "figures.csv"
     figures.write_text("measure_id,period,value\ncla_rate_per_10k,2025," + unclosed, encoding="utf-8")
     refused(scorecard("reconcile", "--period", "2025", "--local", figures),
-            f"{figures}:2: not a readable CSV row (field larger than field limit (131072))")
+            f"{figures}:2: a quote opens a value on this line and does not close within 131,072 characters")
 
 
 def test_reconcile_local_rows_are_held_to_their_header_and_may_give_numerator_and_denominator(tmp_path):
@@ -1107,7 +1107,10 @@ def test_a_table_read_whole_refuses_a_header_given_twice_and_a_short_row(tmp_pat
         find_table(read_grid(path)).records()
     path.write_text("la_code,neighbour_code,neighbour_name,rank\nE06000051,Shropshire,2\n", encoding="utf-8")
     with pytest.raises(UserError, match=re.escape("row 2: 3 field(s) where the header has 4 (no field for column 'rank')")):
-        find_table(read_grid(path)).records()
+        find_table(read_grid(path)).records(required=("la_code", "rank"))
+    path.write_text("la_code,neighbour_code,rank,model_file\nE06000051,E10000008,1\n", encoding="utf-8")  # an optional column left off
+    assert find_table(read_grid(path)).records(required=("la_code", "rank")) == [
+        (2, {"la_code": "E06000051", "neighbour_code": "E10000008", "rank": "1", "model_file": None})]
 
 
 def test_an_ilacs_annex_a_with_an_ehc_plan_column_is_not_taken_for_area_send(tmp_path):
@@ -1161,3 +1164,20 @@ def test_fill_stores_newer_functions_with_the_prefix_excel_stores_them_with(tmp_
         sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "<f>_xlfn.XLOOKUP(1,B1:B3,C1:C3)</f>" in sheet
     assert '<f>"XLOOKUP("&amp;_xlfn.IFS(B1&gt;1,"y",TRUE,"n")</f>' in sheet  # text in quotes untouched
+
+
+def test_a_long_unclosed_quote_is_named_by_its_line_not_its_rows(tmp_path):
+    from workbook_builder import csvfile
+    from workbook_builder.errors import UserError
+
+    path = tmp_path / "values.csv"
+    path.write_text('sheet,cell,value,note\nSheet1,B3,"two\nlines",x,"bad\n' + "Sheet1,B4,5\n" * 20_000, encoding="utf-8")
+    with pytest.raises(UserError, match=re.escape(f"{path}:3: a quote opens a value on this line and does not close within 131,072")):
+        csvfile.rows(path)
+
+
+def test_reconcile_names_the_part_of_a_percentage_that_is_wrong(tmp_path):
+    figures = tmp_path / "figures.csv"
+    for row, message in ((",,6,abc", "denominator 'abc' is not a number"), (",,6,0", "the denominator is 0, so there is no percentage")):
+        figures.write_text(f"measure_id,period,value,numerator,denominator\ncla_missing_pct,2025{row}\n", encoding="utf-8")
+        refused(scorecard("reconcile", "--period", "2025", "--local", figures), f"{figures}:2: {message}")

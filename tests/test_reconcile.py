@@ -122,7 +122,7 @@ def test_cli_writes_json_and_exits_1_on_mismatch(shared_data, tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("measure_id,period,value\nnot_a_measure,2024,1\n", "local.csv:2: unknown measure_id 'not_a_measure'"),
-    ("measure_id,period,value\ncla_rate_per_10k,2024,lots\n", "local.csv:2: 'lots' is not a number"),
+    ("measure_id,period,value\ncla_rate_per_10k,2024,lots\n", "local.csv:2: value 'lots' is not a number"),
     ("measure,period,value\n", "the local figures CSV needs column(s) measure_id, period (missing measure_id)"),
 ])
 def test_bad_local_files_exit_2_naming_the_line(shared_data, tmp_path, content, message):

@@ -50,11 +50,15 @@ def rows(path: Path, *, blank: bool = False) -> list[tuple[int, list[str]]]:
 def unreadable(path: Path, start: int, end: int, exc: csv.Error) -> UserError:
     """The error for a row (on lines ``start`` to ``end``) the csv module cannot read; a quote out of place is
     named by the line where it opens, found by reading that row's lines again, character by character."""
-    quote_error = "unexpected end of data" in str(exc) or "expected after" in str(exc)
+    too_long = "field larger than field limit" in str(exc)
+    quote_error = too_long or "unexpected end of data" in str(exc) or "expected after" in str(exc)
     problem = _quote_problem(path, start, end) if quote_error else None
     if problem is None:
         return UserError(f"{path}:{start}: not a readable CSV row ({exc})", hint=UNREADABLE_HINT)
     opened, closed, after, last = problem
+    if closed is None and too_long:
+        return UserError(f"{path}:{opened}: a quote opens a value on this line and does not close within "
+                         f"{csv.field_size_limit():,} characters", hint=UNREADABLE_HINT)
     if closed is None:
         return UserError(f"{path}:{opened}: a quote opens a value on this line and never closes"
                          + (", so the lines after it would be read as part of that value" if last > opened else ""), hint=UNREADABLE_HINT)

@@ -146,26 +146,34 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
             continue
         if row["measure_id"] not in known:
             raise UserError(f"{path}:{line}: unknown measure_id '{row['measure_id']}'", hint=f"Known: {', '.join(sorted(known))}.")
-        try:
-            if row.get("value"):
-                value, how = float(row["value"]), "as recorded"
-            elif row.get("numerator") and row.get("denominator"):
-                value = 100 * float(row["numerator"]) / float(row["denominator"])
-                how = f"100 × {row['numerator']} ÷ {row['denominator']}"
-            elif row.get("numerator") or row.get("denominator"):
-                given, lacking = ("numerator", "denominator") if row.get("numerator") else ("denominator", "numerator")
-                raise UserError(f"{path}:{line}: a {given} without a {lacking}, and no value",
-                                hint="Give both numerator and denominator (the percentage is worked out from them), or the value.")
-            else:
-                continue  # no local figure: reported as missing_local
-        except (ValueError, ZeroDivisionError):
-            raise UserError(f"{path}:{line}: '{row.get('value') or row.get('numerator')}' is not a number") from None
+        if row.get("value"):
+            value, how = _number(path, line, row, "value"), "as recorded"
+        elif row.get("numerator") and row.get("denominator"):
+            numerator, denominator = _number(path, line, row, "numerator"), _number(path, line, row, "denominator")
+            if denominator == 0:
+                raise UserError(f"{path}:{line}: the denominator is 0, so there is no percentage",
+                                hint="Leave value, numerator and denominator empty for a measure with no local figure.")
+            value, how = 100 * numerator / denominator, f"100 × {row['numerator']} ÷ {row['denominator']}"
+        elif row.get("numerator") or row.get("denominator"):
+            given, lacking = ("numerator", "denominator") if row.get("numerator") else ("denominator", "numerator")
+            raise UserError(f"{path}:{line}: a {given} without a {lacking}, and no value",
+                            hint="Give both numerator and denominator (the percentage is worked out from them), or the value.")
+        else:
+            continue  # no local figure: reported as missing_local
         if not math.isfinite(value):
             raise UserError(f"{path}:{line}: value is not a finite number")
         if row["measure_id"] in values:
             raise UserError(f"{path}:{line}: a second row for {row['measure_id']} in {period}")
         values[row["measure_id"]] = LocalFigure(value, line, how)
     return values
+
+
+def _number(path: Path, line: int, row: dict[str, str], column: str) -> float:
+    """A local figure's ``column`` as a number; text that is not one is an error naming the file, line and column."""
+    try:
+        return float(row[column])
+    except ValueError:
+        raise UserError(f"{path}:{line}: {column} '{row[column]}' is not a number") from None
 
 
 def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None, *, tolerance: float = 0.0,

@@ -150,7 +150,7 @@ def read_neighbours(path: Path, la_codes: set[str], authorities: Path | None = N
     missing = [c for c in need if c not in table.columns]
     if missing:
         raise UserError(f"{path}: statistical neighbour table needs columns {', '.join(need)} (missing {', '.join(missing)})")
-    records = table.records()
+    records = table.records(required=tuple(need))
     label = f"the table {path.name}"
     if "model" in table.columns:
         models = sorted({str(r["model"]).strip() for _, r in records if r.get("model") not in (None, "")}, key=_model_order)

@@ -220,8 +220,14 @@ class Table:
                             hint="Every row needs a place for each column, even if empty: look for a lost comma or a line broken in two.")
         return None
 
-    def records(self) -> list[tuple[int, dict[str, object]]]:
-        """Body rows as (row number, {normalised header: value}); built once, read-only."""
+    def records(self, required: tuple[str, ...] = ()) -> list[tuple[int, dict[str, object]]]:
+        """Body rows as (row number, {normalised header: value}); built once, read-only. In a CSV a row may stop
+        before trailing columns (read as None) unless they are ``required``: a row too short to reach one is an error."""
+        if required:
+            for key in required:
+                column = self.column(key)
+                for r in self.body:
+                    self.value(r, column)  # a short row is an error naming it
         return self._records
 
     def matching(self, filters: dict[str, str]) -> list[int]:
@@ -247,7 +253,8 @@ class Table:
     def _records(self) -> list[tuple[int, dict[str, object]]]:
         for key in self.twice:  # every column is read: a header given twice is ambiguous wherever it is
             self.column(key)
-        return [(r, {h: self.value(r, c) for h, c in self.columns.items()}) for r in self.body]
+        rows = self.grid.rows
+        return [(r, {h: (rows[r - 1][c - 1] if c - 1 < len(rows[r - 1]) else None) for h, c in self.columns.items()}) for r in self.body]
 
     def _name(self) -> str:
         return f"'{self.title}'" if self.title else f"with header at row {self.header_row}"
