@@ -365,6 +365,16 @@ def test_a_utf16_dfe_file_with_its_byte_order_mark_is_read(inputs):
     assert DfeTable.read(path).frame.equals(DfeTable.read(SAMPLE / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv").frame)  # the same table
 
 
+def test_a_utf16_file_cut_short_is_named_as_utf16_not_as_another_encoding(inputs):
+    path = inputs / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2024_to_2025.csv"
+    path.write_bytes(path.read_text(encoding="utf-8-sig").encode("utf-16")[:-1])  # half a character at the end
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
+            f"{path}: its byte-order mark says UTF-16, but the text stops being UTF-16 at byte")
+    local = inputs / "local" / "local_outcome_measures.csv"
+    local.write_bytes(local.read_text(encoding="utf-8").encode("utf-16")[:-1])
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs), f"{local}: its byte-order mark says UTF-16")
+
+
 def test_a_cp1252_file_is_refused_naming_it_and_the_encoding(inputs, tmp_path):
     local = tmp_path / "local.csv"
     local.write_bytes("measure_id,period,value\ncla_rate_per_10k,2025,119 \u2013 or so\n".encode("cp1252"))

@@ -531,6 +531,10 @@ def not_utf8(path: Path, exc: UnicodeDecodeError) -> UserError:
     if start.startswith(b"PK\x03\x04") or start == OLE_MAGIC:  # a workbook given where a CSV is read
         return UserError(f"{path} is an Excel workbook, not a CSV file (this is read from CSV text)",
                          hint="Give a CSV file, or open the workbook in Excel and save it as 'CSV UTF-8 (Comma delimited)'.")
+    if str(exc.encoding).lower().replace("-", "").startswith("utf16"):  # its byte-order mark promised UTF-16
+        return UserError(f"{path}: its byte-order mark says UTF-16, but the text stops being UTF-16 at byte {exc.start} "
+                         f"({exc.reason}); the file may be cut short or damaged",
+                         hint="Save it again from the program that wrote it, or from Excel as 'CSV UTF-8 (Comma delimited)'.")
     return UserError(f"{path}: not UTF-8 text (byte {exc.start}{f': 0x{bad.hex()}' if bad else ''}); "
                      "scorecard reads CSV files saved as UTF-8 (or UTF-16 with a byte-order mark)",
                      hint="In Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'. Other programs: save or export as UTF-8.")
