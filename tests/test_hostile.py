@@ -971,21 +971,23 @@ def test_a_quote_that_never_closes_in_a_short_csv_is_refused_not_read_as_one_lon
     assert (sheet["B3"].value, sheet["B4"].value) == ("two\nlines", 'say "5"')
 
 
-def test_a_local_csv_table_is_held_to_its_header(inputs):
+LOCAL_ROW = "you_said_we_did_count,2026-27 Q1,12,synthetic,"
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("measure,period,value,status,note", "measure,period,value,status,Value",
+     "table with header at row 1 has two or more columns headed 'value' (columns 3 and 5)"),
+    (LOCAL_ROW, LOCAL_ROW + ",1,2", "row {number}: more fields than the header has (1, 2 left over)"),
+    (LOCAL_ROW, "you_said_we_did_count,2026-27 Q1", "row {number}: 2 field(s) where the header has 5 (no field for column 'value')"),
+    (LOCAL_ROW, "you_said_we_did_count", "row {number}: 1 field(s) where the header has 5 (no field for column 'period')"),
+    (LOCAL_ROW, "you_said_we_did_count,,12,synthetic,", "row {number}, column 2: no period (the cell is empty)"),
+])
+def test_a_local_csv_table_is_held_to_its_header(inputs, old, new, message):
     path = inputs / "local" / "local_outcome_measures.csv"
     original = path.read_text(encoding="utf-8")
-    number = next(i for i, line in enumerate(original.splitlines(), 1) if line.startswith("you_said_we_did_count,2026-27 Q1,"))
-    path.write_text(original.replace("measure,period,value,status,note", "measure,period,value,status,Value", 1), encoding="utf-8")
-    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
-            f"{path}: table with header at row 1 has two or more columns headed 'value' (columns 3 and 5)")
-    path.write_text(original.replace("you_said_we_did_count,2026-27 Q1,12,synthetic,", "you_said_we_did_count,2026-27 Q1,12,synthetic,,1,2", 1),
-                    encoding="utf-8")
-    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
-            f"{path}: row {number}: more fields than the header has (1, 2 left over)")
-    path.write_text(original.replace("you_said_we_did_count,2026-27 Q1,12,synthetic,", "you_said_we_did_count,2026-27 Q1", 1),
-                    encoding="utf-8")
-    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
-            f"{path}: row {number}: 2 field(s) where the header has 5 (no field for column 'value')")
+    number = next(i for i, line in enumerate(original.splitlines(), 1) if line.startswith(LOCAL_ROW))
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs), f"{path}: " + message.format(number=number))
 
 
 def test_a_reconcile_row_that_lost_its_value_field_is_refused_not_reported_missing(tmp_path):
@@ -1028,7 +1030,7 @@ def test_an_area_send_annex_a_is_named_as_such(shared_data):
     ("SUM(A1;A2)", "';' between arguments"),
     ("@A1", "the implicit-intersection operator @"),
     ("SUM(A1#)", "a spilled-range reference such as A1#"),
-    ("IFERROR(A1,#SPILL!)", "an error value other than #NULL!"),
+    ("IFERROR(A1,#SPILL!)", "an error value other than #NULL!, #DIV/0!, #VALUE!, #REF!, #NAME?, #NUM! and #N/A"),
     ("SORT(A1:A3)", "SORT returns a spilled range"),
     ("LET(n,B1,n+1)", "LET's names are stored as _xlpm.name"),
     ("=", "empty formula"),
@@ -1038,9 +1040,9 @@ def test_fill_refuses_a_formula_excel_would_delete_on_opening(tmp_path, formula,
     values = tmp_path / "values.csv"
     quoted = formula.replace('"', '""')
     values.write_text(f'sheet,cell,value,type\nSheet1,A2,=SUM(B1:B3),formula\nSheet1,A3,"{quoted}",formula\n', encoding="utf-8")
-    result = scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx")
-    refused(result, f"{values}:3: ")
-    assert problem in result.stderr and not (tmp_path / "out.xlsx").exists()
+    whole = problem if problem.startswith(("the formula is", "empty")) else f"'={formula.lstrip('=')}' is not a formula fill can write ({problem})"
+    refused(scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx"), f"{values}:3: {whole}")
+    assert not (tmp_path / "out.xlsx").exists()
 
 
 def test_fill_writes_the_formulas_excel_opens(tmp_path):
@@ -1052,7 +1054,7 @@ def test_fill_writes_the_formulas_excel_opens(tmp_path):
     result = scorecard("fill", "--template", template, "--values", values, "--out", tmp_path / "out.xlsx")
     assert result.returncode == 0, result.stderr
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet1"]
-    assert [sheet[f"A{i}"].value for i in range(2, 2 + len(formulas))][:4] == formulas[:4]
+    assert [sheet[f"A{i}"].value for i in range(2, 2 + len(formulas))] == formulas
 
 
 def test_fill_refuses_two_values_for_one_cell(tmp_path):
@@ -1066,11 +1068,14 @@ def test_fill_refuses_two_values_for_one_cell(tmp_path):
 
 @pytest.mark.parametrize("text, line, message", [
     ('sheet,cell,value\nSheet1,B3,"oops\nSheet1,B4,"Total"\nSheet1,B5,7\n', 2,
-     "a quote opens a value on this line and the quote that seems to close it, on line 3, is followed by 'Total\"'"),
-    ('sheet,cell,value\n"Sheet1" ,B3,"oops\nSheet1,B4,5\n', 2, "' ,B3,\"oops' follows the closing quote of a quoted value"),
+     "a quote opens a value on this line and the quote that seems to close it, on line 3, is followed by 'Total\"': "
+     "look for a quote on line 2 that never closes"),
+    ('sheet,cell,value\n"Sheet1" ,B3,"oops\nSheet1,B4,5\n', 2,
+     "' ,B3,\"oops' follows the closing quote of a quoted value; a value that starts with a quote must end with one just "
+     "before a comma or the end of its line"),
     ('a,b,c\n1,"two\nlines\nhere","oops\n4,5,6\n', 4,
      "a quote opens a value on this line and never closes, so the lines after it would be read as part of that value"),
-    ('a,b,c\n1,2,"6', 2, "a quote opens a value on this line and never closes\n"),
+    ('a,b,c\n1,2,"6', 2, "a quote opens a value on this line and never closes"),
 ])
 def test_a_quote_out_of_place_is_named_by_the_line_it_opens_on(tmp_path, text, line, message):
     from workbook_builder import csvfile
@@ -1080,7 +1085,7 @@ def test_a_quote_out_of_place_is_named_by_the_line_it_opens_on(tmp_path, text, l
     path.write_text(text, encoding="utf-8")
     with pytest.raises(UserError) as caught:
         csvfile.rows(path)
-    assert f"{path}:{line}: {message}" in caught.value.render() + "\n" or f"{path}:{line}: {message}" in str(caught.value) + "\n"
+    assert caught.value.message == f"{path}:{line}: {message}"
 
 
 def test_quotes_excel_writes_are_read_as_excel_wrote_them(tmp_path):
@@ -1089,19 +1094,6 @@ def test_quotes_excel_writes_are_read_as_excel_wrote_them(tmp_path):
     path = tmp_path / "figures.csv"
     path.write_bytes('a,b\r\n"x ""y""","multi\r\nline"\r\n5" screen,3\r\n\r\n'.encode("utf-16"))
     assert csvfile.rows(path) == [(1, ["a", "b"]), (2, ['x "y"', "multi\r\nline"]), (4, ['5" screen', "3"])]
-
-
-def test_a_local_table_row_without_its_period_is_named(inputs):
-    path = inputs / "local" / "local_outcome_measures.csv"
-    original = path.read_text(encoding="utf-8")
-    number = next(i for i, line in enumerate(original.splitlines(), 1) if line.startswith("you_said_we_did_count,2026-27 Q1,"))
-    path.write_text(original.replace("you_said_we_did_count,2026-27 Q1,12,synthetic,", "you_said_we_did_count", 1), encoding="utf-8")
-    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
-            f"{path}: row {number}: 1 field(s) where the header has 5 (no field for column 'period')")
-    path.write_text(original.replace("you_said_we_did_count,2026-27 Q1,12,synthetic,", "you_said_we_did_count,,12,synthetic,", 1),
-                    encoding="utf-8")
-    refused(scorecard("validate", "--workbook", "appendix_x", "--inputs", inputs),
-            f"{path}: row {number}, column 2: no period (the cell is empty)")
 
 
 def test_a_table_read_whole_refuses_a_header_given_twice_and_a_short_row(tmp_path):

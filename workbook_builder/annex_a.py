@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import UserError
 from .sources.annex_a_measures import AnnexAReport, annex_a_report
 
 
@@ -23,10 +22,9 @@ def write_json(report: AnnexAReport, path: Path, *, outputs=None) -> Path:
     """The report as ``{"as_at", "window", "measures": {id: {value, numerator, denominator}}}``, written
     to a temporary file and moved into place (with ``outputs``, with the run's other outputs); never over
     an input."""
-    from .files import check_suffix, refuse_overwriting, write_atomic
+    from .files import check_output, write_atomic
 
-    refuse_overwriting(Path(path), _inputs(report))  # first: writing over an input is the graver mistake
-    check_suffix(path, "--json", (".json",), "the report is JSON")
+    check_output(path, _inputs(report), "--json", (".json",), "the report is JSON")
     return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, allow_nan=False) + "\n").encode("utf-8"), outputs=outputs)
 
 
@@ -34,13 +32,10 @@ def write_drilldown(report: AnnexAReport, path: Path, *, built_at: str | None = 
     """The officer-only workbook of the children behind each figure (personal data: it says so first)."""
     from . import __version__
     from .build import build_time
-    from .files import refuse_overwriting, write_atomic
+    from .files import check_output, write_atomic
     from .writers.annex_a_drilldown import drilldown_bytes
 
-    path = Path(path)
-    refuse_overwriting(path, _inputs(report))
-    if path.suffix.lower() != ".xlsx":
-        raise UserError(f"--drilldown {path}: the drill-down is an .xlsx workbook", hint="Give a file name ending in .xlsx.")
+    path = check_output(path, _inputs(report), "--drilldown", (".xlsx",), "the drill-down is an .xlsx workbook")
     return write_atomic(path, drilldown_bytes(report, build_time(built_at), __version__), outputs=outputs)
 
 

@@ -13,11 +13,14 @@ values into other columns. A row that stops before optional trailing columns rea
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 from .errors import UserError
 from .limits import check_text_file, read_text, text_encoding
 
+LONG_ROW_HINT = "Quote values that contain commas, e.g. \"3,5\"."
+SHORT_ROW_HINT = "Every row needs a place for each column, even if empty: look for a lost comma or a line broken in two."
 UNREADABLE_HINT = ("A value that starts with a quote (\") must end with one: look for an unmatched quote on or before "
                    "this line, or save the file again from Excel as 'CSV UTF-8'.")
 
@@ -55,13 +58,13 @@ def unreadable(path: Path, start: int, end: int, exc: csv.Error) -> UserError:
     problem = _quote_problem(path, start, end) if quote_error else None
     if problem is None:
         return UserError(f"{path}:{start}: not a readable CSV row ({exc})", hint=UNREADABLE_HINT)
-    opened, closed, after, last = problem
+    opened, closed, after = problem
     if closed is None and too_long:
         return UserError(f"{path}:{opened}: a quote opens a value on this line and does not close within "
                          f"{csv.field_size_limit():,} characters", hint=UNREADABLE_HINT)
     if closed is None:
         return UserError(f"{path}:{opened}: a quote opens a value on this line and never closes"
-                         + (", so the lines after it would be read as part of that value" if last > opened else ""), hint=UNREADABLE_HINT)
+                         + (", so the lines after it would be read as part of that value" if end > opened else ""), hint=UNREADABLE_HINT)
     if closed == opened:
         return UserError(f"{path}:{opened}: {after!r} follows the closing quote of a quoted value; a value that starts with a quote "
                          "must end with one just before a comma or the end of its line", hint=UNREADABLE_HINT)
@@ -69,18 +72,13 @@ def unreadable(path: Path, start: int, end: int, exc: csv.Error) -> UserError:
                      f"is followed by {after!r}: look for a quote on line {opened} that never closes", hint=UNREADABLE_HINT)
 
 
-def _quote_problem(path: Path, start: int, end: int) -> tuple[int, int | None, str, int] | None:
-    """Where the row that starts on line ``start`` goes wrong: (the line its last quoted value opens on, the line
-    where that value's closing quote is followed by text, or None when it never closes; the text; the last line
-    read). None when the row's quotes are in order (the csv module failed for another reason)."""
+def _quote_problem(path: Path, start: int, end: int) -> tuple[int, int | None, str] | None:
+    """Where the row on lines ``start`` to ``end`` goes wrong: (the line its last quoted value opens on, the line
+    where that value's closing quote is followed by text, or None when it never closes; the text). None when
+    the row's quotes are in order (the csv module failed for another reason)."""
     quoted, after_close, field_start, opened = False, False, True, 0
-    number = start - 1
     with open(path, encoding=text_encoding(path), newline="") as handle:
-        for number, line in enumerate(handle, 1):
-            if number < start:
-                continue
-            if number > end:
-                break
+        for number, line in enumerate(itertools.islice(handle, start - 1, end), start):
             i = 0
             while i < len(line):
                 ch = line[i]
@@ -91,14 +89,14 @@ def _quote_problem(path: Path, start: int, end: int) -> tuple[int, int | None, s
                         quoted, after_close = False, True
                 elif after_close:
                     if ch not in ",\r\n":
-                        return opened, number, line[i:i + 10].rstrip("\r\n"), number
+                        return opened, number, line[i:i + 10].rstrip("\r\n")
                     after_close, field_start = False, True
                 elif field_start and ch == '"':
                     quoted, field_start, opened = True, False, number
                 else:
                     field_start = ch in ",\r\n"
                 i += 1
-    return (opened, None, "", number) if quoted else None
+    return (opened, None, "") if quoted else None
 
 
 def records(path: Path, *, required: tuple[str, ...] = (), reach: tuple[str, ...] = (), what: str = "CSV",
@@ -127,13 +125,13 @@ def records(path: Path, *, required: tuple[str, ...] = (), reach: tuple[str, ...
     for line, row in parsed[1:]:
         if len(row) > width and any(v.strip() for v in row[width:]):
             raise UserError(f"{path}:{line}: more fields than the header has ({', '.join(row[width:])} left over)",
-                            hint="Quote values that contain commas, e.g. \"3,5\".")
+                            hint=LONG_ROW_HINT)
         lost = [h for h in header[len(row):] if h in required or h in reach]
         if lost and any(v.strip() for v in row):
             raise UserError(f"{path}:{line}: {len(row)} field(s) where the header has {width} (missing {', '.join(lost)})",
-                            hint="Every row needs a place for each column, even if empty: look for a lost comma or a line broken in two.")
+                            hint=SHORT_ROW_HINT)
         out.append((line, {name: (row[i] if i < len(row) else "") for i, name in enumerate(header) if name}))
     return header, out
 
 
-__all__ = ["records", "rows"]
+__all__ = ["LONG_ROW_HINT", "SHORT_ROW_HINT", "UNREADABLE_HINT", "records", "rows", "unreadable"]

@@ -95,6 +95,13 @@ def refuse_overwriting(target: Path, inputs, *, what: str = "an input file") -> 
                             hint="Choose a different output path so the original is never overwritten.")
 
 
+def check_output(path: Path, inputs, option: str, suffixes: tuple[str, ...], what: str) -> Path:
+    """An output path a run may write: not one of its ``inputs`` (checked first, as the graver mistake), and
+    named for what it holds (:func:`check_suffix`)."""
+    refuse_overwriting(Path(path), inputs)
+    return check_suffix(path, option, suffixes, what)
+
+
 class Outputs:
     """Files a run writes together: all of them replace their targets, or none does.
 

@@ -108,9 +108,10 @@ def read_changes(values_csv: Path, package: WorkbookPackage) -> list[Change]:
         elif kind == "date":
             value = _excel_date(text, package.date1904, where)
         elif kind == "formula":
-            if not text.strip().lstrip("=").strip():
+            body = text.strip().lstrip("=")
+            if not body.strip():
                 raise UserError(f"{where}: empty formula", hint="Give the formula's text, e.g. =SUM(B2:B9), or type blank to empty the cell.")
-            value = Formula(_formula(text.strip().lstrip("="), where))
+            value = Formula(_formula(body, where))
         elif kind == "blank":
             value = None
         else:
@@ -164,7 +165,7 @@ def _formula(text: str, where: str) -> str:
     items = tokens.items
     if items and items[-1].type in (Token.OP_IN, Token.OP_PRE):
         raise refuse(f"it ends with the operator {items[-1].value}")
-    arrays = 0
+    arrays, future = 0, _FutureFunctions()
     for token in items:
         if token.type == Token.ARRAY:  # an array constant {1,2;3,4}, where ';' separates its rows
             arrays += 1 if token.subtype == Token.OPEN else -1
@@ -173,17 +174,16 @@ def _formula(text: str, where: str) -> str:
                                                   "write SUM(A1,A2), not SUM(A1;A2).")
         elif token.type == Token.OPERAND and token.value.startswith("@"):
             raise refuse("the implicit-intersection operator @", "Drop the @: a formula fill writes is already read as one value.")
-        elif token.type == Token.FUNC and token.subtype == Token.OPEN and token.value[:-1].upper().split(".")[-1] in SPILLING:
-            raise refuse(f"{token.value[:-1]} returns a spilled range",
-                         "Fill writes ordinary formulas: enter a dynamic-array formula in Excel itself.")
-        elif (token.type == Token.FUNC and token.subtype == Token.OPEN and token.value[:-1].upper().split(".")[-1] in ("LET", "LAMBDA")
-              and "_xlpm." not in text):
-            raise refuse(f"{token.value[:-1]}'s names are stored as _xlpm.name",
-                         "Write each name with _xlpm. before it, as Excel stores it, or enter the formula in Excel itself.")
-    future = _FutureFunctions()
-    for token in items:  # each function's name alone, so that text in quotes is never touched
-        if token.type == Token.FUNC and token.subtype == Token.OPEN and not token.value.startswith("_xl"):
-            token.value = Worksheet._prepare_formula(future, token.value, expand_future_functions=True)
+        elif token.type == Token.FUNC and token.subtype == Token.OPEN:
+            name = token.value[:-1]
+            bare = name.upper().split(".")[-1]  # without a prefix such as _xlfn.
+            if bare in SPILLING:
+                raise refuse(f"{name} returns a spilled range", "Fill writes ordinary formulas: enter a dynamic-array formula in Excel itself.")
+            if bare in ("LET", "LAMBDA") and "_xlpm." not in text:
+                raise refuse(f"{name}'s names are stored as _xlpm.name",
+                             "Write each name with _xlpm. before it, as Excel stores it, or enter the formula in Excel itself.")
+            if not name.startswith("_xl"):  # the function's name alone, so that text in quotes is never touched
+                token.value = Worksheet._prepare_formula(future, token.value, expand_future_functions=True)
     return tokens.render()[1:]
 
 

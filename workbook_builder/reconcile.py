@@ -155,8 +155,8 @@ def read_local(path: Path, period: str, known: set[str], also: dict[str, str] | 
                                 hint="Leave value, numerator and denominator empty for a measure with no local figure.")
             value, how = 100 * numerator / denominator, f"100 × {row['numerator']} ÷ {row['denominator']}"
         elif row.get("numerator") or row.get("denominator"):
-            given, lacking = ("numerator", "denominator") if row.get("numerator") else ("denominator", "numerator")
-            raise UserError(f"{path}:{line}: a {given} without a {lacking}, and no value",
+            part, lacking = ("numerator", "denominator") if row.get("numerator") else ("denominator", "numerator")
+            raise UserError(f"{path}:{line}: a {part} without a {lacking}, and no value",
                             hint="Give both numerator and denominator (the percentage is worked out from them), or the value.")
         else:
             continue  # no local figure: reported as missing_local
@@ -185,7 +185,7 @@ def reconcile(la: str | None, period: str, local_csv: Path, published_dirs=None,
     if not math.isfinite(tolerance) or tolerance < 0:
         raise UserError(f"--tolerance {tolerance:g}: the tolerance must be a finite number, 0 or more",
                         hint="It is the absolute difference accepted beyond DfE's rounding, e.g. 0.5.")
-    period = given(period) or ""
+    period = given(period)
     if not period:
         raise UserError("--period is blank", hint="Give DfE's time_period of the figures, e.g. 2025 or 202425.")
     ws = load_workspace(root, la=la, published=published_dirs or None, sn_model=sn_model, sn_method=sn_method)
@@ -264,10 +264,9 @@ def _local_observation(figure: LocalFigure | None, record: InputFile, measure_id
 def write_json(report: Reconciliation, path: Path, *, outputs=None) -> Path:
     """The results as JSON (``{"la", "period", "results": [...]}``), written through a temporary file (with
     ``outputs``, moved into place with the run's other outputs); never over one of the reconciliation's inputs."""
-    from .files import check_suffix, refuse_overwriting, write_atomic
+    from .files import check_output, write_atomic
 
-    refuse_overwriting(Path(path), [f.path for f in report.files])  # first: writing over an input is the graver mistake
-    check_suffix(path, "--json", (".json",), "the report is JSON")
+    check_output(path, [f.path for f in report.files], "--json", (".json",), "the report is JSON")
     return write_atomic(Path(path), (json.dumps(report.to_json(), indent=2, default=str) + "\n").encode("utf-8"), outputs=outputs)
 
 
@@ -275,10 +274,9 @@ def write_report(report: Reconciliation, path: Path, *, built_at: str | None = N
     """The reconciliation as a workbook (Reconciliation, Audit and Sources sheets), written as builds are."""
     from . import __version__
     from .build import build_time
-    from .files import check_suffix, refuse_overwriting
+    from .files import check_output
 
-    refuse_overwriting(Path(path), [f.path for f in report.files])  # first: writing over an input is the graver mistake
-    check_suffix(path, "--xlsx", (".xlsx",), "the report is an Excel workbook")
+    check_output(path, [f.path for f in report.files], "--xlsx", (".xlsx",), "the report is an Excel workbook")
     from .writers.audit_rows import BuildStamp
     from .writers.reconciliation import write_reconciliation
 

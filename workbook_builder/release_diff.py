@@ -465,10 +465,9 @@ def release_diff(old: Path, new: Path, *, la: str | None = None, root: Path | No
 
 def write_json(diff: ReleaseDiff, path: Path, *, outputs=None) -> Path:
     """Every change as JSON, through a temporary file (with ``outputs``, moved with the run's other outputs)."""
-    from .files import check_suffix, refuse_overwriting, write_atomic
+    from .files import check_output, write_atomic
 
-    refuse_overwriting(Path(path), [f.path for f in diff.inputs])  # first: writing over an input is the graver mistake
-    check_suffix(path, "--json", (".json",), "the report is JSON")
+    check_output(path, [f.path for f in diff.inputs], "--json", (".json",), "the report is JSON")
     return write_atomic(Path(path), (json.dumps(diff.to_json(), indent=2, default=str) + "\n").encode("utf-8"), outputs=outputs)
 
 
@@ -476,10 +475,9 @@ def write_report(diff: ReleaseDiff, path: Path, *, built_at: str | None = None, 
     """The diff as a workbook (Changes, Revisions, Audit, Sources)."""
     from . import __version__
     from .build import build_time
-    from .files import check_suffix, refuse_overwriting
+    from .files import check_output
 
-    refuse_overwriting(Path(path), [f.path for f in diff.inputs])  # first: writing over an input is the graver mistake
-    check_suffix(path, "--xlsx", (".xlsx",), "the report is an Excel workbook")
+    check_output(path, [f.path for f in diff.inputs], "--xlsx", (".xlsx",), "the report is an Excel workbook")
     from .writers.audit_rows import BuildStamp
     from .writers.release_diff import write_release_diff
 

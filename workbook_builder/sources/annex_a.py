@@ -46,11 +46,10 @@ LISTS: dict[int, str] = {
 }
 
 _ID = ("child unique id", "child id", "unique id")
-#: list -> field -> the header texts accepted for it (compared after header_key), first the template's
 COMMON_FIELDS = frozenset({"child_id", "date_of_birth", "gender", "ethnicity", "disability"})  # in every list, ILACS or not
 AREA_SEND_HEADERS = frozenset({"date initial ehc plan issued", "date updated ehc plan issued", "date ehc plan last reviewed",
-                               "sen primary need"})  # the Area SEND inspection's Annex A, which shares the list names
-
+                               "sen primary need"})  # the Area SEND inspection's Annex A (after header_key), which shares the list names
+#: list -> field -> the header texts accepted for it (compared after header_key), first the template's
 FIELDS: dict[int, dict[str, tuple[str, ...]]] = {
     1: {"child_id": _ID, "date_of_birth": ("date of birth",), "contact_date": ("date of contact", "contact date"),
         "contact_source": ("contact source",)},
@@ -281,7 +280,7 @@ class AnnexA:
         missing = [f for f in wanted if f not in records.columns]
         if missing:
             accepted = "; ".join(f"{f}: " + " / ".join(repr(h) for h in FIELDS[number][f]) for f in missing)
-            seen = {" ".join(str(h).lower().split()) for h in records.headers if h}
+            seen = {header_key(h) for h in records.headers if h}
             own = [f for f in FIELDS[number] if f not in COMMON_FIELDS]
             send = seen & AREA_SEND_HEADERS  # one such column in an ILACS list is a council's addition; the SEND lists have several
             if (len(send) >= 2 or (send and max(self.sheets) <= 2)) and not any(f in records.columns for f in own):

@@ -217,7 +217,7 @@ class Table:
             header = self.grid.rows[self.header_row - 1]
             raise UserError(f"{self.grid.where()}: row {row}: {len(cells)} field(s) where the header has {len(header)} "
                             f"(no field for column '{header[col - 1] if col - 1 < len(header) else col}')",
-                            hint="Every row needs a place for each column, even if empty: look for a lost comma or a line broken in two.")
+                            hint=csvfile.SHORT_ROW_HINT)
         return None
 
     def records(self, required: tuple[str, ...] = ()) -> list[tuple[int, dict[str, object]]]:
@@ -288,11 +288,11 @@ def _find_table(grid: Grid, title: str | None) -> Table:
         raise UserError(f"{grid.where()}: no table{' under ' + repr(title) if title else ''} (no row with two or more filled cells)")
     header_cells = rows[header_row - 1]
     filled = _filled(header_cells)
-    columns = {norm(header_cells[c - 1]): c for c in filled}
-    twice: dict[str, list[int]] = {}
+    by_header: dict[str, list[int]] = {}
     for c in filled:
-        twice.setdefault(norm(header_cells[c - 1]), []).append(c)
-    twice = {key: found for key, found in twice.items() if len(found) > 1}
+        by_header.setdefault(norm(header_cells[c - 1]), []).append(c)
+    columns = {key: found[-1] for key, found in by_header.items()}
+    twice = {key: found for key, found in by_header.items() if len(found) > 1}
     headers = [str(header_cells[c - 1]) for c in filled]
     label_col = filled[0]
     body = []
@@ -303,7 +303,7 @@ def _find_table(grid: Grid, title: str | None) -> Table:
         if grid.is_csv and len(cells) > len(header_cells) and any(v not in (None, "") for v in cells[len(header_cells):]):
             raise UserError(f"{grid.where()}: row {r}: more fields than the header has "
                             f"({', '.join(str(v) for v in cells[len(header_cells):] if v not in (None, ''))} left over)",
-                            hint="Quote values that contain commas, e.g. \"3,5\".")
+                            hint=csvfile.LONG_ROW_HINT)
         body.append(r)
     return Table(grid=grid, title=title, header_row=header_row, columns=columns, headers=headers, label_col=label_col, body=body,
                  twice=twice)
